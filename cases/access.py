@@ -1,0 +1,66 @@
+"""The one access helper: a user acts within the office of their current membership, by role.
+
+Every view, export and count scopes its querysets through the functions here, so a record of another
+office is never found (404) and a role without the right gets 403.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from .models import Client, Employer, Membership, Role
+
+ALL_ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
+CASE_EDITORS = (Role.MANAGER, Role.ADMIN)
+OFFICE_SESSION_KEY = "office_id"
+
+
+def memberships_of(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("office").order_by("office__name")
+
+
+def resolve_membership(user, office_id=None) -> Membership | None:
+    memberships = list(memberships_of(user))
+    if not memberships:
+        return None
+    for membership in memberships:
+        if membership.office_id == office_id:
+            return membership
+    return memberships[0]
+
+
+def office_required(*roles):
+    """View decorator: login, a membership in the current office, and one of `roles` (default: any)."""
+    allowed = roles or ALL_ROLES
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            membership = request.membership
+            if membership is None:
+                return render(request, "cases/no_office.html", status=403)
+            if membership.role not in allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = tuple(allowed)
+        return wrapped
+
+    return decorator
+
+
+def has_role(membership: Membership | None, *roles) -> bool:
+    return membership is not None and membership.role in roles
+
+
+def clients_visible_to(membership: Membership):
+    return Client.objects.filter(office_id=membership.office_id)
+
+
+def employers_visible_to(membership: Membership):
+    return Employer.objects.filter(office_id=membership.office_id)

@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
+from .selectors import support_staff_of_office
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ClientForm(forms.ModelForm):
+    disability_categories = forms.MultipleChoiceField(
+        label=_("障害種別"),
+        choices=DisabilityCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "birth_date",
+            "disability_categories",
+            "recipient_number",
+            "municipality",
+            "burden_category",
+            "prior_service",
+            "primary_staff",
+            "status",
+            "note",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "recipient_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.office = office
+        self.fields["primary_staff"].queryset = support_staff_of_office(office.pk)
+
+    def clean_family_name_kana(self):
+        return self.cleaned_data["family_name_kana"].strip()
+
+    def clean_given_name_kana(self):
+        return self.cleaned_data["given_name_kana"].strip()
+
+
+class EmployerForm(forms.ModelForm):
+    class Meta:
+        model = Employer
+        fields = ["name", "industry", "address", "contact_person", "phone"]
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.office = office
+
+
+class EmploymentForm(forms.ModelForm):
+    class Meta:
+        model = Employment
+        fields = ["employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed"]
+        widgets = {"hired_on": DateInput(), "left_on": DateInput()}
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        self.fields["employer"].queryset = Employer.objects.filter(office_id=client.office_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        hired_on, left_on = cleaned.get("hired_on"), cleaned.get("left_on")
+        if hired_on and left_on and left_on < hired_on:
+            self.add_error("left_on", _("離職日が雇用開始日より前になっています。"))
+        return cleaned
+
+
+class BenefitDecisionForm(forms.ModelForm):
+    class Meta:
+        model = BenefitDecision
+        fields = [
+            "starts_on",
+            "ends_on",
+            "municipality",
+            "decided_on",
+            "employment_proof",
+            "employment_proof_seen_on",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "decided_on": DateInput(),
+            "employment_proof_seen_on": DateInput(),
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        if not self.instance.pk and not self.initial.get("municipality"):
+            self.initial["municipality"] = client.municipality
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("終了日が開始日より前になっています。"))
+        return cleaned

@@ -1,0 +1,360 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import rules
+
+ten_digits = RegexValidator(r"^\d{10}$", _("10桁の数字で入力してください。"))
+katakana = RegexValidator(
+    r"^[\u30A1-\u30FA\u30FC\u30FB\u3000 ]+$",
+    _("カタカナで入力してください（例: ヤマダ）。"),
+)
+
+
+class User(AbstractUser):
+    class Meta:
+        verbose_name = _("ユーザー")
+        verbose_name_plural = _("ユーザー")
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name} {self.first_name}".strip()
+        return full or self.username
+
+    def __str__(self):
+        return self.display_name
+
+
+class Office(models.Model):
+    name = models.CharField(_("事業所名"), max_length=200)
+    provider_number = models.CharField(_("事業所番号"), max_length=10, unique=True, validators=[ten_digits])
+    municipality = models.CharField(_("所在市町村"), max_length=100)
+    online_counts_as_face_to_face = models.BooleanField(
+        _("オンライン面談を対面として扱う"),
+        default=False,
+        help_text=_("既定は「扱わない」。自治体の判断がある場合のみ有効にしてください。"),
+    )
+    require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=False)
+
+    class Meta:
+        verbose_name = _("事業所")
+        verbose_name_plural = _("事業所")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider_number__regex=r"^[0-9]{10}$"),
+                name="office_provider_number_10_digits",
+                violation_error_message=_("事業所番号は10桁の数字です。"),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("就労定着支援員")
+    MANAGER = "manager", _("サービス管理責任者")
+    ADMIN = "admin", _("事務・管理者")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("役割"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "office"],
+                name="membership_unique_user_office",
+                violation_error_message=_("このユーザーは既にこの事業所に所属しています。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} / {self.office} ({self.get_role_display()})"
+
+
+class DisabilityCategory(models.TextChoices):
+    PHYSICAL = "physical", _("身体")
+    INTELLECTUAL = "intellectual", _("知的")
+    MENTAL = "mental", _("精神")
+    DEVELOPMENTAL = "developmental", _("発達")
+    INTRACTABLE = "intractable", _("難病")
+    BRAIN_INJURY = "brain_injury", _("高次脳機能")
+
+
+class BurdenCategory(models.TextChoices):
+    WELFARE = "welfare", _("生活保護")
+    LOW_INCOME = "low_income", _("低所得")
+    GENERAL_1 = "general_1", _("一般1")
+    GENERAL_2 = "general_2", _("一般2")
+
+
+BURDEN_CAP_YEN = {
+    BurdenCategory.WELFARE: 0,
+    BurdenCategory.LOW_INCOME: 0,
+    BurdenCategory.GENERAL_1: 9300,
+    BurdenCategory.GENERAL_2: 37200,
+}
+
+
+class PriorService(models.TextChoices):
+    TRANSITION = "transition", _("就労移行支援")
+    CONTINUOUS_A = "continuous_a", _("就労継続支援A型")
+    CONTINUOUS_B = "continuous_b", _("就労継続支援B型")
+    LIFE_CARE = "life_care", _("生活介護")
+    INDEPENDENCE = "independence", _("自立訓練")
+
+
+class ClientStatus(models.TextChoices):
+    PREPARING = "preparing", _("利用準備中")
+    ACTIVE = "active", _("利用中")
+    ENDED = "ended", _("終了")
+    HANDED_OVER = "handed_over", _("引継ぎ済み")
+
+
+class ClientQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(archived=False)
+
+    def in_phase(self, phase: str, today):
+        soon = today + timedelta(days=rules.ENDING_SOON_DAYS)
+        if phase == rules.PHASE_NONE:
+            return self.filter(window_starts_on__isnull=True)
+        if phase == rules.PHASE_BEFORE:
+            return self.filter(window_starts_on__gt=today)
+        if phase == rules.PHASE_ACTIVE:
+            return self.filter(window_starts_on__lte=today, window_ends_on__gte=soon)
+        if phase == rules.PHASE_ENDING:
+            return self.filter(
+                window_starts_on__lte=today, window_ends_on__gte=today, window_ends_on__lt=soon
+            )
+        if phase == rules.PHASE_ENDED:
+            return self.filter(window_ends_on__lt=today)
+        return self
+
+    def in_service_during(self, first_day, last_day):
+        """Clients whose eligibility window overlaps [first_day, last_day]."""
+        return self.filter(window_starts_on__lte=last_day, window_ends_on__gte=first_day)
+
+
+class Client(models.Model):
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="clients", verbose_name=_("事業所")
+    )
+    family_name = models.CharField(_("姓"), max_length=50)
+    given_name = models.CharField(_("名"), max_length=50)
+    family_name_kana = models.CharField(_("セイ"), max_length=50, validators=[katakana])
+    given_name_kana = models.CharField(_("メイ"), max_length=50, validators=[katakana])
+    birth_date = models.DateField(_("生年月日"))
+    disability_categories = models.JSONField(_("障害種別"), default=list, blank=True)
+    recipient_number = models.CharField(_("受給者証番号"), max_length=10, validators=[ten_digits])
+    municipality = models.CharField(_("支給決定市町村"), max_length=100)
+    burden_category = models.CharField(
+        _("負担上限区分"), max_length=12, choices=BurdenCategory.choices, default=BurdenCategory.GENERAL_1
+    )
+    prior_service = models.CharField(
+        _("利用前サービス"), max_length=14, choices=PriorService.choices, default=PriorService.TRANSITION
+    )
+    primary_staff = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+        verbose_name=_("担当支援員"),
+    )
+    status = models.CharField(
+        _("状態"), max_length=12, choices=ClientStatus.choices, default=ClientStatus.PREPARING
+    )
+    archived = models.BooleanField(_("アーカイブ済み"), default=False)
+    note = models.TextField(_("備考"), blank=True)
+    # Derived from employments by cases.services.client_refresh_window; kept for filtering in SQL.
+    window_starts_on = models.DateField(_("支援開始可能日"), null=True, blank=True, editable=False)
+    window_ends_on = models.DateField(_("支援期間終了日"), null=True, blank=True, editable=False)
+    window_end_reason = models.CharField(max_length=30, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+        ordering = ["family_name_kana", "given_name_kana", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "recipient_number"],
+                name="client_unique_recipient_per_office",
+                violation_error_message=_("この受給者証番号の利用者は既に登録されています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_number__regex=r"^[0-9]{10}$"),
+                name="client_recipient_number_10_digits",
+                violation_error_message=_("受給者証番号は10桁の数字です。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(window_ends_on__isnull=True) | Q(window_ends_on__gte=F("window_starts_on")),
+                name="client_window_date_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "archived", "family_name_kana"], name="client_office_kana_idx"),
+            models.Index(
+                fields=["office", "window_starts_on", "window_ends_on"], name="client_office_window_idx"
+            ),
+            models.Index(fields=["office", "primary_staff"], name="client_office_staff_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}"
+
+    @property
+    def window(self) -> rules.Window | None:
+        if self.window_starts_on is None:
+            return None
+        return rules.Window(self.window_starts_on, self.window_ends_on, self.window_end_reason or None)
+
+    @property
+    def burden_cap_yen(self) -> int:
+        return BURDEN_CAP_YEN[self.burden_category]
+
+    def get_disability_categories_display(self) -> str:
+        labels = dict(DisabilityCategory.choices)
+        return "・".join(str(labels.get(code, code)) for code in self.disability_categories)
+
+
+class Employer(models.Model):
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="employers", verbose_name=_("事業所")
+    )
+    name = models.CharField(_("企業名"), max_length=200)
+    industry = models.CharField(_("業種"), max_length=100, blank=True)
+    address = models.CharField(_("所在地"), max_length=300, blank=True)
+    contact_person = models.CharField(_("担当者"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("企業")
+        verbose_name_plural = _("企業")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "name"],
+                name="employer_unique_name_per_office",
+                violation_error_message=_("同じ名前の企業が既に登録されています。"),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Employment(models.Model):
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="employments", verbose_name=_("利用者")
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="employments", verbose_name=_("企業")
+    )
+    hired_on = models.DateField(_("雇用開始日"))
+    left_on = models.DateField(_("離職日"), null=True, blank=True)
+    job_title = models.CharField(_("職種"), max_length=100, blank=True)
+    weekly_hours = models.DecimalField(
+        _("週所定労働時間"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    disclosed = models.BooleanField(
+        _("障害開示（オープン）"),
+        default=True,
+        help_text=_("オフ: クローズ就労（企業に障害を開示していない）"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("雇用")
+        verbose_name_plural = _("雇用")
+        ordering = ["hired_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("hired_on")),
+                name="employment_date_order",
+                violation_error_message=_("離職日は雇用開始日以降の日付にしてください。"),
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(left_on__isnull=True),
+                name="employment_one_open_per_client",
+                violation_error_message=_(
+                    "在職中の雇用は1人につき1件までです。前の雇用に離職日を入れてください。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employer} ({self.hired_on}〜{self.left_on or ''})"
+
+    @property
+    def job(self) -> rules.Job:
+        return rules.Job(self.hired_on, self.left_on)
+
+
+class EmploymentProof(models.TextChoices):
+    CERTIFICATE = "certificate", _("在職証明書")
+    PAYSLIP = "payslip", _("給与明細")
+    INSURANCE_CARD = "insurance_card", _("保険証の写し")
+    OTHER = "other", _("その他")
+
+
+class BenefitDecision(models.Model):
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者")
+    )
+    starts_on = models.DateField(_("支給決定期間 開始日"))
+    ends_on = models.DateField(_("支給決定期間 終了日"))
+    municipality = models.CharField(_("支給決定市町村"), max_length=100)
+    decided_on = models.DateField(_("決定日"), null=True, blank=True)
+    employment_proof = models.CharField(
+        _("確認した在職証明"), max_length=20, choices=EmploymentProof.choices, blank=True
+    )
+    employment_proof_seen_on = models.DateField(_("在職証明の確認日"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("支給決定")
+        verbose_name_plural = _("支給決定")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="decision_date_order",
+                violation_error_message=_("支給決定の終了日は開始日以降にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__lt=F("starts_on") + timedelta(days=366)),
+                name="decision_at_most_one_year",
+                violation_error_message=_("支給決定期間は1年以内です。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "starts_on", "ends_on"], name="decision_client_period_idx")]
+
+    def __str__(self):
+        return f"{self.starts_on}〜{self.ends_on}"

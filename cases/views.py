@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import (
+    CASE_EDITORS,
+    OFFICE_SESSION_KEY,
+    employers_visible_to,
+    has_role,
+    memberships_of,
+    office_required,
+)
+from .filters import PHASE_LABELS, ClientFilter
+from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
+
+PAGE_SIZE = 25
+
+
+def apply_service(form, service, **kwargs):
+    """Run a write service with the form's cleaned data; its ValidationError lands on the form."""
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+@office_required()
+def home(request):
+    return redirect("cases:caseload")
+
+
+@office_required()
+def caseload(request):
+    membership = request.membership
+    client_filter = ClientFilter(
+        request.GET, queryset=selectors.caseload(membership), office_id=membership.office_id
+    )
+    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [(client, selectors.window_summary(client, today)) for client in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "filter": client_filter,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "phase_labels": PHASE_LABELS,
+            "can_edit": has_role(membership, *CASE_EDITORS),
+        },
+    )
+
+
+@office_required()
+def client_detail(request, pk):
+    client = selectors.client_for_page(request.membership, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/client_detail.html",
+        {
+            "client": client,
+            "summary": selectors.window_summary(client, today),
+            "phase_labels": PHASE_LABELS,
+            "can_edit": has_role(request.membership, *CASE_EDITORS),
+            "today": today,
+        },
+    )
+
+
+@office_required(*CASE_EDITORS)
+def client_create(request):
+    office = request.membership.office
+    form = ClientForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        client = apply_service(form, services.client_create, actor=request.user, office=office)
+        if client:
+            messages.success(request, _("利用者「%(name)s」を登録しました。") % {"name": client.full_name})
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(request, "cases/form.html", {"form": form, "title": _("利用者の登録")})
+
+
+@office_required(*CASE_EDITORS)
+def client_update(request, pk):
+    client = selectors.client_for_page(request.membership, pk)
+    form = ClientForm(request.POST or None, instance=client, office=client.office)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.client_update, actor=request.user, client=client):
+            messages.success(request, _("利用者情報を更新しました。"))
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(
+        request, "cases/form.html", {"form": form, "title": _("利用者情報の編集"), "client": client}
+    )
+
+
+@office_required(*CASE_EDITORS)
+@require_POST
+def client_archive(request, pk):
+    client = selectors.client_for_page(request.membership, pk)
+    archived = request.POST.get("archived") != "0"
+    services.client_archive(actor=request.user, client=client, archived=archived)
+    messages.success(request, _("アーカイブしました。") if archived else _("アーカイブを解除しました。"))
+    return redirect("cases:client_detail", pk=client.pk)
+
+
+@office_required()
+def employer_list(request):
+    employers = employers_visible_to(request.membership).order_by("name")
+    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/employer_list.html",
+        {"page": page, "can_edit": has_role(request.membership, *CASE_EDITORS)},
+    )
+
+
+@office_required(*CASE_EDITORS)
+def employer_edit(request, pk=None):
+    office = request.membership.office
+    employer = get_object_or_404(employers_visible_to(request.membership), pk=pk) if pk else None
+    form = EmployerForm(request.POST or None, instance=employer, office=office)
+    if request.method == "POST" and form.is_valid():
+        if employer:
+            saved = apply_service(form, services.employer_update, actor=request.user, employer=employer)
+        else:
+            saved = apply_service(form, services.employer_create, actor=request.user, office=office)
+        if saved:
+            messages.success(request, _("企業「%(name)s」を保存しました。") % {"name": saved.name})
+            return redirect(_next_url(request) or reverse("cases:employer_list"))
+    title = _("企業情報の編集") if employer else _("企業の登録")
+    return render(request, "cases/form.html", {"form": form, "title": title})
+
+
+@office_required(*CASE_EDITORS)
+def employment_edit(request, client_pk, pk=None):
+    client = selectors.client_for_page(request.membership, client_pk)
+    employment = get_object_or_404(client.employments.all(), pk=pk) if pk else None
+    form = EmploymentForm(request.POST or None, instance=employment, client=client)
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(
+            form, services.employment_save, actor=request.user, client=client, employment=employment
+        )
+        if saved:
+            messages.success(request, _("雇用情報を保存しました。支援期間を再計算しました。"))
+            return redirect("cases:client_detail", pk=client.pk)
+    title = _("雇用の編集") if employment else _("雇用の登録")
+    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+
+
+@office_required(*CASE_EDITORS)
+def decision_edit(request, client_pk, pk=None):
+    client = selectors.client_for_page(request.membership, client_pk)
+    decision = get_object_or_404(client.decisions.all(), pk=pk) if pk else None
+    form = BenefitDecisionForm(request.POST or None, instance=decision, client=client)
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(
+            form, services.benefit_decision_save, actor=request.user, client=client, decision=decision
+        )
+        if saved:
+            messages.success(request, _("支給決定を保存しました。"))
+            return redirect("cases:client_detail", pk=client.pk)
+    title = _("支給決定の編集") if decision else _("支給決定の登録")
+    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+
+
+@require_POST
+@office_required()
+def office_switch(request):
+    office_id = int(request.POST.get("office", 0) or 0)
+    if any(m.office_id == office_id for m in memberships_of(request.user)):
+        request.session[OFFICE_SESSION_KEY] = office_id
+    return redirect("home")
+
+
+def _next_url(request):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return None
