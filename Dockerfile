@@ -7,6 +7,7 @@ COPY config ./config
 COPY cases ./cases
 COPY visits ./visits
 COPY plans ./plans
+COPY flags ./flags
 RUN pip install --no-cache-dir .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     "visits",
     "plans",
+    "flags",
 ]
 
 MIDDLEWARE = [

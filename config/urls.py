@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clients/", include("cases.urls")),
+    path("visits/", include("visits.urls")),
+    path("plans/", include("plans.urls")),
+    path("flags/", include("flags.urls")),
     path("admin/", admin.site.urls),
 ]
