@@ -35,7 +35,9 @@ class Topic(models.TextChoices):
 
 
 class ContactLog(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者")
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("記録者")
     )
