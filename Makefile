@@ -37,7 +37,10 @@ run: seed
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent; else echo "npm not found: the accessibility browser test will skip"; fi
+
+test: install node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 lint: install

@@ -1,0 +1,44 @@
+"""Main pages pass basic accessibility: axe-core (npm package, injected into the page) finds no serious violations."""
+
+import json
+
+import pytest
+
+from ..factories import client_in_service
+from .conftest import AXE_JS, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(page):
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core missing at {AXE_JS}: run `npm install`")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def assert_accessible(page, url):
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") in {"ja", "en"}
+    assert page.title().strip()
+    violations = serious_violations(page)
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def test_login_page_is_accessible(live_server, axe_page):
+    assert_accessible(axe_page, f"{live_server.url}/accounts/login/")
+
+
+def test_main_pages_are_accessible(live_server, axe_page, office, manager):
+    client = client_in_service(office=office, primary_staff=manager)
+    log_in(axe_page, live_server, manager)
+    for path in ["/clients/", f"/clients/{client.pk}/", f"/clients/{client.pk}/edit/"]:
+        assert_accessible(axe_page, f"{live_server.url}{path}")
