@@ -51,7 +51,9 @@ def test_decision_at_most_one_year_and_in_order(starts_on, ends_on, ok):
     client = ClientFactory()
 
     def create():
-        return BenefitDecision.objects.create(client=client, starts_on=starts_on, ends_on=ends_on, municipality="m")
+        return BenefitDecision.objects.create(
+            client=client, starts_on=starts_on, ends_on=ends_on, municipality="m"
+        )
 
     if ok:
         assert create().pk

@@ -26,7 +26,9 @@ def test_seed_demo_twice_creates_one_office_with_all_phases():
     phases = {rules.window_phase(c.window, today) for c in clients}
     assert phases >= {rules.PHASE_BEFORE, rules.PHASE_ACTIVE, rules.PHASE_ENDING, rules.PHASE_ENDED}
     assert Client.objects.filter(status="handed_over").exists()
-    assert Client.objects.filter(employments__left_on__isnull=False, window_end_reason="").exists()  # a job change
+    assert Client.objects.filter(
+        employments__left_on__isnull=False, window_end_reason=""
+    ).exists()  # a job change
     assert "teichaku-demo-2026" in out.getvalue()
 
 
