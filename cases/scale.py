@@ -165,8 +165,11 @@ def seed_scale(
     # Clients, with hires spread so that every phase is present and the oldest have `months` of service.
     span_days = (months + 8) * 30
     client_rows, hires = [], []
+    # Offices of uneven size (weights 1 to 5), so query budgets can be compared at two data sizes.
+    weights = [1 + n % 5 for n in range(len(office_rows))]
+    assignment = [office for office, w in zip(office_rows, weights, strict=True) for _ in range(w)]
     for i in range(clients):
-        office = office_rows[i % len(office_rows)]
+        office = office_rows[i] if i < len(office_rows) else assignment[rng.randrange(len(assignment))]
         hired_on = today - timedelta(days=rng.randint(60, span_days))
         window = rules.eligibility_window([rules.Job(hired_on)])
         client_rows.append(

@@ -30,7 +30,8 @@ def test_scale_seed_spreads_clients_and_history_over_offices():
     )
     assert Office.objects.count() == 3
     assert Membership.objects.filter(role="staff").count() == 9
-    assert {o.clients.count() for o in Office.objects.all()} == {20}
+    sizes = sorted(o.clients.count() for o in Office.objects.all())
+    assert sum(sizes) == 60 and sizes[0] >= 1 and sizes[0] < sizes[-1]
     assert Client.objects.filter(window_starts_on__isnull=False).count() == 60
     assert ContactLog.objects.exists() and SupportReport.objects.exists() and SupportPlan.objects.exists()
     rows = [row for office in Office.objects.all() for row in month_rows(office.pk, date(2026, 10, 1))]
