@@ -17,7 +17,9 @@ class PlanStatus(models.TextChoices):
 class SupportPlan(models.Model):
     """就労定着支援計画. A new version is a new row; a plan is in effect from agreed_on."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="plans", verbose_name=_("利用者"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="plans", verbose_name=_("利用者")
+    )
     version = models.PositiveSmallIntegerField(_("版"))
     status = models.CharField(_("状態"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     starts_on = models.DateField(_("計画期間 開始日"))
@@ -71,7 +73,9 @@ class ReviewDecision(models.TextChoices):
 class PlanReview(models.Model):
     """モニタリング by the service manager, at least every 3 months."""
 
-    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("計画"))
+    plan = models.ForeignKey(
+        SupportPlan, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("計画")
+    )
     reviewed_on = models.DateField(_("実施日"))
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("実施者")
@@ -105,7 +109,9 @@ class ReceiverKind(models.TextChoices):
 class Handover(models.Model):
     """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself."""
 
-    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="handover", verbose_name=_("利用者"))
+    client = models.OneToOneField(
+        Client, on_delete=models.PROTECT, related_name="handover", verbose_name=_("利用者")
+    )
     receiver_name = models.CharField(_("引継ぎ先"), max_length=200)
     receiver_kind = models.CharField(_("引継ぎ先の種別"), max_length=12, choices=ReceiverKind.choices)
     contact_person = models.CharField(_("先方担当者"), max_length=100, blank=True)
@@ -138,7 +144,9 @@ class ConsentPurpose(models.TextChoices):
 
 
 class Consent(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者")
+    )
     purpose = models.CharField(_("目的"), max_length=24, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("同意日"))
     withdrawn_on = models.DateField(_("撤回日"), null=True, blank=True)
