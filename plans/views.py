@@ -100,7 +100,7 @@ def plan_create(request, client_pk):
         return redirect("plans:plan_edit", pk=plan.pk)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = apply_service(form, services.plan_create, actor=request.user, client=client)
+        plan = apply_service_content(form, services.plan_create, actor=request.user, client=client)
         if plan:
             messages.success(request, _("計画の下書きを作成しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
