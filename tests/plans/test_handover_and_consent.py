@@ -89,7 +89,9 @@ def test_consent_stands(office, given_on, withdrawn_on, on, stands):
 def test_record_and_withdraw_consent_in_the_browser(as_staff, office):
     person = ClientFactory(office=office)
     url = reverse("plans:consent_list", args=[person.pk])
-    as_staff.post(url, {"purpose": "case_meeting", "given_on": "2026-11-01", "document_note": "同意書 2026-11"})
+    as_staff.post(
+        url, {"purpose": "case_meeting", "given_on": "2026-11-01", "document_note": "同意書 2026-11"}
+    )
     assert consent_stands(person, ConsentPurpose.CASE_MEETING, date(2026, 11, 23))
     consent = person.consents.get()
     as_staff.post(reverse("plans:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "2026-11-23"})
@@ -100,7 +102,9 @@ def test_record_and_withdraw_consent_in_the_browser(as_staff, office):
 
 def test_withdrawing_another_offices_consent_is_404(as_staff, other_office):
     consent = ConsentFactory(client=ClientFactory(office=other_office))
-    response = as_staff.post(reverse("plans:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "2026-11-23"})
+    response = as_staff.post(
+        reverse("plans:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "2026-11-23"}
+    )
     assert response.status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None

@@ -41,7 +41,9 @@ def test_full_flow_in_the_browser(client, office):
     assert (plan.version, plan.status, plan.drafted_by) == (1, PlanStatus.DRAFT, staff)
 
     # staff cannot approve
-    response = client.post(reverse("plans:plan_step", args=[plan.pk, "approve"]), {"approved_on": "2026-11-23"})
+    response = client.post(
+        reverse("plans:plan_step", args=[plan.pk, "approve"]), {"approved_on": "2026-11-23"}
+    )
     assert response.status_code == 403
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -91,7 +93,11 @@ def test_new_version_copies_and_never_overwrites(as_staff, office, manager):
     assert second.status == PlanStatus.DRAFT
     assert second.accommodations == "静かな席" and second.long_term_goal == first.long_term_goal
 
-    post = {**PLAN_POST, "accommodations": "静かな席\n休憩を1時間ごとに5分", "lock_version": second.lock_version}
+    post = {
+        **PLAN_POST,
+        "accommodations": "静かな席\n休憩を1時間ごとに5分",
+        "lock_version": second.lock_version,
+    }
     as_staff.post(reverse("plans:plan_edit", args=[second.pk]), post)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -128,7 +134,9 @@ def test_other_offices_plan_is_404(as_manager, other_office):
     assert as_manager.get(reverse("plans:plan_detail", args=[plan.pk])).status_code == 404
     assert as_manager.get(reverse("plans:plan_print", args=[plan.pk])).status_code == 404
     assert as_manager.get(reverse("plans:plan_versions", args=[plan.client_id])).status_code == 404
-    response = as_manager.post(reverse("plans:plan_step", args=[plan.pk, "approve"]), {"approved_on": "2026-11-23"})
+    response = as_manager.post(
+        reverse("plans:plan_step", args=[plan.pk, "approve"]), {"approved_on": "2026-11-23"}
+    )
     assert response.status_code == 404
 
 
