@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.access import clients_visible_to
 from cases.models import BenefitDecision, Client, ClientStatus, Membership, Office
@@ -225,7 +226,7 @@ def reviews_overdue(office, as_of: date, staff_id: int | None = None) -> list[De
             plan.client.full_name,
             plan.client.primary_staff_id,
             due,
-            f"モニタリング期限超過（{(as_of - due).days}日）",
+            _("モニタリング期限超過（%(n)s日）") % {"n": (as_of - due).days},
             True,
             plan.pk,
         )
@@ -242,7 +243,7 @@ def reviews_due_within(office, as_of: date, days: int = rules.DUE_SOON_DAYS, sta
             plan.client.full_name,
             plan.client.primary_staff_id,
             due,
-            f"モニタリング期限まで{(due - as_of).days}日",
+            _("モニタリング期限まで%(n)s日") % {"n": (due - as_of).days},
             False,
             plan.pk,
         )
@@ -267,7 +268,7 @@ def plans_awaiting_approval(office, as_of: date, staff_id: int | None = None) ->
             p.client.full_name,
             p.client.primary_staff_id,
             p.starts_on,
-            f"第{p.version}版 承認待ち",
+            _("第%(v)s版 承認待ち") % {"v": p.version},
             p.starts_on < as_of,
             p.pk,
         )
@@ -283,7 +284,7 @@ def plans_awaiting_consent(office, as_of: date, staff_id: int | None = None) -> 
             p.client.full_name,
             p.client.primary_staff_id,
             p.starts_on,
-            f"第{p.version}版 本人同意待ち",
+            _("第%(v)s版 本人同意待ち") % {"v": p.version},
             p.starts_on < as_of,
             p.pk,
         )
@@ -307,7 +308,7 @@ def clients_without_agreed_plan(office, as_of: date, staff_id: int | None = None
             c.full_name,
             c.primary_staff_id,
             c.window_starts_on,
-            "同意済みの計画なし",
+            _("同意済みの計画なし"),
             True,
         )
         for c in clients
@@ -339,7 +340,7 @@ def decisions_ending(
                     d.client.full_name,
                     d.client.primary_staff_id,
                     d.ends_on,
-                    f"支給決定の終了まで{(d.ends_on - as_of).days}日（更新未登録）",
+                    _("支給決定の終了まで%(n)s日（更新未登録）") % {"n": (d.ends_on - as_of).days},
                     state == rules.URGENT,
                     d.pk,
                 )
@@ -371,7 +372,8 @@ def handovers_unshared(office, as_of: date, staff_id: int | None = None) -> list
                     c.full_name,
                     c.primary_staff_id,
                     rules.handover_share_deadline(c.window_ends_on),
-                    f"支援期間終了（{c.window_ends_on:%Y/%m/%d}）まで{days_left}日・引継ぎ先へ情報共有なし",
+                    _("支援期間終了（%(end)s）まで%(n)s日・引継ぎ先へ情報共有なし")
+                    % {"end": f"{c.window_ends_on:%Y/%m/%d}", "n": days_left},
                     state == rules.URGENT,
                 )
             )
@@ -404,7 +406,7 @@ def applications_due(office, as_of: date, staff_id: int | None = None) -> list[D
                     c.full_name,
                     c.primary_staff_id,
                     c.window_starts_on,
-                    f"雇用{month}か月目・支援開始日からの支給決定なし",
+                    _("雇用%(m)sか月目・支援開始日からの支給決定なし") % {"m": month},
                     state == rules.URGENT,
                 )
             )
@@ -412,14 +414,14 @@ def applications_due(office, as_of: date, staff_id: int | None = None) -> list[D
 
 
 DASHBOARD_LISTS = (
-    (REVIEW_OVERDUE, _("モニタリング期限超過"), reviews_overdue),
-    (REVIEW_DUE_SOON, _("モニタリング14日以内"), reviews_due_within),
-    (PLAN_AWAITING_APPROVAL, _("承認待ちの計画"), plans_awaiting_approval),
-    (PLAN_AWAITING_CONSENT, _("本人同意待ちの計画"), plans_awaiting_consent),
-    (NO_AGREED_PLAN, _("同意済み計画のない利用者"), clients_without_agreed_plan),
-    (DECISION_RENEWAL, _("支給決定の更新（60日以内）"), decisions_ending),
-    (HANDOVER_SHARING, _("引継ぎ先への情報共有（期間終了120日以内）"), handovers_unshared),
-    (APPLICATION_PREPARATION, _("受給者証の申請準備（雇用2〜6か月目）"), applications_due),
+    (REVIEW_OVERDUE, gettext_lazy("モニタリング期限超過"), reviews_overdue),
+    (REVIEW_DUE_SOON, gettext_lazy("モニタリング14日以内"), reviews_due_within),
+    (PLAN_AWAITING_APPROVAL, gettext_lazy("承認待ちの計画"), plans_awaiting_approval),
+    (PLAN_AWAITING_CONSENT, gettext_lazy("本人同意待ちの計画"), plans_awaiting_consent),
+    (NO_AGREED_PLAN, gettext_lazy("同意済み計画のない利用者"), clients_without_agreed_plan),
+    (DECISION_RENEWAL, gettext_lazy("支給決定の更新（60日以内）"), decisions_ending),
+    (HANDOVER_SHARING, gettext_lazy("引継ぎ先への情報共有（期間終了120日以内）"), handovers_unshared),
+    (APPLICATION_PREPARATION, gettext_lazy("受給者証の申請準備（雇用2〜6か月目）"), applications_due),
 )
 
 

@@ -63,9 +63,8 @@ def _conflict_rows(form, current):
         saved = getattr(current, name)
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
         if str(saved or "") != str(mine or ""):
-            if hasattr(current, f"get_{name}_display"):
-                saved = getattr(current, f"get_{name}_display")()
-            rows.append((field.label, saved, mine))
+            choices = dict(getattr(field, "choices", None) or [])
+            rows.append((field.label, choices.get(saved, saved), choices.get(mine, mine)))
     return rows
 
 

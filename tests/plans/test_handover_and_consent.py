@@ -49,7 +49,7 @@ def test_sharing_before_consent_is_refused(as_staff, office):
     person = ClientFactory(office=office)
     response = as_staff.post(reverse("plans:handover_edit", args=[person.pk]), {**HANDOVER, "consent_on": ""})
     assert response.status_code == 200
-    assert "本人の同意日を記録してください" in response.content.decode()
+    assert "情報共有日は本人の同意日以降にしてください" in response.content.decode()
     assert not Handover.objects.exists()
 
 
@@ -108,3 +108,12 @@ def test_withdrawing_another_offices_consent_is_404(as_staff, other_office):
     assert response.status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+
+
+def test_database_refuses_sharing_before_consent(office):
+    from django.db import IntegrityError, transaction
+
+    from ..factories import HandoverFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HandoverFactory(client=ClientFactory(office=office), consent_on=None, info_shared_on=date(2026, 1, 1))
