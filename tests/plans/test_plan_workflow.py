@@ -162,3 +162,17 @@ def test_client_page_lists_versions_and_panels(as_staff, office, manager):
     assert "第1版" in page and "第2版" in page
     assert "引継ぎの記録はありません" in page
     assert "情報提供への同意" in page
+
+
+@pytest.mark.parametrize("versions", [1, 6])
+def test_client_page_queries_do_not_grow_with_versions(
+    as_manager, office, manager, versions, django_assert_max_num_queries
+):
+    from ..factories import PlanReviewFactory
+
+    person = ClientFactory(office=office)
+    for v in range(1, versions + 1):
+        plan = agreed_plan(client=person, manager=manager, version=v)
+        PlanReviewFactory(plan=plan, reviewer=manager)
+    with django_assert_max_num_queries(16):
+        assert as_manager.get(reverse("cases:client_detail", args=[person.pk])).status_code == 200
