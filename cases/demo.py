@@ -148,6 +148,9 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
         _demo_decisions(client, window, scenario, today)
         client.status = _demo_status(window, scenario, today)
         client.save(update_fields=["status"])
+    from plans.demo import seed_plans  # here, not at the top: plans imports cases
+
+    seed_plans(office, today)
     return office
 
 

@@ -38,7 +38,7 @@ def apply_service(form, service, **kwargs):
 
 @office_required()
 def home(request):
-    return redirect("cases:caseload")
+    return redirect("plans:dashboard" if has_role(request.membership, "manager") else "cases:caseload")
 
 
 @office_required()

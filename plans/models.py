@@ -58,6 +58,24 @@ class SupportPlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["client", "version"], name="plan_unique_version"),
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="plan_period_order"),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(status="draft"),
+                name="plan_one_draft_per_client",
+                violation_error_message=_("作成中の計画が既にあります。そちらを編集してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | Q(status="approved", approved_on__isnull=False)
+                | Q(status="agreed", approved_on__isnull=False, agreed_on__isnull=False)
+                | Q(
+                    status="delivered",
+                    approved_on__isnull=False,
+                    agreed_on__isnull=False,
+                    delivered_on__isnull=False,
+                ),
+                name="plan_status_has_its_dates",
+            ),
         ]
         indexes = [models.Index(fields=["client", "status", "agreed_on"], name="plan_client_status_idx")]
 
@@ -131,6 +149,15 @@ class Handover(models.Model):
     class Meta:
         verbose_name = _("引継ぎ")
         verbose_name_plural = _("引継ぎ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(info_shared_on__isnull=True)
+                | Q(consent_on__isnull=False, info_shared_on__gte=F("consent_on")),
+                name="handover_shared_after_consent",
+                violation_error_message=_("情報共有日は本人の同意日以降にしてください。"),
+            )
+        ]
+        indexes = [models.Index(fields=["info_shared_on"], name="handover_shared_idx")]
 
     def __str__(self):
         return f"{self.client} → {self.receiver_name}"

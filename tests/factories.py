@@ -100,3 +100,77 @@ def client_in_service(*, office=None, hired_on=date(2025, 1, 6), **kwargs) -> Cl
     client.refresh_from_db()
     BenefitDecisionFactory(client=client, starts_on=client.window_starts_on)
     return client
+
+
+# --- plans ---
+from plans.models import (  # noqa: E402
+    Consent,
+    ConsentPurpose,
+    Handover,
+    PlanReview,
+    PlanStatus,
+    ReceiverKind,
+    ReviewDecision,
+    SupportPlan,
+)
+
+
+class SupportPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = SupportPlan
+
+    client = factory.SubFactory(ClientFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    status = PlanStatus.DRAFT
+    starts_on = date(2025, 7, 6)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + timedelta(days=180))
+    long_term_goal = "安定して働き続ける"
+    short_term_goals = "毎朝決まった時間に起きる\n体調の波を記録する"
+    support_content = "月1回の面談と職場訪問"
+    interview_frequency = "月1回"
+    drafted_by = factory.SubFactory(UserFactory)
+
+
+def agreed_plan(*, client, manager, starts_on=date(2025, 7, 6), **kwargs) -> SupportPlan:
+    """A plan in effect: approved by `manager` and agreed on its start date."""
+    return SupportPlanFactory(
+        client=client,
+        status=PlanStatus.AGREED,
+        starts_on=starts_on,
+        approved_by=manager,
+        approved_on=starts_on,
+        agreed_on=starts_on,
+        drafted_by=manager,
+        **kwargs,
+    )
+
+
+class PlanReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanReview
+
+    plan = factory.SubFactory(SupportPlanFactory)
+    reviewed_on = date(2025, 10, 1)
+    reviewer = factory.SubFactory(UserFactory)
+    findings = "短期目標はおおむね達成"
+    decision = ReviewDecision.KEEP
+
+
+class HandoverFactory(DjangoModelFactory):
+    class Meta:
+        model = Handover
+
+    client = factory.SubFactory(ClientFactory)
+    receiver_name = "新宿区障害者就業・生活支援センター"
+    receiver_kind = ReceiverKind.NAKAPOTSU
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    purpose = ConsentPurpose.HANDOVER
+    given_on = date(2025, 7, 1)
+    recorded_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,114 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput
+
+from .models import Consent, Handover, PlanReview, SupportPlan
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class LockedForm(forms.ModelForm):
+    """A form carrying the row's lock_version, so a stale save can be refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["lock_version"] = self.instance.lock_version
+
+    def content(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("lock_version", None)
+        return data
+
+
+class PlanForm(LockedForm):
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "starts_on",
+            "ends_on",
+            "long_term_goal",
+            "short_term_goals",
+            "support_content",
+            "interview_frequency",
+            "workplace_visit_frequency",
+            "employer_contact_frequency",
+            "accommodations",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "long_term_goal": forms.Textarea(attrs={"rows": 2}),
+            "short_term_goals": TEXTAREA,
+            "support_content": TEXTAREA,
+            "accommodations": TEXTAREA,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("終了日が開始日より前になっています。"))
+        return cleaned
+
+
+class ReviewForm(LockedForm):
+    class Meta:
+        model = PlanReview
+        fields = ["reviewed_on", "findings", "client_view", "employer_view", "decision"]
+        widgets = {
+            "reviewed_on": DateInput(),
+            "findings": TEXTAREA,
+            "client_view": TEXTAREA,
+            "employer_view": TEXTAREA,
+            "decision": forms.RadioSelect,
+        }
+        help_texts = {"decision": _("「見直す」を選ぶと、この計画をもとに新しい版の下書きが作られます。")}
+
+
+class PlanDateForm(forms.Form):
+    """One date for a status step (approval, consent, delivery)."""
+
+    def __init__(self, *args, field_name, label, initial_date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
+
+
+class HandoverForm(forms.ModelForm):
+    class Meta:
+        model = Handover
+        fields = [
+            "receiver_name",
+            "receiver_kind",
+            "contact_person",
+            "consent_on",
+            "info_shared_on",
+            "handed_over_on",
+            "content",
+            "documents",
+        ]
+        widgets = {
+            "consent_on": DateInput(),
+            "info_shared_on": DateInput(),
+            "handed_over_on": DateInput(),
+            "content": TEXTAREA,
+            "documents": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "info_shared_on": _("支援期間終了の3か月前までに、本人の同意を得て共有・記録してください。"),
+            "handed_over_on": _("引継ぎ日を入れると、利用者の状態が「引継ぎ済み」になります。"),
+        }
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "given_on", "document_note"]
+        widgets = {"given_on": DateInput()}
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput())

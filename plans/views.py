@@ -1,0 +1,388 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import selectors as case_selectors
+from cases.access import has_role, office_required
+from cases.models import Role
+from cases.selectors import support_staff_of_office
+from cases.views import apply_service
+
+from . import rules, selectors, services
+from .forms import ConsentForm, ConsentWithdrawForm, HandoverForm, PlanDateForm, PlanForm, ReviewForm
+from .models import ConsentPurpose, Handover, PlanStatus
+
+WRITERS = (Role.STAFF, Role.MANAGER)
+MANAGERS = (Role.MANAGER,)
+DASHBOARD_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _client(request, pk):
+    return case_selectors.client_for_page(request.membership, pk)
+
+
+def _save_locked(form, service, **kwargs):
+    """Run a locked update; on a stale version, keep the user's text and return the row as saved now."""
+    try:
+        return service(
+            **kwargs, lock_version=form.cleaned_data.get("lock_version") or 0, **form.content()
+        ), None
+    except services.StaleEdit as stale:
+        form.add_error(
+            None,
+            _(
+                "保存できませんでした。あなたが編集している間に、ほかの人がこの内容を更新しました。"
+                "下の「現在の保存内容」とあなたの入力を見比べ、必要な内容を反映してからもう一度保存してください。"
+                "あなたの入力はそのまま残っています。"
+            ),
+        )
+        # The next save is checked against the version now on record.
+        data = form.data.copy()
+        data["lock_version"] = stale.current.lock_version
+        form.data = data
+        return None, stale.current
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None, None
+
+
+def _conflict_rows(form, current):
+    """(label, saved value, your value) for each field where they differ."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "lock_version":
+            continue
+        saved = getattr(current, name)
+        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
+        if str(saved or "") != str(mine or ""):
+            choices = dict(getattr(field, "choices", None) or [])
+            rows.append((field.label, choices.get(saved, saved), choices.get(mine, mine)))
+    return rows
+
+
+# --- plans ---
+
+
+@office_required()
+def plan_versions(request, client_pk):
+    client = _client(request, client_pk)
+    plans = list(client.plans.select_related("drafted_by", "approved_by").order_by("-version"))
+    return render(
+        request,
+        "plans/plan_versions.html",
+        {"client": client, "plans": plans, "can_write": has_role(request.membership, *WRITERS)},
+    )
+
+
+@office_required(*WRITERS)
+def plan_create(request, client_pk):
+    client = _client(request, client_pk)
+    latest = client.plans.order_by("-version").first()
+    if latest is not None and request.method == "POST" and "copy" in request.POST:
+        try:
+            plan = services.plan_new_version(actor=request.user, plan=latest)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:plan_versions", client_pk=client.pk)
+        messages.success(
+            request,
+            _("第%(v)s版の下書きを作成しました（前の版の内容を引き継いでいます）。") % {"v": plan.version},
+        )
+        return redirect("plans:plan_edit", pk=plan.pk)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = apply_service_content(form, services.plan_create, actor=request.user, client=client)
+        if plan:
+            messages.success(request, _("計画の下書きを作成しました。"))
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/form.html", {"form": form, "client": client, "title": _("計画の作成")})
+
+
+@office_required()
+def plan_detail(request, pk):
+    plan = selectors.plan_for_page(request.membership, pk)
+    today = timezone.localdate()
+    m = request.membership
+    context = {
+        "plan": plan,
+        "client": plan.client,
+        "reviews": list(plan.reviews.select_related("reviewer")),
+        "can_write": has_role(m, *WRITERS),
+        "is_manager": has_role(m, *MANAGERS),
+        "today": today,
+        "consent_stands": selectors.consent_stands(plan.client, ConsentPurpose.PLAN_TO_CONSULTATION, today),
+        "previous": plan.client.plans.filter(version__lt=plan.version).order_by("-version").first(),
+    }
+    if plan.status == PlanStatus.DRAFT:
+        context["step_form"] = PlanDateForm(field_name="approved_on", label=_("承認日"), initial_date=today)
+    elif plan.status == PlanStatus.APPROVED:
+        context["step_form"] = PlanDateForm(field_name="agreed_on", label=_("本人同意日"), initial_date=today)
+    elif plan.status == PlanStatus.AGREED:
+        context["step_form"] = PlanDateForm(field_name="delivered_on", label=_("交付日"), initial_date=today)
+    return render(request, "plans/plan_detail.html", context)
+
+
+@office_required(*WRITERS)
+def plan_edit(request, pk):
+    plan = selectors.plan_for_page(request.membership, pk)
+    if plan.status != PlanStatus.DRAFT:
+        messages.error(request, _("作成中の計画だけを編集できます。変更するには新しい版を作成してください。"))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        saved, current = _save_locked(form, services.plan_update, actor=request.user, plan=plan)
+        if saved:
+            messages.success(request, _("計画を保存しました。"))
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "client": plan.client,
+            "title": _("計画の編集（第%(v)s版）") % {"v": plan.version},
+            "conflict": _conflict_rows(form, current) if current else None,
+        },
+        status=409 if current else 200,
+    )
+
+
+STEPS = {
+    "approve": ("approved_on", _("承認日"), services.plan_approve, MANAGERS, _("計画を承認しました。")),
+    "consent": (
+        "agreed_on",
+        _("本人同意日"),
+        services.plan_record_consent,
+        WRITERS,
+        _("本人の同意を記録しました。"),
+    ),
+    "deliver": (
+        "delivered_on",
+        _("交付日"),
+        services.plan_record_delivery,
+        WRITERS,
+        _("交付を記録しました。"),
+    ),
+}
+
+
+@require_POST
+@office_required(*WRITERS)
+def plan_step(request, pk, step):
+    if step not in STEPS:
+        raise Http404
+    field_name, label, service, roles, done = STEPS[step]
+    if not has_role(request.membership, *roles):
+        return render(request, "403.html", status=403)
+    plan = selectors.plan_for_page(request.membership, pk)
+    form = PlanDateForm(request.POST, field_name=field_name, label=label, initial_date=None)
+    if form.is_valid():
+        try:
+            service(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, _("日付を入力してください。"))
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@office_required()
+def plan_compare(request, client_pk):
+    client = _client(request, client_pk)
+    plans = list(client.plans.order_by("version"))
+    by_version = {p.version: p for p in plans}
+    try:
+        old = by_version[int(request.GET.get("a", 0))]
+        new = by_version[int(request.GET.get("b", 0))]
+    except (KeyError, ValueError):
+        old, new = (plans[-2], plans[-1]) if len(plans) >= 2 else (None, None)
+    changes = selectors.plan_diff(old, new) if old and new else []
+    return render(
+        request,
+        "plans/plan_compare.html",
+        {"client": client, "plans": plans, "old": old, "new": new, "changes": changes},
+    )
+
+
+@office_required()
+def plan_print(request, pk):
+    plan = selectors.plan_for_page(request.membership, pk)
+    return render(request, "plans/plan_print.html", {"plan": plan, "client": plan.client})
+
+
+# --- reviews ---
+
+
+@office_required(*MANAGERS)
+def review_create(request, plan_pk):
+    plan = selectors.plan_for_page(request.membership, plan_pk)
+    form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        review = apply_service_content(form, services.plan_review_complete, actor=request.user, plan=plan)
+        if review:
+            messages.success(request, _("モニタリングを記録しました。"))
+            latest = plan.client.plans.order_by("-version").first()
+            if latest.status == PlanStatus.DRAFT and latest.pk != plan.pk and review.decision == "revise":
+                messages.info(request, _("第%(v)s版の下書きを作成しました。") % {"v": latest.version})
+                return redirect("plans:plan_edit", pk=latest.pk)
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "client": plan.client,
+            "title": _("モニタリングの記録（第%(v)s版）") % {"v": plan.version},
+        },
+    )
+
+
+def apply_service_content(form, service, **kwargs):
+    """apply_service for locked forms: lock_version is not a model field of the service."""
+    try:
+        return service(**kwargs, **form.content())
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+@office_required(*MANAGERS)
+def review_edit(request, pk):
+    review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
+    form = ReviewForm(request.POST or None, instance=review)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        saved, current = _save_locked(form, services.plan_review_update, actor=request.user, review=review)
+        if saved:
+            messages.success(request, _("モニタリングを保存しました。"))
+            return redirect("plans:plan_detail", pk=review.plan_id)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "client": review.plan.client,
+            "title": _("モニタリングの編集"),
+            "conflict": _conflict_rows(form, current) if current else None,
+        },
+        status=409 if current else 200,
+    )
+
+
+# --- handover ---
+
+
+@office_required()
+def handover_edit(request, client_pk):
+    client = _client(request, client_pk)
+    handover = Handover.objects.filter(client=client).first()
+    can_write = has_role(request.membership, *WRITERS)
+    form = HandoverForm(request.POST or None, instance=handover)
+    if request.method == "POST":
+        if not can_write:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            saved = apply_service(form, services.case_handover, actor=request.user, client=client)
+            if saved:
+                if saved.handed_over_on:
+                    messages.success(request, _("引継ぎを記録しました。利用者は「引継ぎ済み」になりました。"))
+                else:
+                    messages.success(request, _("引継ぎの記録を保存しました。"))
+                return redirect("cases:client_detail", pk=client.pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/handover_form.html",
+        {
+            "form": form,
+            "client": client,
+            "can_write": can_write,
+            "consent_stands": selectors.consent_stands(client, ConsentPurpose.HANDOVER, today),
+            "share_deadline": client.window_ends_on and rules.handover_share_deadline(client.window_ends_on),
+        },
+    )
+
+
+# --- consents ---
+
+
+@office_required()
+def consent_list(request, client_pk):
+    client = _client(request, client_pk)
+    today = timezone.localdate()
+    can_write = has_role(request.membership, *WRITERS)
+    form = ConsentForm(request.POST or None, initial={"given_on": today})
+    if request.method == "POST":
+        if not can_write:
+            return render(request, "403.html", status=403)
+        if form.is_valid() and apply_service(
+            form, services.consent_record, actor=request.user, client=client
+        ):
+            messages.success(request, _("同意を記録しました。"))
+            return redirect("plans:consent_list", client_pk=client.pk)
+    return render(
+        request,
+        "plans/consent_list.html",
+        {
+            "client": client,
+            "form": form,
+            "can_write": can_write,
+            "consents": list(client.consents.select_related("recorded_by")),
+            "summary": selectors.consent_summary(client, today),
+            "withdraw_form": ConsentWithdrawForm(initial={"withdrawn_on": today}),
+        },
+    )
+
+
+@require_POST
+@office_required(*WRITERS)
+def consent_withdraw(request, pk):
+    consent = get_object_or_404(selectors.consents_visible_to(request.membership), pk=pk)
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(actor=request.user, consent=consent, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("同意の撤回を記録しました。"))
+    else:
+        messages.error(request, _("撤回日を入力してください。"))
+    return redirect("plans:consent_list", client_pk=consent.client_id)
+
+
+# --- the service manager's dashboard ---
+
+
+@office_required(*DASHBOARD_ROLES)
+def dashboard(request):
+    office = request.membership.office
+    today = timezone.localdate()
+    staff_members = list(support_staff_of_office(office.pk))
+    try:
+        staff_id = int(request.GET.get("staff") or 0) or None
+    except ValueError:
+        staff_id = None
+    if staff_id and staff_id not in {u.pk for u in staff_members}:
+        staff_id = None
+    lists = selectors.dashboard(office, today, staff_id=staff_id)
+    return render(
+        request,
+        "plans/dashboard.html",
+        {"lists": lists, "today": today, "staff_members": staff_members, "staff_id": staff_id},
+    )

@@ -1,0 +1,119 @@
+"""Handover closes the case (引継ぎ済み); consent per purpose stands or not on a given day."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases.models import ClientStatus
+from plans.models import ConsentPurpose, Handover
+from plans.selectors import consent_stands
+
+from ..factories import ClientFactory, ConsentFactory
+
+pytestmark = pytest.mark.django_db
+
+HANDOVER = {
+    "receiver_name": "新宿区障害者就業・生活支援センター",
+    "receiver_kind": "nakapotsu",
+    "contact_person": "担当 小川",
+    "consent_on": "2026-08-01",
+    "info_shared_on": "2026-08-15",
+    "handed_over_on": "",
+    "content": "支援経過、配慮事項",
+    "documents": "支援計画書（第3版）\nフェイスシート",
+}
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_handover_with_date_closes_the_case_and_shows_on_client_page(as_staff, office):
+    person = ClientFactory(office=office, status=ClientStatus.ACTIVE)
+    url = reverse("plans:handover_edit", args=[person.pk])
+    as_staff.post(url, HANDOVER)
+    person.refresh_from_db()
+    assert person.status == ClientStatus.ACTIVE  # information shared, not yet handed over
+    assert Handover.objects.get(client=person).info_shared_on == date(2026, 8, 15)
+
+    response = as_staff.post(url, {**HANDOVER, "handed_over_on": "2026-11-20"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.status == ClientStatus.HANDED_OVER
+    assert Handover.objects.filter(client=person).count() == 1
+    page = as_staff.get(reverse("cases:client_detail", args=[person.pk])).content.decode()
+    assert "新宿区障害者就業・生活支援センター" in page and "2026/11/20" in page
+    assert "引継ぎ済み" in page
+
+
+def test_sharing_before_consent_is_refused(as_staff, office):
+    person = ClientFactory(office=office)
+    response = as_staff.post(reverse("plans:handover_edit", args=[person.pk]), {**HANDOVER, "consent_on": ""})
+    assert response.status_code == 200
+    assert "情報共有日は本人の同意日以降にしてください" in response.content.decode()
+    assert not Handover.objects.exists()
+
+
+def test_handover_page_shows_whether_consent_stands(as_staff, office):
+    person = ClientFactory(office=office)
+    url = reverse("plans:handover_edit", args=[person.pk])
+    assert "有効な同意がありません" in as_staff.get(url).content.decode()
+    ConsentFactory(client=person, purpose=ConsentPurpose.HANDOVER, given_on=date(2025, 1, 1))
+    assert "引継ぎ先への情報提供について、本人の同意があります" in as_staff.get(url).content.decode()
+
+
+def test_other_offices_handover_is_404(as_staff, other_office):
+    person = ClientFactory(office=other_office)
+    assert as_staff.get(reverse("plans:handover_edit", args=[person.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("given_on", "withdrawn_on", "on", "stands"),
+    [
+        (date(2026, 4, 1), None, date(2026, 3, 31), False),  # before it was given
+        (date(2026, 4, 1), None, date(2026, 4, 1), True),  # from the day given
+        (date(2026, 4, 1), date(2026, 6, 1), date(2026, 5, 31), True),
+        (date(2026, 4, 1), date(2026, 6, 1), date(2026, 6, 1), False),  # withdrawn from that day
+    ],
+)
+def test_consent_stands(office, given_on, withdrawn_on, on, stands):
+    person = ClientFactory(office=office)
+    ConsentFactory(
+        client=person, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on=given_on, withdrawn_on=withdrawn_on
+    )
+    assert consent_stands(person, ConsentPurpose.REPORT_TO_EMPLOYER, on) is stands
+    assert consent_stands(person.pk, ConsentPurpose.REPORT_TO_EMPLOYER, on) is stands
+    assert consent_stands(person, ConsentPurpose.HANDOVER, on) is False  # per purpose
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_record_and_withdraw_consent_in_the_browser(as_staff, office):
+    person = ClientFactory(office=office)
+    url = reverse("plans:consent_list", args=[person.pk])
+    as_staff.post(
+        url, {"purpose": "case_meeting", "given_on": "2026-11-01", "document_note": "同意書 2026-11"}
+    )
+    assert consent_stands(person, ConsentPurpose.CASE_MEETING, date(2026, 11, 23))
+    consent = person.consents.get()
+    as_staff.post(reverse("plans:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "2026-11-23"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == date(2026, 11, 23)
+    assert not consent_stands(person, ConsentPurpose.CASE_MEETING, date(2026, 11, 23))
+
+
+def test_withdrawing_another_offices_consent_is_404(as_staff, other_office):
+    consent = ConsentFactory(client=ClientFactory(office=other_office))
+    response = as_staff.post(
+        reverse("plans:consent_withdraw", args=[consent.pk]), {"withdrawn_on": "2026-11-23"}
+    )
+    assert response.status_code == 404
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
+def test_database_refuses_sharing_before_consent(office):
+    from django.db import IntegrityError, transaction
+
+    from ..factories import HandoverFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HandoverFactory(client=ClientFactory(office=office), consent_on=None, info_shared_on=date(2026, 1, 1))
