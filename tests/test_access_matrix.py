@@ -25,6 +25,11 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 GET, POST = "get", "post"
 ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
 
