@@ -137,3 +137,15 @@ def test_formula_cells_are_escaped(value):
 
 def test_nav_shows_access_log_link_to_admins_only(as_admin):
     assert reverse("audit:access_log") in as_admin.get(reverse("cases:caseload")).content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_access_log_page_query_count_does_not_grow(as_admin, office, staff, rows, django_assert_max_num_queries):
+    client = ClientFactory(office=office)
+    AccessLog.objects.bulk_create(
+        AccessLog(kind=AccessKind.VIEW, user=staff, username=staff.username, office=office, client=client, page="p")
+        for _ in range(rows)
+    )
+    with django_assert_max_num_queries(10):
+        response = as_admin.get(reverse("audit:access_log"))
+    assert response.status_code == 200
