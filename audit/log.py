@@ -1,11 +1,22 @@
 """`log_access`: the one call every page showing a client's file, and every export, makes."""
 
+from django.conf import settings
+
 from .models import AccessKind, AccessLog
 
 
 def client_ip(request) -> str | None:
-    """The client's address. Behind the proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn
-    --forwarded-allow-ips with a proxy protocol) — X-Forwarded-For is not trusted here."""
+    """The client's address, for the access log and for django-axes (AXES_CLIENT_IP_CALLABLE).
+
+    With TRUSTED_PROXY_COUNT = n > 0 (n reverse proxies in front of the app, each appending to
+    X-Forwarded-For), the address the outermost trusted proxy saw: the n-th entry from the right.
+    Otherwise REMOTE_ADDR; a client-supplied X-Forwarded-For is never trusted beyond the proxies.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -193,7 +193,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "audit/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "audit.log.client_ip"
 # Sessions: 30 minutes idle, at browser close, and 12 hours after login at most. The audit middleware
 # re-saves the session (pushing its expiry 30 minutes on) at most once a minute, rather than
 # SESSION_SAVE_EVERY_REQUEST, which would add an UPDATE to every page's query budget.
