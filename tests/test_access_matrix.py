@@ -121,6 +121,22 @@ def _call(client, method, url):
 @pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
 def test_object_urls(client, name, role_index, role):
+    check_object_url(client, name, role_index, role)
+
+
+def test_an_unscoped_view_fails_the_matrix(client, monkeypatch):
+    """Proof the matrix bites: a client page that forgets the office scope is caught."""
+    from django.shortcuts import get_object_or_404
+
+    from cases import selectors
+    from cases.models import Client
+
+    monkeypatch.setattr(selectors, "client_for_page", lambda membership, pk: get_object_or_404(Client, pk=pk))
+    with pytest.raises(AssertionError, match="on another office"):
+        check_object_url(client, "cases:client_detail", 0, Role.STAFF)
+
+
+def check_object_url(client, name, role_index, role):
     kind, method, *expected = OBJECT_URLS[name]
     params = URLS[name]
     office = _signed_in(client, role)
