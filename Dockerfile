@@ -8,6 +8,7 @@ COPY cases ./cases
 COPY visits ./visits
 COPY plans ./plans
 COPY flags ./flags
+COPY audit ./audit
 RUN pip install --no-cache-dir .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput

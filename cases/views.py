@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.log import log_access
+
 from . import selectors, services
 from .access import (
     CASE_EDITORS,
@@ -69,6 +71,7 @@ def caseload(request):
 @office_required()
 def client_detail(request, pk):
     client = selectors.client_for_page(request.membership, pk)
+    log_access(request, client=client, page="cases:client_detail")
     today = timezone.localdate()
     return render(
         request,

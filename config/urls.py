@@ -13,5 +13,6 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("plans/", include("plans.urls")),
     path("flags/", include("flags.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

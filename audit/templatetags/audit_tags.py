@@ -1,0 +1,11 @@
+from django import template
+
+from ..history import HISTORY_LIMIT, client_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/_client_history.html")
+def client_change_history(client):
+    """{% client_change_history client %}: the latest changes to the client, employments and decisions."""
+    return {"entries": client_history(client), "limit": HISTORY_LIMIT}

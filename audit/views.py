@@ -1,0 +1,121 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.access import office_required
+from cases.models import Role
+
+from . import selectors, services
+from .csv_export import access_log_rows, csv_response
+from .filters import AccessLogFilter
+from .forms import TokenForm
+from .log import log_access
+
+PAGE_SIZE = 50
+
+
+def _filtered_log(request):
+    return AccessLogFilter(
+        request.GET, queryset=selectors.access_log_visible_to(request.membership), request=request
+    )
+
+
+@office_required(Role.ADMIN)
+def access_log(request):
+    log_filter = _filtered_log(request)
+    page = Paginator(log_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/access_log.html",
+        {"filter": log_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@office_required(Role.ADMIN)
+def access_log_csv(request):
+    log_filter = _filtered_log(request)
+    filename = f"access-log-{timezone.localdate():%Y%m%d}.csv"
+    log_access(request, page="audit:access_log_csv", export=filename)
+    return csv_response(access_log_rows(log_filter.qs), filename)
+
+
+@login_required
+def session_list(request):
+    sessions = list(selectors.live_sessions_of(request.user))
+    return render(
+        request,
+        "audit/session_list.html",
+        {"sessions": sessions, "current_key": request.session.session_key},
+    )
+
+
+@login_required
+@require_POST
+def session_end(request):
+    key = request.POST.get("session_key", "")
+    if key and key != request.session.session_key and services.user_session_end(actor=request.user, session_key=key):
+        messages.success(request, _("セッションを終了しました。"))
+    return redirect("audit:session_list")
+
+
+def _next_url(request):
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "home"
+
+
+def _qr_svg(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    return qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(encoding="unicode")
+
+
+@login_required
+def two_factor_setup(request):
+    """Create (once) an unconfirmed TOTP device, show its QR code and confirm it with a first token."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("audit:two_factor_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("2段階認証を設定しました。"))
+            return redirect(_next_url(request))
+        form.add_error("token", _("確認コードが正しくありません。時刻のずれがないか確認してください。"))
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "audit/two_factor_setup.html",
+        {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret, "next": request.GET.get("next", "")},
+    )
+
+
+@login_required
+def two_factor_verify(request):
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("確認コードが正しくありません。"))
+    return render(request, "audit/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})

@@ -1,0 +1,167 @@
+"""The access matrix, generated from the URL configuration.
+
+Every named URL that takes an object id needs a line in OBJECT_URLS: the object it takes, the method,
+and the status for staff / manager / admin on an object of their own office. On another office's object
+every role gets 404 — except where the role itself is refused (403 before any lookup, the same answer a
+non-existent id gets, so nothing leaks). URLs without an object id need a line in OFFICE_URLS.
+A URL missing from both fails `test_every_url_is_in_the_matrix`: register new URLs with one line.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases.models import Role
+
+from .factories import (
+    BenefitDecisionFactory,
+    ClientFactory,
+    EmployerFactory,
+    EmploymentFactory,
+    MembershipFactory,
+    OfficeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+GET, POST = "get", "post"
+ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
+
+# Objects a URL can take, built in a given office; each gives every kwarg name a URL may use for it.
+OBJECTS = {
+    "client": lambda office: (c := ClientFactory(office=office)) and {"pk": c.pk, "client_pk": c.pk},
+    "employment": lambda office: (
+        (e := EmploymentFactory(client=ClientFactory(office=office), employer=EmployerFactory(office=office)))
+        and {"client_pk": e.client_id, "pk": e.pk}
+    ),
+    "decision": lambda office: (
+        (d := BenefitDecisionFactory(client=ClientFactory(office=office), starts_on=date(2026, 1, 1)))
+        and {"client_pk": d.client_id, "pk": d.pk}
+    ),
+    "employer": lambda office: {"pk": EmployerFactory(office=office).pk},
+}
+
+# url name: (object, method, staff, manager, admin) on an object of the user's own office
+OBJECT_URLS = {
+    "cases:client_detail": ("client", GET, 200, 200, 200),
+    "cases:client_update": ("client", GET, 403, 200, 200),
+    "cases:client_archive": ("client", POST, 403, 302, 302),
+    "cases:employment_create": ("client", GET, 403, 200, 200),
+    "cases:employment_update": ("employment", GET, 403, 200, 200),
+    "cases:decision_create": ("client", GET, 403, 200, 200),
+    "cases:decision_update": ("decision", GET, 403, 200, 200),
+    "cases:employer_update": ("employer", GET, 403, 200, 200),
+}
+
+# url name: (method, staff, manager, admin) for office pages without an object id
+OFFICE_URLS = {
+    "home": (GET, 302, 302, 302),
+    "login": (GET, 302, 302, 302),  # signed in already: sent on
+    "logout": (POST, 302, 302, 302),
+    "set_language": (POST, 302, 302, 302),
+    "cases:caseload": (GET, 200, 200, 200),
+    "cases:client_create": (GET, 403, 200, 200),
+    "cases:employer_list": (GET, 200, 200, 200),
+    "cases:employer_create": (GET, 403, 200, 200),
+    "cases:office_switch": (POST, 302, 302, 302),
+    "audit:access_log": (GET, 403, 403, 200),
+    "audit:access_log_csv": (GET, 403, 403, 200),
+    "audit:session_list": (GET, 200, 200, 200),
+    "audit:session_end": (POST, 302, 302, 302),
+    "audit:two_factor_setup": (GET, 200, 200, 200),
+    "audit:two_factor_verify": (GET, 200, 200, 200),
+}
+
+# Namespaces tested elsewhere: the Django admin is for superusers only (tests/audit/test_access_log.py).
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def named_urls(resolver=None, namespace=""):
+    """(full name, parameter names) of every named URL pattern, walking includes recursively."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            pattern = entry.pattern
+            params = set(getattr(pattern, "converters", {}) or pattern.regex.groupindex)
+            yield f"{namespace}{entry.name}", params
+
+
+URLS = dict(named_urls())
+
+
+def test_every_url_is_in_the_matrix():
+    missing_objects = sorted(n for n, p in URLS.items() if p and n not in OBJECT_URLS)
+    missing_pages = sorted(n for n, p in URLS.items() if not p and n not in OFFICE_URLS)
+    assert not missing_objects, f"add these URLs to OBJECT_URLS: {missing_objects}"
+    assert not missing_pages, f"add these URLs to OFFICE_URLS: {missing_pages}"
+    assert not set(OBJECT_URLS) - set(URLS), "OBJECT_URLS names URLs that no longer exist"
+    assert not set(OFFICE_URLS) - set(URLS), "OFFICE_URLS names URLs that no longer exist"
+
+
+def _signed_in(client, role):
+    office = OfficeFactory()
+    client.force_login(MembershipFactory(office=office, role=role).user)
+    return office
+
+
+def _call(client, method, url):
+    return client.post(url) if method == POST else client.get(url)
+
+
+@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_object_urls(client, name, role_index, role):
+    check_object_url(client, name, role_index, role)
+
+
+def test_an_unscoped_view_fails_the_matrix(client, monkeypatch):
+    """Proof the matrix bites: a client page that forgets the office scope is caught."""
+    from django.shortcuts import get_object_or_404
+
+    from cases import selectors
+    from cases.models import Client
+
+    monkeypatch.setattr(selectors, "client_for_page", lambda membership, pk: get_object_or_404(Client, pk=pk))
+    with pytest.raises(AssertionError, match="on another office"):
+        check_object_url(client, "cases:client_detail", 0, Role.STAFF)
+
+
+def check_object_url(client, name, role_index, role):
+    kind, method, *expected = OBJECT_URLS[name]
+    params = URLS[name]
+    office = _signed_in(client, role)
+    own = {k: v for k, v in OBJECTS[kind](office).items() if k in params}
+    foreign = {k: v for k, v in OBJECTS[kind](OfficeFactory()).items() if k in params}
+    missing = {k: 999_999_999 for k in params}
+
+    own_status = _call(client, method, reverse(name, kwargs=own)).status_code
+    assert own_status == expected[role_index], f"{name} as {role} on own office"
+    foreign_status = _call(client, method, reverse(name, kwargs=foreign)).status_code
+    assert foreign_status == (403 if own_status == 403 else 404), f"{name} as {role} on another office"
+    assert _call(client, method, reverse(name, kwargs=missing)).status_code == foreign_status
+
+
+@pytest.mark.parametrize("role_index, role", list(enumerate(ROLES)))
+@pytest.mark.parametrize("name", sorted(OFFICE_URLS))
+def test_office_urls(client, name, role_index, role):
+    method, *expected = OFFICE_URLS[name]
+    _signed_in(client, role)
+    assert _call(client, method, reverse(name)).status_code == expected[role_index], f"{name} as {role}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in OBJECT_URLS))
+def test_anonymous_users_are_sent_to_login(client, name):
+    kind, method, *_ = OBJECT_URLS[name]
+    kwargs = {k: v for k, v in OBJECTS[kind](OfficeFactory()).items() if k in URLS[name]}
+    response = _call(client, method, reverse(name, kwargs=kwargs))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
