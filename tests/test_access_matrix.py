@@ -17,10 +17,13 @@ from cases.models import Role
 from .factories import (
     BenefitDecisionFactory,
     ClientFactory,
+    ConsentFactory,
     EmployerFactory,
     EmploymentFactory,
     MembershipFactory,
     OfficeFactory,
+    PlanReviewFactory,
+    SupportPlanFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 GET, POST = "get", "post"
 ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
@@ -45,6 +49,14 @@ OBJECTS = {
         and {"client_pk": d.client_id, "pk": d.pk}
     ),
     "employer": lambda office: {"pk": EmployerFactory(office=office).pk},
+    "plan": lambda office: (
+        (p := SupportPlanFactory(client=ClientFactory(office=office)))
+        and {"pk": p.pk, "plan_pk": p.pk, "step": "approve"}
+    ),
+    "review": lambda office: {
+        "pk": PlanReviewFactory(plan=SupportPlanFactory(client=ClientFactory(office=office))).pk
+    },
+    "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
 }
 
 # url name: (object, method, staff, manager, admin) on an object of the user's own office
@@ -57,6 +69,18 @@ OBJECT_URLS = {
     "cases:decision_create": ("client", GET, 403, 200, 200),
     "cases:decision_update": ("decision", GET, 403, 200, 200),
     "cases:employer_update": ("employer", GET, 403, 200, 200),
+    "plans:plan_versions": ("client", GET, 200, 200, 200),
+    "plans:plan_create": ("client", GET, 200, 200, 403),
+    "plans:plan_compare": ("client", GET, 200, 200, 200),
+    "plans:handover_edit": ("client", GET, 200, 200, 200),
+    "plans:consent_list": ("client", GET, 200, 200, 200),
+    "plans:consent_withdraw": ("consent", POST, 302, 302, 403),
+    "plans:plan_detail": ("plan", GET, 200, 200, 200),
+    "plans:plan_edit": ("plan", GET, 200, 200, 403),
+    "plans:plan_print": ("plan", GET, 200, 200, 200),
+    "plans:plan_step": ("plan", POST, 403, 302, 403),
+    "plans:review_create": ("plan", GET, 403, 200, 403),
+    "plans:review_edit": ("review", GET, 403, 200, 403),
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -70,6 +94,7 @@ OFFICE_URLS = {
     "cases:employer_list": (GET, 200, 200, 200),
     "cases:employer_create": (GET, 403, 200, 200),
     "cases:office_switch": (POST, 302, 302, 302),
+    "plans:dashboard": (GET, 403, 200, 200),
     "audit:access_log": (GET, 403, 403, 200),
     "audit:access_log_csv": (GET, 403, 403, 200),
     "audit:session_list": (GET, 200, 200, 200),
@@ -142,7 +167,7 @@ def check_object_url(client, name, role_index, role):
     office = _signed_in(client, role)
     own = {k: v for k, v in OBJECTS[kind](office).items() if k in params}
     foreign = {k: v for k, v in OBJECTS[kind](OfficeFactory()).items() if k in params}
-    missing = {k: 999_999_999 for k in params}
+    missing = {k: 999_999_999 if isinstance(v, int) else v for k, v in own.items()}
 
     own_status = _call(client, method, reverse(name, kwargs=own)).status_code
     assert own_status == expected[role_index], f"{name} as {role} on own office"
