@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cases.context_processors.office",
+                "flags.context_processors.open_flags",
             ],
         },
     },
@@ -158,6 +159,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_TASK_TIME_LIMIT = 12 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic flag jobs live in flags/schedules.py (written to the beat tables by a migration).
 
 # Domain settings
 ONLINE_COUNTS_DEFAULT = env("ONLINE_COUNTS_DEFAULT")

@@ -35,11 +35,19 @@ class FlagQuerySet(models.QuerySet):
 class Flag(models.Model):
     """Something an office must act on, written by the flag jobs; one row per (client, kind, period)."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="flags", verbose_name=_("事業所"))
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="flags", verbose_name=_("利用者"))
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="flags", verbose_name=_("事業所")
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="flags", verbose_name=_("利用者")
+    )
     kind = models.CharField(_("種類"), max_length=24, choices=FlagKind.choices)
-    period = models.DateField(_("対象月・期限"), help_text=_("月のアラートは月の初日、期限のアラートは期限日"))
-    severity = models.CharField(_("重要度"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    period = models.DateField(
+        _("対象月・期限"), help_text=_("月のアラートは月の初日、期限のアラートは期限日")
+    )
+    severity = models.CharField(
+        _("重要度"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
     message = models.CharField(_("内容"), max_length=300)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("解消日時"), null=True, blank=True)
@@ -59,7 +67,9 @@ class Flag(models.Model):
         verbose_name_plural = _("アラート")
         ordering = ["-period", "kind", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["client", "kind", "period"], name="flag_unique_client_kind_period"),
+            models.UniqueConstraint(
+                fields=["client", "kind", "period"], name="flag_unique_client_kind_period"
+            ),
             models.CheckConstraint(
                 condition=Q(resolved_by__isnull=True) | Q(resolved_at__isnull=False),
                 name="flag_resolved_by_needs_resolved_at",

@@ -94,7 +94,12 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
         if late and visit_rules.NO_FACE_TO_FACE in verdict.reasons:
             severity = URGENT if in_last_days_of_month(today) else WARNING
             flags.append(
-                FlagDue(NO_CONTACT_YET, first, severity, _("%(m)sの対面支援がまだありません。") % {"m": _ym(first)})
+                FlagDue(
+                    NO_CONTACT_YET,
+                    first,
+                    severity,
+                    _("%(m)sの対面支援がまだありません。") % {"m": _ym(first)},
+                )
             )
         if late and visit_rules.NO_SUPPORT_REPORT in verdict.reasons:
             flags.append(
@@ -107,7 +112,9 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
             )
         if late and visit_rules.NO_EMPLOYER_VISIT in warnings:
             flags.append(
-                FlagDue(NO_EMPLOYER_VISIT, first, INFO, _("%(m)sの企業訪問がまだありません。") % {"m": _ym(first)})
+                FlagDue(
+                    NO_EMPLOYER_VISIT, first, INFO, _("%(m)sの企業訪問がまだありません。") % {"m": _ym(first)}
+                )
             )
     else:
         if not verdict.billable:
@@ -122,7 +129,12 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
             )
         if visit_rules.NO_EMPLOYER_VISIT in warnings:
             flags.append(
-                FlagDue(NO_EMPLOYER_VISIT, first, WARNING, _("%(m)sに企業訪問がありませんでした。") % {"m": _ym(first)})
+                FlagDue(
+                    NO_EMPLOYER_VISIT,
+                    first,
+                    WARNING,
+                    _("%(m)sに企業訪問がありませんでした。") % {"m": _ym(first)},
+                )
             )
     if visit_rules.NO_AGREED_PLAN in warnings:
         flags.append(
@@ -168,7 +180,9 @@ def review_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
     window = facts.window
     if facts.plan_starts_on is None or window is None or not window.contains(today):
         return []
-    base = facts.last_review_on if facts.last_review_on and facts.last_review_on > facts.plan_starts_on else None
+    base = (
+        facts.last_review_on if facts.last_review_on and facts.last_review_on > facts.plan_starts_on else None
+    )
     due = next_review_due(facts.plan_starts_on, base)
     status = review_status(due, today)
     if status == REVIEW_DUE_SOON:
@@ -176,7 +190,10 @@ def review_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
     if status == REVIEW_OVERDUE:
         return [
             FlagDue(
-                REVIEW_OVERDUE_KIND, due, URGENT, _("モニタリングの期限（%(d)s）を過ぎています。") % {"d": _ymd(due)}
+                REVIEW_OVERDUE_KIND,
+                due,
+                URGENT,
+                _("モニタリングの期限（%(d)s）を過ぎています。") % {"d": _ymd(due)},
             )
         ]
     return []
@@ -193,7 +210,10 @@ def renewal_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
         days_left = (decision.ends_on - today).days
         if not 0 <= days_left <= RENEWAL_ALERT_DAYS or window.ends_on <= decision.ends_on:
             continue
-        if any(other.ends_on > decision.ends_on and other.starts_on > decision.starts_on for other in facts.decisions):
+        if any(
+            other.ends_on > decision.ends_on and other.starts_on > decision.starts_on
+            for other in facts.decisions
+        ):
             continue
         severity = URGENT if days_left <= RENEWAL_URGENT_DAYS else WARNING
         flags.append(
@@ -227,7 +247,8 @@ def application_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
             APPLICATION_PREP,
             service_start,
             severity,
-            _("%(d)sから始まる支給決定がありません。受給者証の申請準備を進めてください。") % {"d": _ymd(service_start)},
+            _("%(d)sから始まる支給決定がありません。受給者証の申請準備を進めてください。")
+            % {"d": _ymd(service_start)},
         )
     ]
 

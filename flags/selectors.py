@@ -110,5 +110,11 @@ def flags_for_list(queryset):
     return (
         queryset.select_related("client", "client__primary_staff")
         .annotate(severity_rank=SEVERITY_RANK)
-        .order_by(F("resolved_at").desc(nulls_first=True), "severity_rank", "period", "client__family_name_kana", "id")
+        .order_by(
+            F("resolved_at").desc(nulls_first=True),
+            "severity_rank",
+            "period",
+            "client__family_name_kana",
+            "id",
+        )
     )

@@ -61,9 +61,7 @@ def _sync(*, scope, wanted: list[Flag]) -> SyncResult:
             unique_fields=["client", "kind", "period"],
             update_fields=["office", "severity", "message", "resolved_at", "resolved_by"],
         )
-    result.resolved = [
-        f for key, f in by_key.items() if f.resolved_at is None and key not in wanted_keys
-    ]
+    result.resolved = [f for key, f in by_key.items() if f.resolved_at is None and key not in wanted_keys]
     if result.resolved:
         Flag.objects.filter(pk__in=[f.pk for f in result.resolved], resolved_at__isnull=True).update(
             resolved_at=timezone.now()
