@@ -100,3 +100,16 @@ def client_in_service(*, office=None, hired_on=date(2025, 1, 6), **kwargs) -> Cl
     client.refresh_from_db()
     BenefitDecisionFactory(client=client, starts_on=client.window_starts_on)
     return client
+
+
+# --- flags ---
+class FlagFactory(DjangoModelFactory):
+    class Meta:
+        model = "flags.Flag"
+
+    client = factory.SubFactory(ClientFactory)
+    office = factory.SelfAttribute("client.office")
+    kind = "no_contact_yet"
+    period = date(2025, 9, 1)
+    severity = "warning"
+    message = "2025年9月の対面支援がまだありません。"
