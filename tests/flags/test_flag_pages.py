@@ -40,7 +40,9 @@ def test_staff_see_their_own_clients_open_flags_with_a_link_to_fix_them(as_staff
     body = response.content.decode()
     assert response.status_code == 200
     assert "自分の担当のアラート" in body and "期限超過" in body
-    assert "同僚の担当のアラート" not in body and "他事業所のアラート" not in body and "片付いた件" not in body
+    assert (
+        "同僚の担当のアラート" not in body and "他事業所のアラート" not in body and "片付いた件" not in body
+    )
     assert reverse("cases:client_detail", args=[flags["mine"].client_id]) in body
     assert '<span class="badge rounded-pill text-bg-danger" id="open-flag-badge">2<' in body
 
