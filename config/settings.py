@@ -151,6 +151,9 @@ else:
         "processed_folder": str(CELERY_LOCAL_DIR / "processed"),
         "store_processed": False,
     }
+    # kombu's file-system transport does not create its folders; the worker dies without them.
+    for _folder in ("queue", "processed"):
+        (CELERY_LOCAL_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -63,6 +63,8 @@ def test_without_redis_url_settings_use_the_filesystem_broker():
             assert fresh.CELERY_BROKER_URL == "filesystem://"
             assert fresh.CELERY_RESULT_BACKEND is None
             assert fresh.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"].endswith("queue")
+            assert os.path.isdir(fresh.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])  # kombu needs it
+            assert os.path.isdir(fresh.CELERY_BROKER_TRANSPORT_OPTIONS["processed_folder"])
             assert fresh.CELERY_TASK_ACKS_LATE and fresh.CELERY_TASK_REJECT_ON_WORKER_LOST
         finally:
             importlib.reload(module)
