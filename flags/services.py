@@ -39,6 +39,8 @@ class SyncResult:
 
 def _sync(*, scope, wanted: list[Flag]) -> SyncResult:
     """Make the open flags within `scope` (a Flag queryset) exactly `wanted`; three queries at most."""
+    # One row per key: PostgreSQL refuses an upsert batch that touches the same row twice.
+    wanted = list({(f.client_id, f.kind, f.period): f for f in reversed(wanted)}.values())[::-1]
     wanted_keys = {(f.client_id, f.kind, f.period) for f in wanted}
     wanted_clients = {f.client_id for f in wanted}
     existing = list(
@@ -102,7 +104,7 @@ def _deadline_wanted(office_id: int, today: date, clients=None) -> list[Flag]:
 def flag_months(*, office: Office, month: date, today: date | None = None) -> SyncResult:
     """Month flags of every current client in service in `month` (the current or a closed month).
 
-    Eight queries whatever the office's size: five for the verdicts, three to write.
+    A fixed number of queries whatever the office's size: five for the verdicts, at most three to write.
     """
     today = today or timezone.localdate()
     month = month_start(month)
