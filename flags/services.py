@@ -111,7 +111,26 @@ def flag_months(*, office: Office, month: date, today: date | None = None) -> Sy
     clients = clients_in_service(office.pk, month).filter(archived=False)
     wanted = _month_wanted(office.pk, month, today, clients)
     scope = Flag.objects.filter(office_id=office.pk, period=month, kind__in=rules.MONTH_KINDS)
-    return _sync(scope=scope, wanted=wanted)
+    result = _sync(scope=scope, wanted=wanted)
+    if month == month_start(today):
+        result.resolved += _close_out_old_months(office_id=office.pk, today=today)
+    return result
+
+
+def _close_out_old_months(*, office_id: int, today: date) -> list[Flag]:
+    """Resolve the in-month reminders of months before the previous one: nothing can be done about them
+    any more. `month_not_billable` stays open (a late claim is still possible) until a run for that month
+    (`run_flags --month`, or `refresh_client_flags(months=...)` after a late record) finds it billable."""
+    old = Flag.objects.filter(
+        office_id=office_id,
+        resolved_at__isnull=True,
+        kind__in=rules.CLOSED_OUT_KINDS,
+        period__lt=months_to_flag(today)[0],
+    )
+    closed = list(old.only("pk", "client_id", "kind", "period"))
+    if closed:
+        Flag.objects.filter(pk__in=[f.pk for f in closed]).update(resolved_at=timezone.now())
+    return closed
 
 
 @transaction.atomic
@@ -130,15 +149,19 @@ def months_to_flag(today: date) -> list[date]:
 
 
 @transaction.atomic
-def refresh_client_flags(*, client: Client, today: date | None = None) -> SyncResult:
-    """Recompute one client's month flags (previous and current month) and deadline flags at once.
+def refresh_client_flags(
+    *, client: Client, today: date | None = None, months: list[date] | None = None
+) -> SyncResult:
+    """Recompute one client's month flags and deadline flags at once.
 
     For services that change a flag's condition (a contact logged, a review done, a decision added):
-    call it in the same transaction; about twenty queries, a savepoint when nested.
+    call it in the same transaction; about twenty queries, a savepoint when nested. `months` defaults to
+    the previous and the current month; pass an older month when a late record was entered for it.
     """
     today = today or timezone.localdate()
     result = SyncResult()
-    for month in months_to_flag(today):
+    wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
+    for month in wanted_months:
         clients = clients_in_service(client.office_id, month).filter(pk=client.pk, archived=False)
         wanted = _month_wanted(client.office_id, month, today, clients)
         scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)

@@ -236,3 +236,30 @@ def test_refresh_client_flags_is_cheap_and_safe_in_a_transaction(
     assert (
         Flag.objects.filter(office=office, kind=rules.NO_CONTACT_YET, resolved_at__isnull=True).count() == 5
     )
+
+
+def test_reminders_of_months_before_the_previous_one_are_closed_out(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 1))  # August closed: 3 flags
+    assert open_kinds(client) == [
+        (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)),
+        (rules.NO_AGREED_PLAN, date(2025, 8, 1)),
+        (rules.NO_EMPLOYER_VISIT, date(2025, 8, 1)),
+    ]
+    flag_months(
+        office=office, month=date(2025, 10, 1), today=date(2025, 10, 1)
+    )  # August is now 2 months back
+    assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) in open_kinds(client)
+    assert (rules.NO_EMPLOYER_VISIT, date(2025, 8, 1)) not in open_kinds(client)
+    assert (rules.NO_AGREED_PLAN, date(2025, 8, 1)) not in open_kinds(client)
+
+
+def test_a_late_record_for_an_old_month_resolves_its_not_billable_flag(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 1))
+    meet(client, staff, date(2025, 8, 20))
+    SupportReport.objects.create(
+        client=client, month=date(2025, 8, 1), created_by=staff, shared_with_client_on=date(2025, 8, 29)
+    )
+    refresh_client_flags(client=client, today=date(2025, 11, 5), months=[date(2025, 8, 15)])
+    assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) not in open_kinds(client)
