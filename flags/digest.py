@@ -27,7 +27,9 @@ def send_office_digest(*, office: Office, day: date | None = None) -> int:
     day = day or timezone.localdate()
     members = {
         m.user_id: m.user
-        for m in Membership.objects.filter(office=office).exclude(user__email="").select_related("user")
+        for m in Membership.objects.filter(office=office, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
     }
     already = set(DigestSent.objects.filter(office=office, day=day).values_list("user_id", flat=True))
     per_user = defaultdict(list)
