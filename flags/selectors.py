@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Case, F, Max, Min, Value, When
 
 from cases.access import clients_visible_to
-from cases.models import BenefitDecision, Client, Employment, Membership, Role
+from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role
 from plans.models import Handover, PlanReview, PlanStatus, SupportPlan
 
 from . import rules
@@ -17,10 +17,18 @@ from .models import Flag
 AGREED_STATUSES = (PlanStatus.AGREED, PlanStatus.DELIVERED)
 
 
+FINISHED_STATUSES = (ClientStatus.ENDED, ClientStatus.HANDED_OVER)
+
+
+def flaggable(clients):
+    """Clients flags are about: not archived, service not ended nor handed over."""
+    return clients.filter(archived=False).exclude(status__in=FINISHED_STATUSES)
+
+
 def deadline_candidates(office_id: int, today: date):
     """Current clients of the office whose window has not ended yet (deadline flags only apply to them)."""
-    return Client.objects.filter(
-        office_id=office_id, archived=False, window_starts_on__isnull=False, window_ends_on__gte=today
+    return flaggable(
+        Client.objects.filter(office_id=office_id, window_starts_on__isnull=False, window_ends_on__gte=today)
     )
 
 

@@ -108,7 +108,7 @@ def flag_months(*, office: Office, month: date, today: date | None = None) -> Sy
     """
     today = today or timezone.localdate()
     month = month_start(month)
-    clients = clients_in_service(office.pk, month).filter(archived=False)
+    clients = selectors.flaggable(clients_in_service(office.pk, month))
     wanted = _month_wanted(office.pk, month, today, clients)
     scope = Flag.objects.filter(office_id=office.pk, period=month, kind__in=rules.MONTH_KINDS)
     result = _sync(scope=scope, wanted=wanted)
@@ -162,7 +162,7 @@ def refresh_client_flags(
     result = SyncResult()
     wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
     for month in wanted_months:
-        clients = clients_in_service(client.office_id, month).filter(pk=client.pk, archived=False)
+        clients = selectors.flaggable(clients_in_service(client.office_id, month).filter(pk=client.pk))
         wanted = _month_wanted(client.office_id, month, today, clients)
         scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)

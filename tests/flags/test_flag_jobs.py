@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from cases.models import BenefitDecision
+from cases.models import BenefitDecision, Client
 from flags import rules
 from flags.models import Flag
 from flags.services import flag_deadlines, flag_months, refresh_client_flags
@@ -118,12 +118,15 @@ def test_month_job_leaves_other_offices_and_other_months_alone(office, other_off
     assert (rules.NO_CONTACT_YET, SEPT) in open_kinds(mine)
 
 
-def test_archived_client_flags_resolve(office, staff):
+@pytest.mark.parametrize("change", [{"archived": True}, {"status": "ended"}, {"status": "handed_over"}])
+def test_flags_of_archived_or_finished_clients_resolve(office, staff, change):
     client = client_in_service(office=office, primary_staff=staff)
     flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
-    client.archived = True
-    client.save()
+    flag_deadlines(office=office, today=date(2026, 5, 6))
+    assert open_kinds(client)
+    Client.objects.filter(pk=client.pk).update(**change)
     flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag_deadlines(office=office, today=date(2026, 5, 6))
     assert open_kinds(client) == []
 
 
