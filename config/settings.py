@@ -150,9 +150,10 @@ else:
         "data_folder_out": str(CELERY_LOCAL_DIR / "queue"),
         "processed_folder": str(CELERY_LOCAL_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(CELERY_LOCAL_DIR / "control"),  # else ./control in the working directory
     }
     # kombu's file-system transport does not create its folders; the worker dies without them.
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_LOCAL_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
