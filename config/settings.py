@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cases.context_processors.office",
+                "flags.context_processors.open_flags",
             ],
         },
     },
@@ -165,7 +166,11 @@ else:
         "data_folder_out": str(CELERY_LOCAL_DIR / "queue"),
         "processed_folder": str(CELERY_LOCAL_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(CELERY_LOCAL_DIR / "control"),  # else ./control in the working directory
     }
+    # kombu's file-system transport does not create its folders; the worker dies without them.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_LOCAL_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -174,6 +179,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_TASK_TIME_LIMIT = 12 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic flag jobs live in flags/schedules.py (written to the beat tables by a migration).
 
 # Domain settings
 ONLINE_COUNTS_DEFAULT = env("ONLINE_COUNTS_DEFAULT")

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "flags"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.my_flags, name="mine"),
+    path("office/", views.office_flags, name="office"),
+]

@@ -174,3 +174,14 @@ class ConsentFactory(DjangoModelFactory):
     purpose = ConsentPurpose.HANDOVER
     given_on = date(2025, 7, 1)
     recorded_by = factory.SubFactory(UserFactory)
+# --- flags ---
+class FlagFactory(DjangoModelFactory):
+    class Meta:
+        model = "flags.Flag"
+
+    client = factory.SubFactory(ClientFactory)
+    office = factory.SelfAttribute("client.office")
+    kind = "no_contact_yet"
+    period = date(2025, 9, 1)
+    severity = "warning"
+    message = "2025年9月の対面支援がまだありません。"

@@ -1,0 +1,45 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cases.access import CASE_EDITORS, has_role, office_required
+
+from . import selectors
+from .filters import FlagFilter
+
+PAGE_SIZE = 50
+
+
+def _flag_list(request, queryset, *, title, scope):
+    flag_filter = FlagFilter(request.GET, queryset=queryset)
+    page = Paginator(selectors.flags_for_list(flag_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "flags/flag_list.html",
+        {
+            "filter": flag_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "title": title,
+            "scope": scope,
+            "can_see_office": has_role(request.membership, *CASE_EDITORS),
+        },
+    )
+
+
+@office_required()
+def my_flags(request):
+    """The flags of the clients the member is the primary staff of."""
+    return _flag_list(
+        request, selectors.my_flags(request.membership), title=_("自分のアラート"), scope="mine"
+    )
+
+
+@office_required(*CASE_EDITORS)
+def office_flags(request):
+    """Every flag of the office, for service managers and admins."""
+    return _flag_list(
+        request, selectors.flags_visible_to(request.membership), title=_("事業所のアラート"), scope="office"
+    )

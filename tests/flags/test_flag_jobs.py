@@ -1,0 +1,270 @@
+"""flag_months / flag_deadlines / refresh_client_flags on the ORM: idempotent, resolving, set-based."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from cases.models import BenefitDecision, Client
+from flags import rules
+from flags.models import Flag
+from flags.services import flag_deadlines, flag_months, refresh_client_flags
+from plans.models import Handover, PlanReview, PlanStatus, SupportPlan
+from visits.models import ContactLog, SupportReport
+
+from ..factories import client_in_service
+
+pytestmark = pytest.mark.django_db
+
+SEPT = date(2025, 9, 1)
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def rows(office):
+    return sorted(
+        Flag.objects.filter(office=office).values_list(
+            "id", "client_id", "kind", "period", "severity", "message", "created_at", "resolved_at"
+        )
+    )
+
+
+def open_kinds(client):
+    return sorted(Flag.objects.filter(client=client, resolved_at__isnull=True).values_list("kind", "period"))
+
+
+def meet(client, staff, on):
+    return ContactLog.objects.create(client=client, staff=staff, on=on, kind="interview", face_to_face=True)
+
+
+def test_month_job_twice_leaves_the_same_rows(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    first = flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    before = rows(office)
+    second = flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+
+    assert rows(office) == before
+    assert {f.kind for f in first.created} == {
+        rules.NO_CONTACT_YET,
+        rules.NO_SUPPORT_REPORT,
+        rules.NO_EMPLOYER_VISIT,
+        rules.NO_AGREED_PLAN,
+    }
+    assert (second.created, second.reopened, second.resolved) == ([], [], [])
+    flag = Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET)
+    assert (flag.period, flag.severity, flag.office_id) == (SEPT, rules.WARNING, office.pk)
+    assert flag.message == "2025年9月の対面支援がまだありません。"
+
+
+def test_logging_a_face_to_face_contact_resolves_no_contact_yet_at_once(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 26))
+    assert Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET).severity == rules.URGENT
+
+    with time_machine.travel(datetime(2025, 9, 26, 15, tzinfo=TOKYO), tick=False):
+        meet(client, staff, date(2025, 9, 26))
+        result = refresh_client_flags(client=client)
+
+    flag = Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET)
+    assert flag.resolved_at is not None
+    assert [f.kind for f in result.resolved] == [rules.NO_CONTACT_YET]
+    assert (rules.NO_SUPPORT_REPORT, SEPT) in open_kinds(client)  # still not shared
+
+
+def test_next_run_resolves_a_cleared_flag_and_reopens_it_when_the_condition_returns(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 21))
+    flag_id = Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET).pk
+
+    contact = meet(client, staff, date(2025, 9, 21))
+    report = SupportReport.objects.create(
+        client=client, month=SEPT, created_by=staff, shared_with_client_on=date(2025, 9, 21)
+    )
+    result = flag_months(office=office, month=SEPT, today=date(2025, 9, 21))
+    assert {f.kind for f in result.resolved} == {rules.NO_CONTACT_YET, rules.NO_SUPPORT_REPORT}
+    assert Flag.objects.get(pk=flag_id).resolved_at is not None
+
+    contact.delete()
+    report.delete()
+    result = flag_months(office=office, month=SEPT, today=date(2025, 9, 22))
+    assert {f.kind for f in result.reopened} == {rules.NO_CONTACT_YET, rules.NO_SUPPORT_REPORT}
+    reopened = Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET)
+    assert (reopened.pk, reopened.resolved_at) == (flag_id, None)
+
+
+def test_a_closed_month_becomes_not_billable_and_its_in_month_flags_resolve(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag_months(office=office, month=SEPT, today=date(2025, 10, 1))
+
+    assert open_kinds(client) == [
+        (rules.MONTH_NOT_BILLABLE, SEPT),
+        (rules.NO_AGREED_PLAN, SEPT),
+        (rules.NO_EMPLOYER_VISIT, SEPT),
+    ]
+    assert Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET).resolved_at is not None
+
+
+def test_month_job_leaves_other_offices_and_other_months_alone(office, other_office, staff):
+    mine = client_in_service(office=office, primary_staff=staff)
+    theirs = client_in_service(office=other_office)
+    flag_months(office=other_office, month=SEPT, today=date(2025, 9, 25))
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 25))
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 25))
+
+    assert (rules.NO_CONTACT_YET, SEPT) in open_kinds(theirs)
+    assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) in open_kinds(mine)
+    assert (rules.NO_CONTACT_YET, SEPT) in open_kinds(mine)
+
+
+@pytest.mark.parametrize("change", [{"archived": True}, {"status": "ended"}, {"status": "handed_over"}])
+def test_flags_of_archived_or_finished_clients_resolve(office, staff, change):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag_deadlines(office=office, today=date(2026, 5, 6))
+    assert open_kinds(client)
+    Client.objects.filter(pk=client.pk).update(**change)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag_deadlines(office=office, today=date(2026, 5, 6))
+    assert open_kinds(client) == []
+
+
+def agreed_plan(client, staff, starts_on):
+    return SupportPlan.objects.create(
+        client=client,
+        version=1,
+        status=PlanStatus.AGREED,
+        starts_on=starts_on,
+        ends_on=date(2026, 7, 5),
+        drafted_by=staff,
+        approved_on=starts_on,
+        agreed_on=starts_on,
+    )
+
+
+def test_deadline_job_flags_each_kind_and_is_idempotent(office, staff):
+    renewal = client_in_service(office=office, primary_staff=staff)  # decision ends 2026-07-05
+    agreed_plan(renewal, staff, date(2026, 2, 20))  # review due 2026-05-20
+    applying = client_in_service(office=office, hired_on=date(2025, 12, 1))  # no decision before 2026-06-01
+    BenefitDecision.objects.filter(client=applying).delete()
+    ending = client_in_service(office=office, hired_on=date(2022, 11, 1))  # window ends 2026-04-30
+
+    today = date(2026, 5, 6)  # 60 days before 2026-07-05; month 6 for the hire of 2025-12-01
+    first = flag_deadlines(office=office, today=today)
+    before = rows(office)
+    second = flag_deadlines(office=office, today=today)
+
+    assert rows(office) == before
+    assert (second.created, second.reopened, second.resolved) == ([], [], [])
+    assert open_kinds(renewal) == [
+        (rules.DECISION_RENEWAL, date(2026, 7, 5)),
+        (rules.REVIEW_DUE, date(2026, 5, 20)),
+    ]
+    assert open_kinds(applying) == [(rules.APPLICATION_PREP, date(2026, 6, 1))]
+    assert open_kinds(ending) == []  # ended 2026-04-30
+    assert len(first.created) == 3
+
+
+def test_deadline_flags_resolve_when_the_work_is_done(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    plan = agreed_plan(client, staff, date(2026, 2, 20))
+    flag_deadlines(office=office, today=date(2026, 5, 25))
+    assert open_kinds(client) == [
+        (rules.DECISION_RENEWAL, date(2026, 7, 5)),
+        (rules.REVIEW_OVERDUE_KIND, date(2026, 5, 20)),
+    ]
+
+    PlanReview.objects.create(plan=plan, reviewed_on=date(2026, 5, 25), reviewer=staff, decision="keep")
+    BenefitDecision.objects.create(
+        client=client, starts_on=date(2026, 7, 6), ends_on=date(2027, 7, 5), municipality="新宿区"
+    )
+    result = refresh_client_flags(client=client, today=date(2026, 5, 25))
+
+    assert {f.kind for f in result.resolved} >= {rules.DECISION_RENEWAL, rules.REVIEW_OVERDUE_KIND}
+    assert [k for k in open_kinds(client) if k[0] in rules.DEADLINE_KINDS] == []
+
+
+def test_window_ending_resolves_when_information_is_shared(office, staff):
+    client = client_in_service(
+        office=office, primary_staff=staff, hired_on=date(2022, 12, 1)
+    )  # ends 2026-05-31
+    BenefitDecision.objects.create(
+        client=client, starts_on=date(2025, 6, 1), ends_on=date(2026, 5, 31), municipality="新宿区"
+    )
+    flag_deadlines(office=office, today=date(2026, 3, 1))  # 91 days left
+    assert Flag.objects.get(client=client, kind=rules.WINDOW_ENDING).severity == rules.WARNING
+    flag_deadlines(office=office, today=date(2026, 3, 3))  # 89 days left
+    assert Flag.objects.get(client=client, kind=rules.WINDOW_ENDING).severity == rules.URGENT
+
+    Handover.objects.create(
+        client=client,
+        receiver_name="なかぽつ",
+        receiver_kind="nakapotsu",
+        consent_on=date(2026, 3, 1),
+        info_shared_on=date(2026, 3, 3),
+        recorded_by=staff,
+    )
+    flag_deadlines(office=office, today=date(2026, 3, 3))
+    assert Flag.objects.get(client=client, kind=rules.WINDOW_ENDING).resolved_at is not None
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_jobs_use_a_fixed_number_of_queries(office, staff, size, django_assert_max_num_queries):
+    for n in range(size):
+        client = client_in_service(office=office, primary_staff=staff)
+        agreed_plan(client, staff, date(2025, 7, 6))
+        if n % 2:
+            meet(client, staff, date(2025, 9, 3))
+    with django_assert_max_num_queries(10):
+        flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    with django_assert_max_num_queries(10):
+        flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    with django_assert_max_num_queries(11):
+        flag_deadlines(office=office, today=date(2025, 9, 25))
+    assert Flag.objects.filter(office=office, kind=rules.REVIEW_DUE).count() == size
+
+
+def test_refresh_client_flags_is_cheap_and_safe_in_a_transaction(
+    office, staff, django_assert_max_num_queries
+):
+    client = client_in_service(office=office, primary_staff=staff)
+    for _ in range(5):
+        client_in_service(office=office)
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    from django.db import transaction
+
+    with transaction.atomic(), django_assert_max_num_queries(30):
+        meet(client, staff, date(2025, 9, 25))
+        refresh_client_flags(client=client, today=date(2025, 9, 25))
+    assert (rules.NO_CONTACT_YET, SEPT) not in open_kinds(client)
+    assert (
+        Flag.objects.filter(office=office, kind=rules.NO_CONTACT_YET, resolved_at__isnull=True).count() == 5
+    )
+
+
+def test_reminders_of_months_before_the_previous_one_are_closed_out(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 1))  # August closed: 3 flags
+    assert open_kinds(client) == [
+        (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)),
+        (rules.NO_AGREED_PLAN, date(2025, 8, 1)),
+        (rules.NO_EMPLOYER_VISIT, date(2025, 8, 1)),
+    ]
+    flag_months(
+        office=office, month=date(2025, 10, 1), today=date(2025, 10, 1)
+    )  # August is now 2 months back
+    assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) in open_kinds(client)
+    assert (rules.NO_EMPLOYER_VISIT, date(2025, 8, 1)) not in open_kinds(client)
+    assert (rules.NO_AGREED_PLAN, date(2025, 8, 1)) not in open_kinds(client)
+
+
+def test_a_late_record_for_an_old_month_resolves_its_not_billable_flag(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)
+    flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 1))
+    meet(client, staff, date(2025, 8, 20))
+    SupportReport.objects.create(
+        client=client, month=date(2025, 8, 1), created_by=staff, shared_with_client_on=date(2025, 8, 29)
+    )
+    refresh_client_flags(client=client, today=date(2025, 11, 5), months=[date(2025, 8, 15)])
+    assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) not in open_kinds(client)
