@@ -148,6 +148,8 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
         _demo_decisions(client, window, scenario, today)
         client.status = _demo_status(window, scenario, today)
         client.save(update_fields=["status"])
+    from visits.demo import seed_contacts  # visits: contacts and reports for the demo clients
+    seed_contacts(office, today)
     return office
 
 
