@@ -100,3 +100,38 @@ def client_in_service(*, office=None, hired_on=date(2025, 1, 6), **kwargs) -> Cl
     client.refresh_from_db()
     BenefitDecisionFactory(client=client, starts_on=client.window_starts_on)
     return client
+
+
+# --- visits ---
+from visits.models import ContactLog, MonthLock, SupportReport  # noqa: E402
+
+
+class ContactLogFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactLog
+
+    client = factory.SubFactory(ClientFactory)
+    staff = factory.SubFactory(UserFactory)
+    on = date(2025, 9, 3)
+    kind = "interview"
+    face_to_face = factory.LazyAttribute(lambda o: o.kind in {"interview", "workplace_visit"})
+    narrative = "面談を実施。"
+
+
+class SupportReportFactory(DjangoModelFactory):
+    class Meta:
+        model = SupportReport
+
+    client = factory.SubFactory(ClientFactory)
+    month = date(2025, 9, 1)
+    created_by = factory.SubFactory(UserFactory)
+    shared_with_client_on = None
+
+
+class MonthLockFactory(DjangoModelFactory):
+    class Meta:
+        model = MonthLock
+
+    office = factory.SubFactory(OfficeFactory)
+    month = date(2025, 9, 1)
+    locked_by = factory.SubFactory(UserFactory)
