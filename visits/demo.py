@@ -46,6 +46,12 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
         .order_by("id")
         .select_related("primary_staff")
     )
+    # The deliberate gaps in the previous month go to clients in service for all of it.
+    full_previous = [
+        c.pk for c in clients if c.window_starts_on <= previous and c.window_ends_on >= month_end(previous)
+    ]
+    no_meeting_pk = full_previous[1] if len(full_previous) > 1 else None
+    unshared_pk = full_previous[2] if len(full_previous) > 2 else None
     contacts, reports = [], []
     for index, client in enumerate(clients):
         staff = client.primary_staff or (fallback.user if fallback else None)
@@ -57,7 +63,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
         while month <= last_day:
             in_window = [d for d in _days(month) if window.starts_on <= d <= last_day]
             skip_this_month = month == this_month and index % 3 == 0
-            gap_month = month == previous and index == 1
+            gap_month = month == previous and client.pk == no_meeting_pk
             if in_window and not skip_this_month:
                 plan = [
                     (ContactKind.PHONE if gap_month else ContactKind.INTERVIEW, 6),
@@ -86,7 +92,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
                         )
                     )
             if month < this_month and in_window:
-                shared = index != 2 or month != previous
+                shared = client.pk != unshared_pk or month != previous
                 shared_on = min(add_months(month, 1) + timedelta(days=2), today)
                 reports.append(
                     SupportReport(
