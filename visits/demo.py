@@ -28,7 +28,8 @@ NEXT = ["次回は職場での様子を確認する。", "通院の結果を聞�
 
 def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
     """About two face-to-face contacts and one employer visit a month for each client's past months,
-    shared reports for past months; gaps: a third of the clients not met yet this month, one client's
+    shared reports for past months (and this month for some); gaps: a quarter of the clients not met
+    yet this month, one client's
     previous month without a face-to-face contact, another's previous report not shared yet."""
     if ContactLog.objects.filter(client__office=office).exists():
         return 0
@@ -62,7 +63,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
         month = month_start(window.starts_on)
         while month <= last_day:
             in_window = [d for d in _days(month) if window.starts_on <= d <= last_day]
-            skip_this_month = month == this_month and index % 3 == 0
+            skip_this_month = month == this_month and index % 4 == 1
             gap_month = month == previous and client.pk == no_meeting_pk
             if in_window and not skip_this_month:
                 plan = [
@@ -91,7 +92,9 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
                             next_actions=rng.choice(NEXT),
                         )
                     )
-            if month < this_month and in_window:
+            # Past months have their report; this month half the clients already met have theirs shared.
+            report_now = month == this_month and not skip_this_month and index % 2 == 0
+            if (month < this_month or report_now) and in_window:
                 shared = client.pk != unshared_pk or month != previous
                 shared_on = min(add_months(month, 1) + timedelta(days=2), today)
                 reports.append(

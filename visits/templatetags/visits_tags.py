@@ -4,7 +4,6 @@ from django import template
 from django.utils import timezone
 
 from cases.access import CASE_EDITORS, has_role
-from cases.models import Role
 from cases.rules import month_start
 
 from .. import selectors
@@ -47,7 +46,6 @@ def client_visits_panel(context, client):
         "current": current,
         "this_month": this_month,
         "contacts": contacts,
-        "can_record": has_role(membership, Role.STAFF, Role.MANAGER) and not client.archived,
     }
 
 
