@@ -90,6 +90,7 @@ class ContactForm(forms.ModelForm):
             self.initial.setdefault("kind", ContactKind.INTERVIEW)
         self.fields["kind"].choices = ContactKind.choices
         _bootstrap(self)
+        self.fields["on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["face_to_face"].label = _("本人が対面で参加した（ケース会議）")
 
     def clean_face_to_face(self):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, User
-from cases.rules import month_start
+from cases.rules import month_end, month_start
 
 from . import selectors
 from .models import (
@@ -268,8 +268,8 @@ def support_report_share(
 def month_lock(*, actor: User, office: Office, month: date) -> MonthLock:
     """Lock an office-month after its billing export; later contact changes in it need a reason."""
     month = month_start(month)
-    if month > timezone.localdate():
-        raise ValidationError(_("未来の月は締められません。"))
+    if month_end(month) >= timezone.localdate():
+        raise ValidationError(_("まだ終わっていない月は締められません。"))
     lock, _created = MonthLock.objects.get_or_create(
         office=office, month=month, defaults={"locked_by": actor}
     )
