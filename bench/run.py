@@ -9,7 +9,6 @@ See bench/README.md for what is measured and how to read bench/results.md.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform

@@ -23,8 +23,8 @@ def memberships_of(user):
     return Membership.objects.filter(user=user).select_related("office").order_by("office__name")
 
 
-def resolve_membership(user, office_id=None) -> Membership | None:
-    memberships = list(memberships_of(user))
+def resolve_membership(memberships: list[Membership], office_id=None) -> Membership | None:
+    """The membership of the office chosen in the session, else the first one."""
     if not memberships:
         return None
     for membership in memberships:

@@ -148,9 +148,11 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
         _demo_decisions(client, window, scenario, today)
         client.status = _demo_status(window, scenario, today)
         client.save(update_fields=["status"])
-    from plans.demo import seed_plans  # here, not at the top: plans imports cases
+    from plans.demo import seed_plans  # here, not at the top: plans and visits import cases
+    from visits.demo import seed_contacts
 
     seed_plans(office, today)
+    seed_contacts(office, today)
     return office
 
 

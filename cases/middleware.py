@@ -1,14 +1,16 @@
-from .access import OFFICE_SESSION_KEY, resolve_membership
+from .access import OFFICE_SESSION_KEY, memberships_of, resolve_membership
 
 
 class CurrentOfficeMiddleware:
-    """Sets request.membership: the user's membership in the office chosen in the session (or None)."""
+    """Sets request.membership, the user's membership in the office chosen in the session (or None),
+    and request.memberships, all of the user's memberships (one query for both)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = None
+        request.membership, request.memberships = None, []
         if request.user.is_authenticated:
-            request.membership = resolve_membership(request.user, request.session.get(OFFICE_SESSION_KEY))
+            request.memberships = list(memberships_of(request.user))
+            request.membership = resolve_membership(request.memberships, request.session.get(OFFICE_SESSION_KEY))
         return self.get_response(request)

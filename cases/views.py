@@ -16,7 +16,6 @@ from .access import (
     OFFICE_SESSION_KEY,
     employers_visible_to,
     has_role,
-    memberships_of,
     office_required,
 )
 from .filters import PHASE_LABELS, ClientFilter
@@ -185,7 +184,7 @@ def decision_edit(request, client_pk, pk=None):
 @office_required()
 def office_switch(request):
     office_id = int(request.POST.get("office", 0) or 0)
-    if any(m.office_id == office_id for m in memberships_of(request.user)):
+    if any(m.office_id == office_id for m in request.memberships):
         request.session[OFFICE_SESSION_KEY] = office_id
     return redirect("home")
 

@@ -182,6 +182,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic flag jobs live in flags/schedules.py (written to the beat tables by a migration).
 
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "teichaku"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Domain settings
 ONLINE_COUNTS_DEFAULT = env("ONLINE_COUNTS_DEFAULT")
 RECORD_RETENTION_YEARS = env("RECORD_RETENTION_YEARS")
@@ -206,6 +214,7 @@ AXES_CLIENT_IP_CALLABLE = "audit.log.client_ip"
 # Sessions: 30 minutes idle, at browser close, and 12 hours after login at most. The audit middleware
 # re-saves the session (pushing its expiry 30 minutes on) at most once a minute, rather than
 # SESSION_SAVE_EVERY_REQUEST, which would add an UPDATE to every page's query budget.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # reads from the cache, writes through to the DB
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_REFRESH_EVERY = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -185,3 +185,36 @@ class FlagFactory(DjangoModelFactory):
     period = date(2025, 9, 1)
     severity = "warning"
     message = "2025年9月の対面支援がまだありません。"
+# --- visits ---
+from visits.models import ContactLog, MonthLock, SupportReport  # noqa: E402
+
+
+class ContactLogFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactLog
+
+    client = factory.SubFactory(ClientFactory)
+    staff = factory.SubFactory(UserFactory)
+    on = date(2025, 9, 3)
+    kind = "interview"
+    face_to_face = factory.LazyAttribute(lambda o: o.kind in {"interview", "workplace_visit"})
+    narrative = "面談を実施。"
+
+
+class SupportReportFactory(DjangoModelFactory):
+    class Meta:
+        model = SupportReport
+
+    client = factory.SubFactory(ClientFactory)
+    month = date(2025, 9, 1)
+    created_by = factory.SubFactory(UserFactory)
+    shared_with_client_on = None
+
+
+class MonthLockFactory(DjangoModelFactory):
+    class Meta:
+        model = MonthLock
+
+    office = factory.SubFactory(OfficeFactory)
+    month = date(2025, 9, 1)
+    locked_by = factory.SubFactory(UserFactory)

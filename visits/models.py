@@ -21,6 +21,18 @@ class ContactKind(models.TextChoices):
 
 FACE_TO_FACE_KINDS = frozenset({ContactKind.INTERVIEW, ContactKind.WORKPLACE_VISIT})
 EMPLOYER_VISIT_KINDS = frozenset({ContactKind.WORKPLACE_VISIT, ContactKind.EMPLOYER_VISIT})
+# Kinds whose 対面 flag the user may set: a case meeting the client attended in person. Every other kind
+# is fixed by the kind itself (phone, e-mail, family and medical contacts never meet the client).
+FACE_TO_FACE_OVERRIDABLE_KINDS = frozenset({ContactKind.CASE_MEETING})
+
+
+def face_to_face_for(kind: str, requested: bool = False) -> bool:
+    """The 対面 flag a contact of `kind` gets: fixed by the kind unless the domain allows the override."""
+    if kind in FACE_TO_FACE_KINDS:
+        return True
+    if kind in FACE_TO_FACE_OVERRIDABLE_KINDS:
+        return bool(requested)
+    return False
 
 
 class Topic(models.TextChoices):
@@ -118,10 +130,14 @@ class SupportReport(models.Model):
 class MonthLock(models.Model):
     """After a month is exported for billing, its contacts change only with a written reason."""
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="month_locks")
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="month_locks", verbose_name=_("事業所")
+    )
     month = models.DateField(_("対象月"))
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("締めた人")
+    )
+    locked_at = models.DateTimeField(_("締め日時"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("月次締め")

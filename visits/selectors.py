@@ -6,14 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import BenefitDecision, Client
-from cases.rules import month_end, month_start
-from plans.models import PlanStatus, SupportPlan
+from cases.access import CASE_EDITORS, clients_visible_to, has_role
+from cases.models import BenefitDecision, Client, Membership
+from cases.rules import add_months, month_end, month_start, months_between
+from plans.models import Consent, ConsentPurpose, PlanStatus, SupportPlan
 
 from . import rules
-from .models import ContactLog, SupportReport
+from .models import ContactLog, MonthLock, SupportReport
 
 
 @dataclass
@@ -45,7 +47,7 @@ def month_rows(
     `clients` narrows the rows (a queryset of the office's clients); by default every client whose window
     overlaps the month.
     """
-    first, last = month_start(month), month_end(month)
+    first = month_start(month)
     if clients is None:
         clients = clients_in_service(office_id, month)
     clients = list(
@@ -53,17 +55,52 @@ def month_rows(
             "family_name_kana", "given_name_kana", "id"
         )
     )
-    if not clients:
+    grid = verdict_grid(clients, first, first, online_counts=online_counts)
+    return [grid[client.pk][0] for client in clients]
+
+
+def window_months(client: Client) -> list[date]:
+    """First days of every calendar month the client's eligibility window touches."""
+    window = client.window
+    if window is None:
         return []
+    return [
+        add_months(month_start(window.starts_on), i)
+        for i in range(months_between(window.starts_on, window.ends_on))
+    ]
+
+
+def client_month_grid(client: Client) -> list[ClientMonth]:
+    """One ClientMonth per month of the client's whole window, from four queries."""
+    months = window_months(client)
+    if not months:
+        return []
+    return verdict_grid([client], months[0], months[-1])[client.pk]
+
+
+def verdict_grid(
+    clients: list[Client], first_month: date, last_month: date, *, online_counts: bool | None = None
+) -> dict[int, list[ClientMonth]]:
+    """Verdicts for each client and each month from first_month to last_month.
+
+    Four queries whatever the number of clients, months or contacts (contacts, decisions, reports and
+    agreed plans for the whole span, one query each), then one pass in Python through the pure rule.
+    """
+    if not clients:
+        return {}
+    first, last = month_start(first_month), month_end(last_month)
+    months = [add_months(first, i) for i in range(months_between(first, last))]
     if online_counts is None:
         online_counts = clients[0].office.online_counts_as_face_to_face
     ids = [c.pk for c in clients]
 
     contacts = defaultdict(list)
-    for client_id, on, kind, face_to_face in ContactLog.objects.filter(
-        client_id__in=ids, on__range=(first, last)
-    ).values_list("client_id", "on", "kind", "face_to_face"):
-        contacts[client_id].append(rules.ContactFact(on, kind, face_to_face))
+    for client_id, on, kind, face_to_face in (
+        ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
+        .order_by("on", "id")
+        .values_list("client_id", "on", "kind", "face_to_face")
+    ):
+        contacts[(client_id, month_start(on))].append(rules.ContactFact(on, kind, face_to_face))
 
     decisions = defaultdict(list)
     for client_id, starts_on, ends_on in BenefitDecision.objects.filter(
@@ -71,41 +108,200 @@ def month_rows(
     ).values_list("client_id", "starts_on", "ends_on"):
         decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
 
-    reports = {r.client_id: r for r in SupportReport.objects.filter(client_id__in=ids, month=first)}
+    reports = {
+        (r.client_id, r.month): r
+        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+    }
 
-    agreed = dict(
-        SupportPlan.objects.filter(
-            client_id__in=ids,
-            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-            agreed_on__lte=last,
-        )
-        .values_list("client_id")
-        .annotate(latest=Max("agreed_on"))
+    agreed = defaultdict(list)
+    for client_id, agreed_on in SupportPlan.objects.filter(
+        client_id__in=ids,
+        status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
+        agreed_on__lte=last,
+    ).values_list("client_id", "agreed_on"):
+        agreed[client_id].append(agreed_on)
+
+    grid = {}
+    for client in clients:
+        window = client.window
+        rows = []
+        for month in months:
+            facts = contacts[(client.pk, month)]
+            report = reports.get((client.pk, month))
+            month_last = month_end(month)
+            plan_agreed_on = max((d for d in agreed[client.pk] if d <= month_last), default=None)
+            verdict = rules.month_verdict(
+                month,
+                facts,
+                window,
+                decisions[client.pk],
+                plan_agreed_on,
+                report_shared=bool(report and report.shared_with_client_on),
+                online_counts=online_counts,
+            )
+            rows.append(
+                ClientMonth(
+                    client=client,
+                    month=month,
+                    verdict=verdict,
+                    face_to_face_dates=sorted(
+                        {c.on for c in facts if rules.counts_as_face_to_face(c, online_counts)}
+                    ),
+                    employer_visit_dates=sorted(
+                        {c.on for c in facts if c.kind in rules.EMPLOYER_VISIT_KINDS}
+                    ),
+                    report=report,
+                )
+            )
+        grid[client.pk] = rows
+    return grid
+
+
+# --- words for the rule's codes -------------------------------------------------------------------
+
+REASON_LABELS = {
+    rules.NO_FACE_TO_FACE: _("対面支援（本人面談・職場訪問）がありません"),
+    rules.OUTSIDE_WINDOW: _("支援期間外です"),
+    rules.NO_DECISION: _("支給決定期間外です"),
+    rules.NO_SUPPORT_REPORT: _("支援レポートを本人と共有していません"),
+}
+WARNING_LABELS = {
+    rules.NO_EMPLOYER_VISIT: _("企業訪問がありません（努力義務）"),
+    rules.NO_AGREED_PLAN: _("同意済みの支援計画がありません（減算）"),
+}
+
+
+REASON_SHORT = {
+    rules.NO_FACE_TO_FACE: _("対面なし"),
+    rules.OUTSIDE_WINDOW: _("期間外"),
+    rules.NO_DECISION: _("支給決定なし"),
+    rules.NO_SUPPORT_REPORT: _("レポート未共有"),
+}
+
+
+def reason_short_words(codes) -> list[str]:
+    return [str(REASON_SHORT.get(code, code)) for code in codes]
+
+
+def reason_words(codes) -> list[str]:
+    return [str(REASON_LABELS.get(code, code)) for code in codes]
+
+
+def warning_words(codes) -> list[str]:
+    return [str(WARNING_LABELS.get(code, code)) for code in codes]
+
+
+# --- access-scoped reads --------------------------------------------------------------------------
+
+
+def contacts_visible_to(membership: Membership):
+    return ContactLog.objects.filter(client__in=clients_visible_to(membership))
+
+
+def reports_visible_to(membership: Membership):
+    return SupportReport.objects.filter(client__in=clients_visible_to(membership))
+
+
+def can_edit_contact(membership: Membership, contact: ContactLog) -> bool:
+    """Support staff edit the contacts they wrote; managers and admins any in their office."""
+    if membership is None or contact.client.office_id != membership.office_id:
+        return False
+    return has_role(membership, *CASE_EDITORS) or contact.staff_id == membership.user_id
+
+
+def clients_for_recording(membership: Membership):
+    """Clients a contact can be recorded for, the member's own caseload first, then by kana."""
+    return (
+        clients_visible_to(membership)
+        .current()
+        .annotate(own=Case(When(primary_staff_id=membership.user_id, then=Value(0)), default=Value(1)))
+        .order_by("own", "family_name_kana", "given_name_kana", "id")
     )
 
-    rows = []
-    for client in clients:
-        facts = sorted(contacts[client.pk], key=lambda c: c.on)
-        report = reports.get(client.pk)
-        verdict = rules.month_verdict(
-            first,
-            facts,
-            client.window,
-            decisions[client.pk],
-            agreed.get(client.pk),
-            report_shared=bool(report and report.shared_with_client_on),
-            online_counts=online_counts,
-        )
-        rows.append(
-            ClientMonth(
-                client=client,
-                month=first,
-                verdict=verdict,
-                face_to_face_dates=sorted(
-                    {c.on for c in facts if rules.counts_as_face_to_face(c, online_counts)}
-                ),
-                employer_visit_dates=sorted({c.on for c in facts if c.kind in rules.EMPLOYER_VISIT_KINDS}),
-                report=report,
-            )
-        )
-    return rows
+
+def month_is_locked(office_id: int, day: date) -> bool:
+    return MonthLock.objects.filter(office_id=office_id, month=month_start(day)).exists()
+
+
+def employer_sharing_allowed(client: Client, on: date) -> bool:
+    """The report may go to the employer on `on`: the client works disclosed (オープン) then, and the
+    client's consent to share the report with the employer stands on that day."""
+    disclosed = client.employments.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on), hired_on__lte=on, disclosed=True
+    ).exists()
+    if not disclosed:
+        return False
+    return Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
+        client=client,
+        purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+        given_on__lte=on,
+    ).exists()
+
+
+def recent_contacts(client: Client, limit: int = 10):
+    return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id")[:limit])
+
+
+def month_contacts(client: Client, month: date):
+    return list(
+        client.contacts.filter(on__range=(month_start(month), month_end(month)))
+        .select_related("staff")
+        .order_by("on", "started_at", "id")
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class StaffGroup:
+    staff: object  # User or None (no primary staff)
+    rows: list[ClientMonth]
+
+
+@dataclass
+class OfficeMonth:
+    month: date
+    rows: list[ClientMonth]
+    billable: int
+    not_billable: int
+    missing_by_staff: list[StaffGroup]
+    locked: bool
+
+
+def _missing(row: ClientMonth) -> bool:
+    reasons = row.verdict.reasons
+    return rules.NO_FACE_TO_FACE in reasons or rules.NO_SUPPORT_REPORT in reasons
+
+
+def _group_by_staff(rows: list[ClientMonth]) -> list[StaffGroup]:
+    groups: dict[int | None, StaffGroup] = {}
+    for row in rows:
+        staff = row.client.primary_staff
+        key = staff.pk if staff else None
+        groups.setdefault(key, StaffGroup(staff=staff, rows=[])).rows.append(row)
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.staff is None, g.staff.last_name if g.staff else "", g.staff.pk if g.staff else 0),
+    )
+
+
+def office_month(office_id: int, month: date) -> OfficeMonth:
+    """Counts for the office month page and the clients still missing a meeting or a shared report."""
+    rows = month_rows(office_id, month)
+    billable = sum(1 for r in rows if r.verdict.billable)
+    return OfficeMonth(
+        month=month_start(month),
+        rows=rows,
+        billable=billable,
+        not_billable=len(rows) - billable,
+        missing_by_staff=_group_by_staff([r for r in rows if _missing(r)]),
+        locked=month_is_locked(office_id, month),
+    )
+
+
+def my_month(membership: Membership, month: date) -> list[ClientMonth]:
+    """The member's own clients in service this month still to meet or to report to."""
+    clients = clients_in_service(membership.office_id, month).filter(primary_staff_id=membership.user_id)
+    return [r for r in month_rows(membership.office_id, month, clients=clients) if _missing(r)]

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "visits"
 
-urlpatterns = []
+report = "clients/<int:client_pk>/reports/<int:year>/<int:month>/"
+
+urlpatterns = [
+    path("record/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/edit/", views.contact_update, name="contact_update"),
+    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path(report, views.report_detail, name="report_detail"),
+    path(f"{report}draft/", views.report_draft, name="report_draft"),
+    path(f"{report}edit/", views.report_edit, name="report_edit"),
+    path(f"{report}share/", views.report_share, name="report_share"),
+    path("month/", views.office_month, name="office_month"),
+    path("mine/", views.my_month, name="my_month"),
+    path("billing/", views.billing_page, name="billing"),
+    path("billing/export/", views.billing_export, name="billing_export"),
+    path("billing/lock/", views.billing_lock, name="billing_lock"),
+]

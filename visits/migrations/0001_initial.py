@@ -110,9 +110,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(verbose_name='対象月')),
-                ('locked_at', models.DateTimeField(auto_now_add=True)),
-                ('locked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='month_locks', to='cases.office')),
+                ('locked_at', models.DateTimeField(auto_now_add=True, verbose_name='締め日時')),
+                ('locked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='締めた人')),
+                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='month_locks', to='cases.office', verbose_name='事業所')),
             ],
             options={
                 'verbose_name': '月次締め',

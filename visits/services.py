@@ -1,0 +1,276 @@
+"""Writes for contacts, support reports and month locks. Each runs in one transaction.
+
+A contact is the legal record of the service: every change is kept in its history, and once the month has
+been locked for billing a change (or a deletion, always) carries a written reason in that history.
+"""
+
+from datetime import date, time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Client, Office, User
+from cases.rules import month_end, month_start
+
+from . import selectors
+from .models import (
+    ContactKind,
+    ContactLog,
+    MonthLock,
+    ShareMethod,
+    SupportReport,
+    Topic,
+    face_to_face_for,
+)
+
+CONTACT_FIELDS = (
+    "on",
+    "started_at",
+    "minutes",
+    "kind",
+    "face_to_face",
+    "employer_met",
+    "place",
+    "topics",
+    "narrative",
+    "next_actions",
+)
+
+
+def _validate_contact(*, client: Client, on: date, kind: str, topics) -> None:
+    errors = {}
+    if client.archived:
+        errors.setdefault("client", []).append(_("アーカイブ済みの利用者には支援記録を登録できません。"))
+    if on > timezone.localdate():
+        errors.setdefault("on", []).append(_("未来の日付では記録できません。"))
+    first_hire = client.employments.order_by("hired_on").values_list("hired_on", flat=True).first()
+    if first_hire is None:
+        errors.setdefault("client", []).append(_("雇用が登録されていないため、支援記録を登録できません。"))
+    elif on < first_hire:
+        errors.setdefault("on", []).append(
+            _("最初の雇用開始日（%(hired)s）より前の日付では記録できません。")
+            % {"hired": f"{first_hire:%Y年%-m月%-d日}"}
+        )
+    if kind not in ContactKind.values:
+        errors.setdefault("kind", []).append(_("種別を選んでください。"))
+    unknown = [t for t in topics or [] if t not in Topic.values]
+    if unknown:
+        errors.setdefault("topics", []).append(_("不明な話題があります。"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_reason_if_locked(*, office_id: int, days, reason: str) -> None:
+    if any(selectors.month_is_locked(office_id, day) for day in days) and not reason.strip():
+        raise ValidationError(
+            {"reason": _("請求済みで締められた月の記録です。変更の理由を入力してください。")}
+        )
+
+
+@transaction.atomic
+def contact_log_create(
+    *,
+    actor: User,
+    client: Client,
+    on: date,
+    kind: str,
+    started_at: time | None = None,
+    minutes: int | None = None,
+    face_to_face: bool = False,
+    employer_met: bool = False,
+    place: str = "",
+    topics: list[str] | None = None,
+    narrative: str = "",
+    next_actions: str = "",
+    reason: str = "",
+) -> ContactLog:
+    """Record a contact by `actor`. 対面 follows the kind; only a case meeting may be ticked in person."""
+    topics = list(topics or [])
+    _validate_contact(client=client, on=on, kind=kind, topics=topics)
+    _require_reason_if_locked(office_id=client.office_id, days=[on], reason=reason)
+    contact = ContactLog(
+        client=client,
+        staff=actor,
+        on=on,
+        kind=kind,
+        started_at=started_at,
+        minutes=minutes,
+        face_to_face=face_to_face_for(kind, face_to_face),
+        employer_met=employer_met or kind == ContactKind.EMPLOYER_VISIT,
+        place=place,
+        topics=topics,
+        narrative=narrative,
+        next_actions=next_actions,
+    )
+    contact._history_user = actor
+    if reason.strip():
+        contact._change_reason = reason.strip()
+    contact.save()
+    return contact
+
+
+def _check_may_edit(actor: User, contact: ContactLog) -> None:
+    membership = contact.client.office.memberships.filter(user=actor).first()
+    if not selectors.can_edit_contact(membership, contact):
+        raise PermissionDenied(_("この記録を変更する権限がありません。"))
+
+
+@transaction.atomic
+def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **fields) -> ContactLog:
+    """Change a contact. Staff change their own contacts, managers any; a locked month needs a reason."""
+    unknown = set(fields) - set(CONTACT_FIELDS) - {"client"}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields.pop("client", None)  # a contact never moves to another client
+    _check_may_edit(actor, contact)
+    # The stored date, not the instance's: a ModelForm may already have put the new values on it.
+    old_on = ContactLog.objects.filter(pk=contact.pk).values_list("on", flat=True).get()
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.topics = list(contact.topics or [])
+    _validate_contact(client=contact.client, on=contact.on, kind=contact.kind, topics=contact.topics)
+    contact.face_to_face = face_to_face_for(contact.kind, contact.face_to_face)
+    if contact.kind == ContactKind.EMPLOYER_VISIT:
+        contact.employer_met = True
+    _require_reason_if_locked(office_id=contact.client.office_id, days=[old_on, contact.on], reason=reason)
+    contact._history_user = actor
+    if reason.strip():
+        contact._change_reason = reason.strip()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_log_delete(*, actor: User, contact: ContactLog, reason: str) -> None:
+    """Delete a contact: always with a written reason, which stays in its history with the last state."""
+    _check_may_edit(actor, contact)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("削除の理由を入力してください。")})
+    contact._history_user = actor
+    contact._change_reason = reason.strip()
+    contact.delete()
+
+
+# --- support reports ------------------------------------------------------------------------------
+
+WORK_TOPICS = {Topic.WORKLOAD, Topic.RELATIONSHIPS, Topic.ACCOMMODATION, Topic.CAREER}
+LIFE_TOPICS = {Topic.HEALTH, Topic.RHYTHM, Topic.MONEY}
+
+
+def _draft_texts(contacts: list[ContactLog]) -> dict[str, str]:
+    labels = dict(ContactKind.choices)
+
+    def line(c):
+        return f"{c.on:%-m/%-d} {labels.get(c.kind, c.kind)}: {c.narrative.strip()}"
+
+    with_text = [c for c in contacts if c.narrative.strip()]
+    work = [line(c) for c in with_text if WORK_TOPICS & set(c.topics)]
+    life = [line(c) for c in with_text if LIFE_TOPICS & set(c.topics)]
+    next_steps = [c.next_actions.strip() for c in contacts if c.next_actions.strip()]
+    return {
+        "work_situation": "\n".join(work),
+        "life_situation": "\n".join(life),
+        "support_given": "\n".join(line(c) for c in with_text),
+        "next_steps": next_steps[-1] if next_steps else "",
+    }
+
+
+@transaction.atomic
+def support_report_draft(*, actor: User, client: Client, month: date) -> SupportReport:
+    """Create the month's report (or fill its empty texts) from the month's contact notes, in one step."""
+    month = month_start(month)
+    if month > timezone.localdate():
+        raise ValidationError(_("未来の月の支援レポートは作成できません。"))
+    report, _created = SupportReport.objects.select_for_update().get_or_create(
+        client=client, month=month, defaults={"created_by": actor}
+    )
+    contacts = selectors.month_contacts(client, month)
+    changed = False
+    for name, text in _draft_texts(contacts).items():
+        if text and not getattr(report, name).strip():
+            setattr(report, name, text)
+            changed = True
+    if changed:
+        report._history_user = actor
+        report._change_reason = _("今月の支援記録から下書き")
+        report.save()
+    return report
+
+
+REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_given", "next_steps")
+
+
+@transaction.atomic
+def support_report_update(*, actor: User, report: SupportReport, **texts) -> SupportReport:
+    unknown = set(texts) - set(REPORT_TEXT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for name, value in texts.items():
+        setattr(report, name, value)
+    report._history_user = actor
+    report.save()
+    return report
+
+
+@transaction.atomic
+def support_report_share(
+    *,
+    actor: User,
+    report: SupportReport,
+    shared_with_client_on: date | None,
+    share_method: str,
+    shared_with_employer_on: date | None = None,
+) -> SupportReport:
+    """Record when and how the report was shared with the client and, where allowed, the employer.
+
+    The employer may receive it only where the client works disclosed (オープン) and consented.
+    """
+    errors = {}
+    today = timezone.localdate()
+    if shared_with_client_on is None:
+        errors["shared_with_client_on"] = [_("本人へ共有した日を入力してください。")]
+    if share_method not in ShareMethod.values:
+        errors["share_method"] = [_("共有方法を選んでください。")]
+    for name, day in (
+        ("shared_with_client_on", shared_with_client_on),
+        ("shared_with_employer_on", shared_with_employer_on),
+    ):
+        if day is None:
+            continue
+        if day > today:
+            errors.setdefault(name, []).append(_("未来の日付は入力できません。"))
+        elif day < report.month:
+            errors.setdefault(name, []).append(_("対象月より前の日付は入力できません。"))
+    if shared_with_employer_on and "shared_with_employer_on" not in errors:
+        if not selectors.employer_sharing_allowed(report.client, shared_with_employer_on):
+            errors.setdefault("shared_with_employer_on", []).append(
+                _(
+                    "企業へは共有できません。障害を開示（オープン）して就労しており、"
+                    "企業への共有に本人の同意がある場合のみ共有できます。"
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    report.shared_with_client_on = shared_with_client_on
+    report.shared_with_employer_on = shared_with_employer_on
+    report.share_method = share_method
+    report._history_user = actor
+    report.save()
+    return report
+
+
+# --- month locks ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def month_lock(*, actor: User, office: Office, month: date) -> MonthLock:
+    """Lock an office-month after its billing export; later contact changes in it need a reason."""
+    month = month_start(month)
+    if month_end(month) >= timezone.localdate():
+        raise ValidationError(_("まだ終わっていない月は締められません。"))
+    lock, _created = MonthLock.objects.get_or_create(
+        office=office, month=month, defaults={"locked_by": actor}
+    )
+    return lock

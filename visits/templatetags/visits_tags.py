@@ -1,0 +1,59 @@
+"""Template tags the cases pages use to show contacts and billable months without changing their views."""
+
+from django import template
+from django.utils import timezone
+
+from cases.access import CASE_EDITORS, has_role
+from cases.rules import month_start
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("visits/_client_panel.html", takes_context=True)
+def client_visits_panel(context, client):
+    """Current month status, the month grid for the whole window and the recent contacts of a client.
+
+    Five queries whatever the window length or the number of contacts.
+    """
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    today = timezone.localdate()
+    this_month = month_start(today)
+    cells = []
+    current = None
+    for row in selectors.client_month_grid(client):
+        cell = {
+            "row": row,
+            "future": row.month > this_month,
+            "current": row.month == this_month,
+            "short": selectors.reason_short_words(row.verdict.reasons),
+            "words": selectors.reason_words(row.verdict.reasons),
+            "warnings": selectors.warning_words(row.verdict.warnings),
+        }
+        cells.append(cell)
+        if cell["current"]:
+            current = cell
+    editor = has_role(membership, *CASE_EDITORS)
+    contacts = [
+        (c, editor or (membership is not None and c.staff_id == membership.user_id))
+        for c in selectors.recent_contacts(client)
+    ]
+    return {
+        "client": client,
+        "cells": cells,
+        "current": current,
+        "this_month": this_month,
+        "contacts": contacts,
+    }
+
+
+@register.filter
+def reason_words(codes):
+    return selectors.reason_words(codes)
+
+
+@register.filter
+def warning_words(codes):
+    return selectors.warning_words(codes)

@@ -1,0 +1,264 @@
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.access import clients_visible_to, has_role, office_required
+from cases.models import Role
+from cases.rules import add_months, month_start
+from cases.views import apply_service
+
+from . import billing, selectors, services
+from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
+from .models import SupportReport
+
+RECORDERS = (Role.STAFF, Role.MANAGER)
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month_param(request) -> date:
+    """?month=YYYY-MM, or the current month when absent or malformed."""
+    match = MONTH_RE.match(request.GET.get("month", "") or request.POST.get("month", ""))
+    if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
+        return date(int(match.group(1)), int(match.group(2)), 1)
+    return month_start(timezone.localdate())
+
+
+def _month_nav(month: date) -> dict:
+    return {"month": month, "prev_month": add_months(month, -1), "next_month": add_months(month, 1)}
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+
+@office_required(*RECORDERS)
+def contact_create(request):
+    membership = request.membership
+    clients = selectors.clients_for_recording(membership)
+    initial = {}
+    if request.GET.get("client", "").isdigit():
+        initial["client"] = int(request.GET["client"])
+    form = ContactForm(request.POST or None, clients=clients, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = apply_service(form, services.contact_log_create, actor=request.user)
+        if contact:
+            _message_month_status(request, contact.client)
+            return redirect("cases:client_detail", pk=contact.client_id)
+    return render(request, "visits/contact_form.html", {"form": form, "title": _("支援を記録する")})
+
+
+def _message_month_status(request, client):
+    today = timezone.localdate()
+    row = selectors.month_rows(
+        client.office_id, today, clients=clients_visible_to(request.membership).filter(pk=client.pk)
+    )
+    text = _("記録しました。")
+    if row:
+        verdict = row[0].verdict
+        if verdict.billable:
+            text += " " + _("今月は算定できます。")
+        else:
+            text += " " + _("今月はまだ算定できません: %(reasons)s") % {
+                "reasons": "、".join(selectors.reason_words(verdict.reasons))
+            }
+    messages.success(request, text)
+
+
+def _contact_for_edit(request, pk):
+    contact = get_object_or_404(
+        selectors.contacts_visible_to(request.membership).select_related("client", "client__office"), pk=pk
+    )
+    if not selectors.can_edit_contact(request.membership, contact):
+        raise PermissionDenied
+    return contact
+
+
+@office_required()
+def contact_update(request, pk):
+    contact = _contact_for_edit(request, pk)
+    form = ContactForm(request.POST or None, instance=contact, editing=True)
+    locked = selectors.month_is_locked(contact.client.office_id, contact.on)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.contact_log_update, actor=request.user, contact=contact):
+            messages.success(request, _("支援記録を更新しました。"))
+            return redirect("cases:client_detail", pk=contact.client_id)
+    return render(
+        request,
+        "visits/contact_form.html",
+        {
+            "form": form,
+            "title": _("支援記録の編集"),
+            "contact": contact,
+            "client": contact.client,
+            "locked": locked,
+        },
+    )
+
+
+@office_required()
+def contact_delete(request, pk):
+    contact = _contact_for_edit(request, pk)
+    form = ContactDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client_id = contact.client_id
+        try:
+            services.contact_log_delete(
+                actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("支援記録を削除しました（履歴は残ります）。"))
+            return redirect("cases:client_detail", pk=client_id)
+    return render(request, "visits/contact_delete.html", {"form": form, "contact": contact})
+
+
+# --- support reports ------------------------------------------------------------------------------
+
+
+def _client_and_month(request, client_pk, year, month):
+    client = get_object_or_404(clients_visible_to(request.membership).select_related("office"), pk=client_pk)
+    if not 1 <= month <= 12:
+        raise Http404
+    return client, date(year, month, 1)
+
+
+@office_required()
+def report_detail(request, client_pk, year, month):
+    client, first = _client_and_month(request, client_pk, year, month)
+    report = SupportReport.objects.filter(client=client, month=first).select_related("created_by").first()
+    row = selectors.verdict_grid([client], first, first)[client.pk][0]
+    return render(
+        request,
+        "visits/report_detail.html",
+        {
+            "client": client,
+            "report": report,
+            "row": row,
+            "reasons": selectors.reason_words(row.verdict.reasons),
+            "contacts": selectors.month_contacts(client, first),
+            "can_write": has_role(request.membership, *RECORDERS),
+            **_month_nav(first),
+        },
+    )
+
+
+@office_required(*RECORDERS)
+@require_POST
+def report_draft(request, client_pk, year, month):
+    client, first = _client_and_month(request, client_pk, year, month)
+    try:
+        services.support_report_draft(actor=request.user, client=client, month=first)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
+    messages.success(request, _("今月の支援記録から下書きを作成しました。内容を確認してください。"))
+    return redirect("visits:report_edit", client_pk=client.pk, year=year, month=month)
+
+
+@office_required(*RECORDERS)
+def report_edit(request, client_pk, year, month):
+    client, first = _client_and_month(request, client_pk, year, month)
+    report = get_object_or_404(SupportReport, client=client, month=first)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.support_report_update, actor=request.user, report=report):
+            messages.success(request, _("支援レポートを保存しました。"))
+            return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
+    title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
+    return render(request, "visits/form.html", {"form": form, "title": title, "client": client})
+
+
+@office_required(*RECORDERS)
+def report_share(request, client_pk, year, month):
+    client, first = _client_and_month(request, client_pk, year, month)
+    report = get_object_or_404(SupportReport, client=client, month=first)
+    today = timezone.localdate()
+    employer_allowed = selectors.employer_sharing_allowed(client, today) or bool(
+        report.shared_with_employer_on
+    )
+    initial = {
+        "shared_with_client_on": report.shared_with_client_on or today,
+        "share_method": report.share_method or "handed",
+        "shared_with_employer_on": report.shared_with_employer_on,
+    }
+    form = ReportShareForm(request.POST or None, initial=initial, employer_allowed=employer_allowed)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.support_report_share, actor=request.user, report=report):
+            messages.success(request, _("共有を記録しました。"))
+            return redirect("cases:client_detail", pk=client.pk)
+    title = _("支援レポートの共有（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
+    return render(
+        request,
+        "visits/form.html",
+        {"form": form, "title": title, "client": client, "employer_allowed": employer_allowed},
+    )
+
+
+# --- month pages ----------------------------------------------------------------------------------
+
+
+@office_required()
+def office_month(request):
+    month = _month_param(request)
+    summary = selectors.office_month(request.membership.office_id, month)
+    return render(request, "visits/office_month.html", {"summary": summary, **_month_nav(month)})
+
+
+@office_required()
+def my_month(request):
+    month = month_start(timezone.localdate())
+    rows = selectors.my_month(request.membership, month)
+    return render(request, "visits/my_month.html", {"rows": rows, "month": month})
+
+
+# --- billing --------------------------------------------------------------------------------------
+
+
+@office_required(Role.ADMIN)
+def billing_page(request):
+    month = _month_param(request)
+    office = request.membership.office
+    summary = selectors.office_month(office.pk, month)
+    return render(
+        request,
+        "visits/billing.html",
+        {"summary": summary, "formats": billing.FORMATS, "office": office, **_month_nav(month)},
+    )
+
+
+@office_required(Role.ADMIN)
+def billing_export(request):
+    month = _month_param(request)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in billing.FORMATS:
+        fmt = "csv"
+    office = request.membership.office
+    content = billing.render(billing.billing_rows(office, month), fmt)
+    response = HttpResponse(content, content_type=billing.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{billing.filename(office, month, fmt)}"'
+    return response
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def billing_lock(request):
+    month = _month_param(request)
+    try:
+        services.month_lock(actor=request.user, office=request.membership.office, month=month)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(month)s を締めました。以後の支援記録の変更には理由が必要です。")
+            % {"month": f"{month:%Y年%-m月}"},
+        )
+    return redirect(f"{reverse('visits:billing')}?month={month:%Y-%m}")
