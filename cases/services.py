@@ -132,6 +132,9 @@ def employment_save(
     employment.full_clean()
     employment.save()
     client_refresh_window(client)
+    from flags.services import client_changed  # here: flags reads cases
+
+    client_changed(client=client)
     return employment
 
 
@@ -178,4 +181,7 @@ def benefit_decision_save(
     decision._history_user = actor
     decision.full_clean()
     decision.save()
+    from flags.services import client_changed  # here: flags reads cases
+
+    client_changed(client=client)
     return decision

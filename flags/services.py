@@ -171,3 +171,12 @@ def refresh_client_flags(
     scope = Flag.objects.filter(client_id=client.pk, kind__in=rules.DEADLINE_KINDS)
     result += _sync(scope=scope, wanted=wanted)
     return result
+
+
+def client_changed(*, client: Client, days=()) -> SyncResult:
+    """Recompute a client's flags right after a service changed what they depend on.
+
+    Covers the current and previous month, plus the months of `days` (a contact dated in an older month).
+    """
+    today = timezone.localdate()
+    return refresh_client_flags(client=client, today=today, months=[*months_to_flag(today), *days])

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, Role, User
+from flags.services import client_changed
 
 from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, ReviewDecision, SupportPlan
 
@@ -147,6 +148,7 @@ def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> S
     plan.lock_version += 1
     plan._history_user = actor
     plan.save()
+    client_changed(client=plan.client)
     return plan
 
 
@@ -186,6 +188,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
         and not plan.client.plans.filter(status=PlanStatus.DRAFT).exists()
     ):
         plan_new_version(actor=actor, plan=plan)
+    client_changed(client=plan.client)
     return review
 
 
@@ -198,6 +201,7 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
     current._history_user = actor
     current.full_clean()
     current.save()
+    client_changed(client=current.plan.client)
     return current
 
 
@@ -228,6 +232,7 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
         client.save(update_fields=["status", "updated_at"])
+    client_changed(client=client)
     return handover
 
 

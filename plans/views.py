@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.log import log_access
 from cases import selectors as case_selectors
 from cases.access import has_role, office_required
 from cases.models import Role
@@ -75,6 +76,7 @@ def _conflict_rows(form, current):
 def plan_versions(request, client_pk):
     client = _client(request, client_pk)
     plans = list(client.plans.select_related("drafted_by", "approved_by").order_by("-version"))
+    log_access(request, client=client, page="plans:plan_versions")
     return render(
         request,
         "plans/plan_versions.html",
@@ -127,6 +129,7 @@ def plan_detail(request, pk):
         context["step_form"] = PlanDateForm(field_name="agreed_on", label=_("本人同意日"), initial_date=today)
     elif plan.status == PlanStatus.AGREED:
         context["step_form"] = PlanDateForm(field_name="delivered_on", label=_("交付日"), initial_date=today)
+    log_access(request, client=plan.client, page="plans:plan_detail")
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -143,6 +146,7 @@ def plan_edit(request, pk):
         if saved:
             messages.success(request, _("計画を保存しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
+    log_access(request, client=plan.client, page="plans:plan_edit")
     return render(
         request,
         "plans/form.html",
@@ -208,6 +212,7 @@ def plan_compare(request, client_pk):
     except (KeyError, ValueError):
         old, new = (plans[-2], plans[-1]) if len(plans) >= 2 else (None, None)
     changes = selectors.plan_diff(old, new) if old and new else []
+    log_access(request, client=client, page="plans:plan_compare")
     return render(
         request,
         "plans/plan_compare.html",
@@ -218,6 +223,7 @@ def plan_compare(request, client_pk):
 @office_required()
 def plan_print(request, pk):
     plan = selectors.plan_for_page(request.membership, pk)
+    log_access(request, client=plan.client, page="plans:plan_print")
     return render(request, "plans/plan_print.html", {"plan": plan, "client": plan.client})
 
 
@@ -237,6 +243,7 @@ def review_create(request, plan_pk):
                 messages.info(request, _("第%(v)s版の下書きを作成しました。") % {"v": latest.version})
                 return redirect("plans:plan_edit", pk=latest.pk)
             return redirect("plans:plan_detail", pk=plan.pk)
+    log_access(request, client=plan.client, page="plans:review_create")
     return render(
         request,
         "plans/form.html",
@@ -271,6 +278,7 @@ def review_edit(request, pk):
         if saved:
             messages.success(request, _("モニタリングを保存しました。"))
             return redirect("plans:plan_detail", pk=review.plan_id)
+    log_access(request, client=review.plan.client, page="plans:review_edit")
     return render(
         request,
         "plans/form.html",
@@ -305,6 +313,7 @@ def handover_edit(request, client_pk):
                     messages.success(request, _("引継ぎの記録を保存しました。"))
                 return redirect("cases:client_detail", pk=client.pk)
     today = timezone.localdate()
+    log_access(request, client=client, page="plans:handover_edit")
     return render(
         request,
         "plans/handover_form.html",
@@ -335,6 +344,7 @@ def consent_list(request, client_pk):
         ):
             messages.success(request, _("同意を記録しました。"))
             return redirect("plans:consent_list", client_pk=client.pk)
+    log_access(request, client=client, page="plans:consent_list")
     return render(
         request,
         "plans/consent_list.html",

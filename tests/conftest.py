@@ -50,3 +50,9 @@ def as_manager(client, manager):
 def as_admin(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories set real passwords; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

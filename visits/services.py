@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, User
 from cases.rules import month_end, month_start
+from flags.services import client_changed
 
 from . import selectors
 from .models import (
@@ -108,6 +109,7 @@ def contact_log_create(
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
+    client_changed(client=client, days=[contact.on])
     return contact
 
 
@@ -139,6 +141,7 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
+    client_changed(client=contact.client, days=[old_on, contact.on])
     return contact
 
 
@@ -150,7 +153,9 @@ def contact_log_delete(*, actor: User, contact: ContactLog, reason: str) -> None
         raise ValidationError({"reason": _("削除の理由を入力してください。")})
     contact._history_user = actor
     contact._change_reason = reason.strip()
+    client, on = contact.client, contact.on
     contact.delete()
+    client_changed(client=client, days=[on])
 
 
 # --- support reports ------------------------------------------------------------------------------
@@ -258,6 +263,7 @@ def support_report_share(
     report.share_method = share_method
     report._history_user = actor
     report.save()
+    client_changed(client=report.client, days=[report.month])
     return report
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.log import log_access
 from cases.access import clients_visible_to, has_role, office_required
 from cases.models import Role
 from cases.rules import add_months, month_start
@@ -89,6 +90,7 @@ def contact_update(request, pk):
         if apply_service(form, services.contact_log_update, actor=request.user, contact=contact):
             messages.success(request, _("支援記録を更新しました。"))
             return redirect("cases:client_detail", pk=contact.client_id)
+    log_access(request, client=contact.client, page="visits:contact_update")
     return render(
         request,
         "visits/contact_form.html",
@@ -117,6 +119,7 @@ def contact_delete(request, pk):
         else:
             messages.success(request, _("支援記録を削除しました（履歴は残ります）。"))
             return redirect("cases:client_detail", pk=client_id)
+    log_access(request, client=contact.client, page="visits:contact_delete")
     return render(request, "visits/contact_delete.html", {"form": form, "contact": contact})
 
 
@@ -135,6 +138,7 @@ def report_detail(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
     report = SupportReport.objects.filter(client=client, month=first).select_related("created_by").first()
     row = selectors.verdict_grid([client], first, first)[client.pk][0]
+    log_access(request, client=client, page="visits:report_detail")
     return render(
         request,
         "visits/report_detail.html",
@@ -173,6 +177,7 @@ def report_edit(request, client_pk, year, month):
             messages.success(request, _("支援レポートを保存しました。"))
             return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
     title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
+    log_access(request, client=client, page="visits:report_edit")
     return render(request, "visits/form.html", {"form": form, "title": title, "client": client})
 
 
@@ -195,6 +200,7 @@ def report_share(request, client_pk, year, month):
             messages.success(request, _("共有を記録しました。"))
             return redirect("cases:client_detail", pk=client.pk)
     title = _("支援レポートの共有（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
+    log_access(request, client=client, page="visits:report_share")
     return render(
         request,
         "visits/form.html",
@@ -242,8 +248,10 @@ def billing_export(request):
         fmt = "csv"
     office = request.membership.office
     content = billing.render(billing.billing_rows(office, month), fmt)
+    name = billing.filename(office, month, fmt)
+    log_access(request, page="visits:billing_export", export=name)
     response = HttpResponse(content, content_type=billing.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{billing.filename(office, month, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
