@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DEBUG ?= 1
+
+# Development server settings; tests run with DEBUG off, as in production.
+run seed migrate: export DEBUG ?= 1
 
 .PHONY: run test install migrate seed web worker lint check clean
 

@@ -1,23 +1,49 @@
-"""Where each flag is fixed. Extend FIX_URLS as the visits and plans pages land."""
+"""Where each flag is fixed: the page on which the missing record is made."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import rules
 
-# kind -> (url name, how to build its args from the flag). Every kind falls back to the client page.
-FIX_URLS: dict[str, tuple[str, object]] = {
-    # e.g. rules.NO_CONTACT_YET: ("visits:contact_create", lambda flag: [flag.client_id]),
-    # e.g. rules.REVIEW_DUE: ("plans:review_create", lambda flag: [flag.client_id]),
+
+def _record_contact(flag) -> str:
+    return f"{reverse('visits:contact_create')}?client={flag.client_id}"
+
+
+def _month_report(flag) -> str:
+    return reverse("visits:report_detail", args=[flag.client_id, flag.period.year, flag.period.month])
+
+
+def _plans(flag) -> str:
+    return reverse("plans:plan_versions", args=[flag.client_id])
+
+
+def _new_decision(flag) -> str:
+    return reverse("cases:decision_create", args=[flag.client_id])
+
+
+def _handover(flag) -> str:
+    return reverse("plans:handover_edit", args=[flag.client_id])
+
+
+def _client_page(flag) -> str:
+    return reverse("cases:client_detail", args=[flag.client_id])
+
+
+FIX_URLS = {
+    rules.NO_CONTACT_YET: _record_contact,
+    rules.NO_EMPLOYER_VISIT: _record_contact,
+    rules.MONTH_NOT_BILLABLE: _month_report,
+    rules.NO_SUPPORT_REPORT: _month_report,
+    rules.NO_AGREED_PLAN: _plans,
+    rules.REVIEW_DUE: _plans,
+    rules.REVIEW_OVERDUE_KIND: _plans,
+    rules.DECISION_RENEWAL: _new_decision,
+    rules.APPLICATION_PREP: _new_decision,
+    rules.WINDOW_ENDING: _handover,
 }
-DEFAULT_URL = ("cases:client_detail", lambda flag: [flag.client_id])
 KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS
 
 
 def flag_fix_url(flag) -> str:
-    """The page where `flag` is acted on; the client page until a more precise page exists."""
-    name, args = FIX_URLS.get(flag.kind, DEFAULT_URL)
-    try:
-        return reverse(name, args=args(flag))
-    except NoReverseMatch:
-        name, args = DEFAULT_URL
-        return reverse(name, args=args(flag))
+    """The page where `flag` is acted on (the client page for a kind without a better one)."""
+    return FIX_URLS.get(flag.kind, _client_page)(flag)

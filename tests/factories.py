@@ -185,6 +185,8 @@ class FlagFactory(DjangoModelFactory):
     period = date(2025, 9, 1)
     severity = "warning"
     message = "2025年9月の対面支援がまだありません。"
+
+
 # --- visits ---
 from visits.models import ContactLog, MonthLock, SupportReport  # noqa: E402
 
