@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.filters import BootstrapFilterSet
 from cases.models import Client, User
 
 from .models import AccessKind, AccessLog
@@ -15,7 +16,7 @@ def _office_clients(request):
     return Client.objects.filter(office_id=request.membership.office_id).order_by("family_name_kana")
 
 
-class AccessLogFilter(django_filters.FilterSet):
+class AccessLogFilter(BootstrapFilterSet):
     user = django_filters.ModelChoiceFilter(label=_("ユーザー"), queryset=_office_users, empty_label=_("全員"))
     client = django_filters.ModelChoiceFilter(
         label=_("利用者"), queryset=_office_clients, empty_label=_("すべて")

@@ -16,7 +16,27 @@ PHASE_LABELS = {
 }
 
 
-class ClientFilter(django_filters.FilterSet):
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose widgets carry Bootstrap 5 classes, for filter bars rendered field by field."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_bootstrap_classes", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.CheckboxInput):
+                    css = "form-check-input"
+                elif isinstance(widget, forms.Select):
+                    css = "form-select"
+                else:
+                    css = "form-control"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            form._bootstrap_classes = True
+        return form
+
+
+class ClientFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(
         label=_("検索"),
         method="filter_text",

@@ -2,10 +2,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.filters import BootstrapFilterSet
+
 from .models import Flag, FlagKind, Severity
 
 
-class FlagFilter(django_filters.FilterSet):
+class FlagFilter(BootstrapFilterSet):
     kind = django_filters.ChoiceFilter(label=_("種類"), choices=FlagKind.choices, empty_label=_("すべて"))
     severity = django_filters.ChoiceFilter(
         label=_("重要度"), choices=Severity.choices, empty_label=_("すべて")

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cases import rules
 from cases.models import Client, Membership, Office
+from flags.models import Flag
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ def test_seed_demo_twice_creates_one_office_with_all_phases():
         employments__left_on__isnull=False, window_end_reason=""
     ).exists()  # a job change
     assert "teichaku-demo-2026" in out.getvalue()
+    assert Flag.objects.filter(resolved_at__isnull=True).exists()  # flags show before the first job run
 
 
 def test_seed_demo_if_empty_skips_existing_data():
