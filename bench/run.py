@@ -19,7 +19,6 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,7 +196,7 @@ def write_results(report: Report, path: Path, args):
     lines = [
         "# Benchmark results",
         "",
-        f"Run on {date.today().isoformat()} with `python bench/run.py --db {args.db_label} "
+        f"Run on {time.strftime('%Y-%m-%d')} with `python bench/run.py --db {args.db_label} "
         f"--offices {args.offices} --clients {args.clients} --months {args.months}`.",
         "",
         "| machine | |",
