@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
 from .selectors import support_staff_of_office
+from .services import CLIENT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -22,21 +23,7 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = [
-            "family_name",
-            "given_name",
-            "family_name_kana",
-            "given_name_kana",
-            "birth_date",
-            "disability_categories",
-            "recipient_number",
-            "municipality",
-            "burden_category",
-            "prior_service",
-            "primary_staff",
-            "status",
-            "note",
-        ]
+        fields = list(CLIENT_FIELDS)
         widgets = {
             "birth_date": DateInput(),
             "recipient_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),

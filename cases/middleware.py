@@ -12,5 +12,7 @@ class CurrentOfficeMiddleware:
         request.membership, request.memberships = None, []
         if request.user.is_authenticated:
             request.memberships = list(memberships_of(request.user))
-            request.membership = resolve_membership(request.memberships, request.session.get(OFFICE_SESSION_KEY))
+            request.membership = resolve_membership(
+                request.memberships, request.session.get(OFFICE_SESSION_KEY)
+            )
         return self.get_response(request)

@@ -104,6 +104,17 @@ def employer_update(*, actor: User, employer: Employer, **fields) -> Employer:
     return employer
 
 
+def _save_client_record(record, *, actor: User, client: Client):
+    """Save an employment or decision with its history author, then refresh what depends on it."""
+    from flags.services import client_changed  # here: flags reads cases
+
+    record._history_user = actor
+    record.full_clean()
+    record.save()
+    client_refresh_window(client)
+    client_changed(client=client)
+
+
 EMPLOYMENT_FIELDS = ("employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed")
 
 
@@ -128,13 +139,7 @@ def employment_save(
     employment = employment or Employment(client=client)
     _assign(employment, fields, EMPLOYMENT_FIELDS)
     _validate_employment(employment)
-    employment._history_user = actor
-    employment.full_clean()
-    employment.save()
-    client_refresh_window(client)
-    from flags.services import client_changed  # here: flags reads cases
-
-    client_changed(client=client)
+    _save_client_record(employment, actor=actor, client=client)
     return employment
 
 
@@ -178,10 +183,5 @@ def benefit_decision_save(
     decision = decision or BenefitDecision(client=client)
     _assign(decision, fields, DECISION_FIELDS)
     _validate_decision(decision)
-    decision._history_user = actor
-    decision.full_clean()
-    decision.save()
-    from flags.services import client_changed  # here: flags reads cases
-
-    client_changed(client=client)
+    _save_client_record(decision, actor=actor, client=client)
     return decision

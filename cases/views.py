@@ -148,36 +148,50 @@ def employer_edit(request, pk=None):
     return render(request, "cases/form.html", {"form": form, "title": title})
 
 
+def _client_record_edit(
+    request, client_pk, pk, *, related, form_class, service, record_kwarg, saved_message, titles
+):
+    """Create or edit a record that belongs to a client (an employment, a decision) through its service."""
+    client = selectors.client_for_page(request.membership, client_pk)
+    record = get_object_or_404(getattr(client, related).all(), pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=record, client=client)
+    if request.method == "POST" and form.is_valid():
+        kwargs = {"actor": request.user, "client": client, record_kwarg: record}
+        if apply_service(form, service, **kwargs):
+            messages.success(request, saved_message)
+            return redirect("cases:client_detail", pk=client.pk)
+    title = titles[1] if record else titles[0]
+    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+
+
 @office_required(*CASE_EDITORS)
 def employment_edit(request, client_pk, pk=None):
-    client = selectors.client_for_page(request.membership, client_pk)
-    employment = get_object_or_404(client.employments.all(), pk=pk) if pk else None
-    form = EmploymentForm(request.POST or None, instance=employment, client=client)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(
-            form, services.employment_save, actor=request.user, client=client, employment=employment
-        )
-        if saved:
-            messages.success(request, _("雇用情報を保存しました。支援期間を再計算しました。"))
-            return redirect("cases:client_detail", pk=client.pk)
-    title = _("雇用の編集") if employment else _("雇用の登録")
-    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+    return _client_record_edit(
+        request,
+        client_pk,
+        pk,
+        related="employments",
+        form_class=EmploymentForm,
+        service=services.employment_save,
+        record_kwarg="employment",
+        saved_message=_("雇用情報を保存しました。支援期間を再計算しました。"),
+        titles=(_("雇用の登録"), _("雇用の編集")),
+    )
 
 
 @office_required(*CASE_EDITORS)
 def decision_edit(request, client_pk, pk=None):
-    client = selectors.client_for_page(request.membership, client_pk)
-    decision = get_object_or_404(client.decisions.all(), pk=pk) if pk else None
-    form = BenefitDecisionForm(request.POST or None, instance=decision, client=client)
-    if request.method == "POST" and form.is_valid():
-        saved = apply_service(
-            form, services.benefit_decision_save, actor=request.user, client=client, decision=decision
-        )
-        if saved:
-            messages.success(request, _("支給決定を保存しました。"))
-            return redirect("cases:client_detail", pk=client.pk)
-    title = _("支給決定の編集") if decision else _("支給決定の登録")
-    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+    return _client_record_edit(
+        request,
+        client_pk,
+        pk,
+        related="decisions",
+        form_class=BenefitDecisionForm,
+        service=services.benefit_decision_save,
+        record_kwarg="decision",
+        saved_message=_("支給決定を保存しました。"),
+        titles=(_("支給決定の登録"), _("支給決定の編集")),
+    )
 
 
 @require_POST
