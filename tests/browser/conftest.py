@@ -73,8 +73,9 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG under test-artifacts/screenshots/ (the whole page, or only the viewport)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
