@@ -15,23 +15,40 @@ from .conftest import log_in, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(live_server, phone_page, office):
+def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
+    live_server, phone_page, office
+):
     page = phone_page
     today = timezone.localdate()
     hired_on = add_months(month_start(today), -12)  # window opened 6 months ago, 支給決定 covers today
     staff = MembershipFactory(office=office, role=Role.STAFF, user__last_name="佐藤").user
     colleague = MembershipFactory(office=office, role=Role.STAFF, user__last_name="鈴木").user
     mine = client_in_service(
-        office=office, hired_on=hired_on, primary_staff=staff, family_name="山田", given_name="花子",
-        family_name_kana="ヤマダ", given_name_kana="ハナコ",
+        office=office,
+        hired_on=hired_on,
+        primary_staff=staff,
+        family_name="山田",
+        given_name="花子",
+        family_name_kana="ヤマダ",
+        given_name_kana="ハナコ",
     )
     also_mine = client_in_service(
-        office=office, hired_on=hired_on, primary_staff=staff, family_name="渡辺", given_name="健",
-        family_name_kana="ワタナベ", given_name_kana="ケン",
+        office=office,
+        hired_on=hired_on,
+        primary_staff=staff,
+        family_name="渡辺",
+        given_name="健",
+        family_name_kana="ワタナベ",
+        given_name_kana="ケン",
     )
     theirs = client_in_service(
-        office=office, hired_on=hired_on, primary_staff=colleague, family_name="青木", given_name="一郎",
-        family_name_kana="アオキ", given_name_kana="イチロウ",
+        office=office,
+        hired_on=hired_on,
+        primary_staff=colleague,
+        family_name="青木",
+        given_name="一郎",
+        family_name_kana="アオキ",
+        given_name_kana="イチロウ",
     )
 
     log_in(page, live_server, staff)
@@ -76,9 +93,10 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(li
     page.get_by_role("link", name="今月の支援レポートを作成").click()
     page.get_by_role("button", name=re.compile(r"この月の支援記録（1件）から下書きを作成")).click()
     page.wait_for_url(re.compile(r"/reports/\d+/\d+/edit/$"))
-    assert "睡眠が安定" in page.get_by_label("実施した支援").input_value() + page.get_by_label(
-        "職場での状況"
-    ).input_value()
+    assert (
+        "睡眠が安定"
+        in page.get_by_label("実施した支援").input_value() + page.get_by_label("職場での状況").input_value()
+    )
     page.get_by_label("今後の支援").fill("通院日の調整を上司と確認する。")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("link", name="共有を記録").click()
