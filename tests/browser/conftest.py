@@ -31,13 +31,21 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"},
+        )
         yield browser
         browser.close()
 
 
 def _page(chromium, viewport, **options):
-    context = chromium.new_context(viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo", **options)
+    # Reduced motion: Bootstrap then scrolls instantly, so screenshots after a scroll are not mid-animation.
+    context = chromium.new_context(
+        viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo", reduced_motion="reduce", **options
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     return context, page

@@ -1,6 +1,7 @@
 """Journey 1: a support staff member on a phone records this month's interview and makes the month billable."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from cases.models import Role
 from cases.rules import add_months, month_start
 from visits.models import ContactLog
 
-from ..factories import MembershipFactory, client_in_service
+from ..factories import ContactLogFactory, MembershipFactory, SupportReportFactory, client_in_service
 from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +51,12 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
         family_name_kana="アオキ",
         given_name_kana="イチロウ",
     )
+    for back in (1, 2, 3):  # earlier months already met and reported (so the month grid has history)
+        month = add_months(month_start(today), -back)
+        ContactLogFactory(client=mine, staff=staff, on=month + timedelta(days=9), kind="interview")
+        SupportReportFactory(
+            client=mine, month=month, created_by=staff, shared_with_client_on=month + timedelta(days=14)
+        )
 
     log_in(page, live_server, staff)
     page.goto(f"{live_server.url}/visits/mine/")
@@ -77,6 +84,8 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
     page.get_by_label("内容").fill("職場で面談。睡眠が安定し、遅刻なく出勤できている。")
     page.get_by_label("次回までの対応").fill("通院日の調整を上司と確認する")
     screenshot(page, "journey1-02-record-contact-phone")
+    page.get_by_role("heading", name="支援を記録する").evaluate("el => el.scrollIntoView({block: 'start'})")
+    screenshot(page, "journey1-02-record-contact-phone-viewport", full_page=False)
     page.get_by_role("button", name="保存").click()
 
     # Back on the client page: recorded, but the month needs the shared support report too.
@@ -85,7 +94,7 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
     status = page.get_by_test_id("month-status")
     assert "今月はまだ算定できません" in status.inner_text()
     assert page.get_by_text("支援レポートを本人と共有していません").first.is_visible()
-    contact = ContactLog.objects.get(client=mine)
+    contact = ContactLog.objects.get(client=mine, on=today)
     assert (contact.kind, contact.face_to_face, contact.staff) == ("interview", True, staff)
     assert sorted(contact.topics) == ["health", "rhythm"]
 
@@ -109,8 +118,10 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
     assert "今月は算定できます" in page.get_by_test_id("month-status").inner_text()
     this_month = page.get_by_role("link", name=re.compile(rf"^{today:%Y.%-m} (✓|算定可)"))
     assert this_month.is_visible()
-    this_month.scroll_into_view_if_needed()
     screenshot(page, "journey1-03-client-month-billable-phone")
+    page.get_by_role("heading", name="今月の算定").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.evaluate("window.scrollBy(0, -40)")
+    screenshot(page, "journey1-03-client-month-billable-phone-viewport", full_page=False)
 
     # "This month": the client is no longer still to meet; the other own client still is.
     page.get_by_role("button", name="メニューを開く").click()
