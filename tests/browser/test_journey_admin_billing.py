@@ -126,6 +126,7 @@ def test_admin_exports_and_locks_last_month_then_an_edit_needs_a_reason(
     assert staff_page.get_by_role("alert").filter(has_text="締められています").is_visible()
     reason = staff_page.get_by_label("変更の理由")
     assert reason.is_visible()
+    assert reason.get_attribute("aria-required") == "true"
     staff_page.get_by_label("内容").fill("面談を実施。通院日の変更を確認（追記）。")
     staff_page.get_by_role("button", name="保存").click()
     assert staff_page.get_by_text("変更の理由を入力してください").is_visible()
