@@ -15,8 +15,13 @@ REVIEW_OVERDUE = "overdue"
 
 
 def next_review_due(plan_starts_on: date, last_review_on: date | None = None) -> date:
-    """Next review due = last review (or the plan's start) + 3 months, month ends clamped."""
-    return add_months(last_review_on or plan_starts_on, REVIEW_INTERVAL_MONTHS)
+    """Next review due = last review (or the plan's start, when later) + 3 months, month ends clamped.
+
+    `last_review_on` is the client's last review of any plan version: a review deciding to revise is done
+    on the old version, and the new version it starts keeps the old start date.
+    """
+    base = max(last_review_on, plan_starts_on) if last_review_on else plan_starts_on
+    return add_months(base, REVIEW_INTERVAL_MONTHS)
 
 
 def review_status(due_on: date, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str:

@@ -9,7 +9,7 @@ import difflib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -130,7 +130,7 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     )
     next_on = state = None
     if current:
-        last = max((r.reviewed_on for r in reviews if r.plan_id == current.pk), default=None)
+        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today), default=None)
         next_on = rules.next_review_due(current.starts_on, last)
         state = rules.review_status(next_on, today)
     consents = list(client.consents.select_related("recorded_by"))
@@ -204,10 +204,18 @@ def _review_rows(office, as_of: date, staff_id) -> list[tuple[SupportPlan, date,
     newer = SupportPlan.objects.filter(
         client_id=OuterRef("client_id"), status__in=IN_EFFECT, version__gt=OuterRef("version")
     )
+    # The client's last review of any version (a "revise" review is recorded on the version it replaces).
+    last_review = (
+        PlanReview.objects.filter(plan__client_id=OuterRef("client_id"), reviewed_on__lte=as_of)
+        .order_by()
+        .values("plan__client_id")
+        .annotate(last=Max("reviewed_on"))
+        .values("last")
+    )
     plans = (
         SupportPlan.objects.filter(client__in=_in_service(office, as_of, staff_id), status__in=IN_EFFECT)
         .filter(~Exists(newer))
-        .annotate(last_review_on=Max("reviews__reviewed_on"))
+        .annotate(last_review_on=Subquery(last_review))
         .select_related("client")
         .order_by("client__family_name_kana", "client_id")
     )

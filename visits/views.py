@@ -86,6 +86,9 @@ def contact_update(request, pk):
     contact = _contact_for_edit(request, pk)
     form = ContactForm(request.POST or None, instance=contact, editing=True)
     locked = selectors.month_is_locked(contact.client.office_id, contact.on)
+    if locked:
+        # The service refuses a change without a reason; say so to assistive technology up front.
+        form.fields["reason"].widget.attrs.update({"required": True, "aria-required": "true"})
     if request.method == "POST" and form.is_valid():
         if apply_service(form, services.contact_log_update, actor=request.user, contact=contact):
             messages.success(request, _("支援記録を更新しました。"))

@@ -31,13 +31,21 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, "LANG": "ja_JP.UTF-8", "LANGUAGE": "ja"},
+        )
         yield browser
         browser.close()
 
 
 def _page(chromium, viewport, **options):
-    context = chromium.new_context(viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo", **options)
+    # Reduced motion: Bootstrap then scrolls instantly, so screenshots after a scroll are not mid-animation.
+    context = chromium.new_context(
+        viewport=viewport, locale="ja-JP", timezone_id="Asia/Tokyo", reduced_motion="reduce", **options
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     return context, page
@@ -73,8 +81,9 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG under test-artifacts/screenshots/ (the whole page, or only the viewport)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

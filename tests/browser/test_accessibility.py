@@ -3,8 +3,11 @@
 import json
 
 import pytest
+from django.utils import timezone
 
-from ..factories import client_in_service
+from cases.rules import add_months, month_start
+
+from ..factories import ContactLogFactory, agreed_plan, client_in_service
 from .conftest import AXE_JS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +41,19 @@ def test_login_page_is_accessible(live_server, axe_page):
 
 
 def test_main_pages_are_accessible(live_server, axe_page, office, manager):
-    client = client_in_service(office=office, primary_staff=manager)
+    """Caseload, client page, "record a contact" and the manager dashboard (plus the client edit form)."""
+    today = timezone.localdate()
+    client = client_in_service(
+        office=office, primary_staff=manager, hired_on=add_months(month_start(today), -12)
+    )
+    agreed_plan(client=client, manager=manager, starts_on=add_months(today, -5))  # a review overdue
+    ContactLogFactory(client=client, staff=manager, on=today, kind="interview")
     log_in(axe_page, live_server, manager)
-    for path in ["/clients/", f"/clients/{client.pk}/", f"/clients/{client.pk}/edit/"]:
+    for path in [
+        "/clients/",
+        f"/clients/{client.pk}/",
+        "/visits/record/",
+        "/plans/dashboard/",
+        f"/clients/{client.pk}/edit/",
+    ]:
         assert_accessible(axe_page, f"{live_server.url}{path}")

@@ -200,3 +200,16 @@ def test_handed_over_clients_leave_the_lists(office, people):
     people["ending"].status = ClientStatus.HANDED_OVER
     people["ending"].save()
     assert selectors.handovers_unshared(office, TODAY) == []
+
+
+def test_a_revised_plan_agreed_after_a_review_is_not_overdue(office, manager):
+    """ "見直す" records the review on the old version; the new one keeps the old start date. The client's
+    next review counts from that review, so agreeing the new version does not make it overdue again."""
+    client = client_in_service(office=office)
+    old = agreed_plan(client=client, manager=manager, starts_on=date(2026, 6, 1), version=1)
+    PlanReviewFactory(plan=old, reviewed_on=TODAY, reviewer=manager, decision="revise")
+    agreed_plan(client=client, manager=manager, starts_on=date(2026, 6, 1), version=2)
+    assert client.pk not in ids(selectors.reviews_overdue(office, TODAY))
+    assert client.pk not in ids(selectors.reviews_due_within(office, TODAY))
+    panel = selectors.client_plans_panel(client, TODAY)
+    assert panel.next_review_on == date(2027, 2, 23)
