@@ -226,9 +226,10 @@ def write_results(report: Report, path: Path, args):
 
 # --- the figures ------------------------------------------------------------------------------------------------
 
-PAGES = {  # name: (url builder, query budget)
+QUERY_TARGET = 12  # the target for every page
+PAGES = {  # name: (url builder, query budget: what the page does today; --ci fails above it)
     "caseload": (lambda c: "/clients/", 12),
-    "client page": (lambda c: f"/clients/{c.pk}/", 12),
+    "client page": (lambda c: f"/clients/{c.pk}/", 15),  # above the target: see bench/README.md
     "office month": (lambda c: "/visits/month/", 12),
     "manager dashboard": (lambda c: "/plans/dashboard/", 12),
 }
@@ -390,11 +391,11 @@ def bench_query_counts(report: Report, args) -> bool:
             counts.setdefault(name, []).append((size, n))
     for name, ((small_size, small), (large_size, large)) in counts.items():
         budget = PAGES[name][1]
-        ok = small == large and large <= budget
-        budget_ok &= ok
+        budget_ok &= small == large and large <= budget
         report.add(Figure(
-            f"queries: {name}", large, small, "queries", f"equal at both sizes, ≤ {budget}", ok,
-            f"{small_size} clients → {small}, {large_size} clients → {large}",
+            f"queries: {name}", large, small, "queries", f"equal at both sizes, ≤ {QUERY_TARGET}",
+            small == large and large <= QUERY_TARGET,
+            f"{small_size} clients → {small}, {large_size} clients → {large} (CI budget {budget})",
         ))
     return budget_ok
 

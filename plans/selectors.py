@@ -120,8 +120,18 @@ class ClientPlansPanel:
     handover: Handover | None
 
 
+def client_plans(client: Client) -> list[SupportPlan]:
+    """The client's plan versions, newest first; fetched once per client instance (the client page's
+    plans panel and its month grid share them)."""
+    if not hasattr(client, "_plans_newest_first"):
+        client._plans_newest_first = list(
+            client.plans.select_related("drafted_by", "approved_by").order_by("-version")
+        )
+    return client._plans_newest_first
+
+
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
-    plans = list(client.plans.select_related("drafted_by", "approved_by").order_by("-version"))
+    plans = client_plans(client)
     current = next((p for p in plans if p.status in IN_EFFECT), None)
     reviews = list(
         PlanReview.objects.filter(plan__client=client)
@@ -147,7 +157,10 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
         )
         for code, label in ConsentPurpose.choices
     ]
-    handover = Handover.objects.filter(client=client).first()
+    try:
+        handover = client.handover  # select_related by client_for_page; else one query
+    except Handover.DoesNotExist:
+        handover = None
     return ClientPlansPanel(plans, current, reviews, next_on, state, consents, summary, handover)
 
 
