@@ -133,11 +133,13 @@ def client_plans(client: Client) -> list[SupportPlan]:
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     plans = client_plans(client)
     current = next((p for p in plans if p.status in IN_EFFECT), None)
+    # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
+    by_id = {p.pk: p for p in plans}
     reviews = list(
-        PlanReview.objects.filter(plan__client=client)
-        .select_related("plan", "reviewer")
-        .order_by("-reviewed_on")
+        PlanReview.objects.filter(plan_id__in=list(by_id)).select_related("reviewer").order_by("-reviewed_on")
     )
+    for review in reviews:
+        review.plan = by_id[review.plan_id]
     next_on = state = None
     if current:
         last = max((r.reviewed_on for r in reviews if r.plan_id == current.pk), default=None)
