@@ -102,7 +102,14 @@ def machine_facts() -> dict[str, str]:
         memory = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory, "python": platform.python_version()}
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "python": platform.python_version(),
+        "load average at the end (1 / 5 / 15 min)": load,
+    }
 
 
 def ensure_data(args, report: Report):
