@@ -232,10 +232,13 @@ def write_results(report: Report, path: Path, args):
         "| figure | value | reference | ratio | target | met |",
         "|---|---|---|---|---|---|",
     ]
+    def number(x, unit):
+        return f"{x:.0f}" if unit == "queries" else f"{x:.1f}" if unit == "req/s" else f"{x:.3f}"
+
     for f in report.figures:
-        ref = f"{f.reference:.3f} {f.unit}" if f.reference is not None else "—"
+        ref = f"{number(f.reference, f.unit)} {f.unit}" if f.reference is not None else "—"
         ratio = f"{f.ratio:.2f}" if f.ratio is not None else "—"
-        lines.append(f"| {f.name} | {f.value:.3f} {f.unit} | {ref} | {ratio} | {f.target} | {'yes' if f.ok else '**no**'} {f.note} |")
+        lines.append(f"| {f.name} | {number(f.value, f.unit)} {f.unit} | {ref} | {ratio} | {f.target} | {'yes' if f.ok else '**no**'} {f.note} |")
     lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {path}")

@@ -147,7 +147,10 @@ def verdict_grid(
 
     reports = {
         (r.client_id, r.month): r
-        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last)).order_by()
+        # The grid needs whether and when a report was shared, not its text (the report page reads that).
+        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+        .order_by()
+        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
     }
 
     agreed = defaultdict(list)
