@@ -16,8 +16,9 @@ RECENT_CONTACTS = 10
 def client_visits_panel(context, client):
     """Current month status, the month grid for the whole window and the recent contacts of a client.
 
-    Two queries whatever the window length or the number of contacts (the client's contacts and the
-    reports); decisions and plans come from the client page's own reads.
+    Three queries whatever the window length or the number of contacts: the client's contacts, the
+    reports and the plans (fetched once, shared with the plans panel); the decisions are the ones the
+    client page prefetched.
     """
     request = context["request"]
     membership = getattr(request, "membership", None)
