@@ -33,7 +33,7 @@ def search_clients(queryset, text: str):
 def client_for_page(membership: Membership, pk: int) -> Client:
     queryset = (
         clients_visible_to(membership)
-        .select_related("primary_staff", "office")
+        .select_related("primary_staff", "office", "handover")
         .prefetch_related(
             Prefetch(
                 "employments", queryset=Employment.objects.select_related("employer").order_by("hired_on")

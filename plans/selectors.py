@@ -120,14 +120,26 @@ class ClientPlansPanel:
     handover: Handover | None
 
 
+def client_plans(client: Client) -> list[SupportPlan]:
+    """The client's plan versions, newest first; fetched once per client instance (the client page's
+    plans panel and its month grid share them)."""
+    if not hasattr(client, "_plans_newest_first"):
+        client._plans_newest_first = list(
+            client.plans.select_related("drafted_by", "approved_by").order_by("-version")
+        )
+    return client._plans_newest_first
+
+
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
-    plans = list(client.plans.select_related("drafted_by", "approved_by").order_by("-version"))
+    plans = client_plans(client)
     current = next((p for p in plans if p.status in IN_EFFECT), None)
+    # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
+    by_id = {p.pk: p for p in plans}
     reviews = list(
-        PlanReview.objects.filter(plan__client=client)
-        .select_related("plan", "reviewer")
-        .order_by("-reviewed_on")
+        PlanReview.objects.filter(plan_id__in=list(by_id)).select_related("reviewer").order_by("-reviewed_on")
     )
+    for review in reviews:
+        review.plan = by_id[review.plan_id]
     next_on = state = None
     if current:
         last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today), default=None)
@@ -147,7 +159,10 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
         )
         for code, label in ConsentPurpose.choices
     ]
-    handover = Handover.objects.filter(client=client).first()
+    try:
+        handover = client.handover  # select_related by client_for_page; else one query
+    except Handover.DoesNotExist:
+        handover = None
     return ClientPlansPanel(plans, current, reviews, next_on, state, consents, summary, handover)
 
 

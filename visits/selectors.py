@@ -70,21 +70,52 @@ def window_months(client: Client) -> list[date]:
     ]
 
 
-def client_month_grid(client: Client) -> list[ClientMonth]:
-    """One ClientMonth per month of the client's whole window, from four queries."""
+def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) -> list[ClientMonth]:
+    """One ClientMonth per month of the client's whole window.
+
+    Reuses what the client page has fetched already: `contacts` (all the client's contacts, see
+    `client_contacts`), the decisions prefetched on `client` and its plans (`client_plans`); otherwise
+    queries them. Reports are the one query of its own.
+    """
     months = window_months(client)
     if not months:
         return []
-    return verdict_grid([client], months[0], months[-1])[client.pk]
+    from plans.selectors import client_plans
+
+    decisions = None
+    if "decisions" in getattr(client, "_prefetched_objects_cache", {}):
+        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+    return verdict_grid(
+        [client],
+        months[0],
+        months[-1],
+        contact_rows=None if contacts is None else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
+        decision_rows=decisions,
+        agreed_rows=[
+            (p.client_id, p.agreed_on)
+            for p in client_plans(client)
+            if p.status in (PlanStatus.AGREED, PlanStatus.DELIVERED) and p.agreed_on is not None
+        ],
+    )[client.pk]
 
 
 def verdict_grid(
-    clients: list[Client], first_month: date, last_month: date, *, online_counts: bool | None = None
+    clients: list[Client],
+    first_month: date,
+    last_month: date,
+    *,
+    online_counts: bool | None = None,
+    contact_rows=None,
+    decision_rows=None,
+    agreed_rows=None,
 ) -> dict[int, list[ClientMonth]]:
     """Verdicts for each client and each month from first_month to last_month.
 
     Four queries whatever the number of clients, months or contacts (contacts, decisions, reports and
     agreed plans for the whole span, one query each), then one pass in Python through the pure rule.
+    A caller that holds some of these already passes them as rows, (client_id, on, kind, face_to_face),
+    (client_id, starts_on, ends_on) and (client_id, agreed_on), and the query is skipped; rows outside
+    the span are ignored.
     """
     if not clients:
         return {}
@@ -95,31 +126,43 @@ def verdict_grid(
     ids = [c.pk for c in clients]
 
     contacts = defaultdict(list)
-    for client_id, on, kind, face_to_face in (
-        ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
-        .order_by("on", "id")
-        .values_list("client_id", "on", "kind", "face_to_face")
-    ):
-        contacts[(client_id, month_start(on))].append(rules.ContactFact(on, kind, face_to_face))
+    if contact_rows is None:
+        contact_rows = (
+            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
+            .order_by("on", "id")
+            .values_list("client_id", "on", "kind", "face_to_face")
+        )
+    for client_id, on, kind, face_to_face in contact_rows:
+        if first <= on <= last:
+            contacts[(client_id, month_start(on))].append(rules.ContactFact(on, kind, face_to_face))
 
     decisions = defaultdict(list)
-    for client_id, starts_on, ends_on in BenefitDecision.objects.filter(
-        client_id__in=ids, starts_on__lte=last, ends_on__gte=first
-    ).values_list("client_id", "starts_on", "ends_on"):
-        decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
+    if decision_rows is None:
+        decision_rows = BenefitDecision.objects.filter(
+            client_id__in=ids, starts_on__lte=last, ends_on__gte=first
+        ).values_list("client_id", "starts_on", "ends_on")
+    for client_id, starts_on, ends_on in decision_rows:
+        if starts_on <= last and ends_on >= first:
+            decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
 
     reports = {
         (r.client_id, r.month): r
+        # The grid needs whether and when a report was shared, not its text (the report page reads that).
         for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+        .order_by()
+        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
     }
 
     agreed = defaultdict(list)
-    for client_id, agreed_on in SupportPlan.objects.filter(
-        client_id__in=ids,
-        status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-        agreed_on__lte=last,
-    ).values_list("client_id", "agreed_on"):
-        agreed[client_id].append(agreed_on)
+    if agreed_rows is None:
+        agreed_rows = SupportPlan.objects.filter(
+            client_id__in=ids,
+            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
+            agreed_on__lte=last,
+        ).order_by().values_list("client_id", "agreed_on")  # no ordering: the default one joins the client
+    for client_id, agreed_on in agreed_rows:
+        if agreed_on <= last:
+            agreed[client_id].append(agreed_on)
 
     grid = {}
     for client in clients:
@@ -237,6 +280,12 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
         purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
         given_on__lte=on,
     ).exists()
+
+
+def client_contacts(client: Client) -> list[ContactLog]:
+    """Every contact of the client with its staff, newest first: one query for the client page's month
+    grid and its recent contacts (a client has a few hundred at most)."""
+    return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id"))
 
 
 def recent_contacts(client: Client, limit: int = 10):

@@ -9,13 +9,16 @@ from cases.rules import month_start
 from .. import selectors
 
 register = template.Library()
+RECENT_CONTACTS = 10
 
 
 @register.inclusion_tag("visits/_client_panel.html", takes_context=True)
 def client_visits_panel(context, client):
     """Current month status, the month grid for the whole window and the recent contacts of a client.
 
-    Five queries whatever the window length or the number of contacts.
+    Three queries whatever the window length or the number of contacts: the client's contacts, the
+    reports and the plans (fetched once, shared with the plans panel); the decisions are the ones the
+    client page prefetched.
     """
     request = context["request"]
     membership = getattr(request, "membership", None)
@@ -23,7 +26,8 @@ def client_visits_panel(context, client):
     this_month = month_start(today)
     cells = []
     current = None
-    for row in selectors.client_month_grid(client):
+    all_contacts = selectors.client_contacts(client)
+    for row in selectors.client_month_grid(client, contacts=all_contacts):
         cell = {
             "row": row,
             "future": row.month > this_month,
@@ -38,7 +42,7 @@ def client_visits_panel(context, client):
     editor = has_role(membership, *CASE_EDITORS)
     contacts = [
         (c, editor or (membership is not None and c.staff_id == membership.user_id))
-        for c in selectors.recent_contacts(client)
+        for c in all_contacts[:RECENT_CONTACTS]
     ]
     return {
         "client": client,

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from cases import demo
@@ -63,6 +64,11 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=lambda label, n: (bar.set_description(label), bar.update(n)),
             )
+        # Planner statistics for the bulk-loaded tables: without them (autovacuum off, or not run yet) PostgreSQL
+        # guesses row counts and picks sequential scans over the indexes the pages use.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {result.offices} offices, {result.clients} clients, {result.contacts} contacts, "
