@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 
 from .models import Consent, Handover, PlanReview, SupportPlan
+from .services import PLAN_CONTENT_FIELDS, REVIEW_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -27,17 +28,7 @@ class LockedForm(forms.ModelForm):
 class PlanForm(LockedForm):
     class Meta:
         model = SupportPlan
-        fields = [
-            "starts_on",
-            "ends_on",
-            "long_term_goal",
-            "short_term_goals",
-            "support_content",
-            "interview_frequency",
-            "workplace_visit_frequency",
-            "employer_contact_frequency",
-            "accommodations",
-        ]
+        fields = list(PLAN_CONTENT_FIELDS)
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -58,7 +49,7 @@ class PlanForm(LockedForm):
 class ReviewForm(LockedForm):
     class Meta:
         model = PlanReview
-        fields = ["reviewed_on", "findings", "client_view", "employer_view", "decision"]
+        fields = list(REVIEW_FIELDS)
         widgets = {
             "reviewed_on": DateInput(),
             "findings": TEXTAREA,
