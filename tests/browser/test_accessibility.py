@@ -1,6 +1,7 @@
 """Main pages pass basic accessibility: axe-core (npm package, injected into the page) finds no serious violations."""
 
 import json
+import os
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,10 @@ SERIOUS = {"serious", "critical"}
 
 def serious_violations(page):
     if not AXE_JS.exists():
-        pytest.fail(f"axe-core missing at {AXE_JS}: run `npm install`")
+        reason = f"needs axe-core at {AXE_JS}: run `npm install`"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
