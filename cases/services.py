@@ -24,7 +24,8 @@ CLIENT_FIELDS = (
 )
 
 
-def _assign(instance, fields: dict, allowed: tuple[str, ...]):
+def assign_fields(instance, fields: dict, allowed: tuple[str, ...]):
+    """Set `fields` on `instance`; a name outside `allowed` is a programming error."""
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -40,7 +41,7 @@ def _check_staff_in_office(staff: User | None, office: Office):
 @transaction.atomic
 def client_create(*, actor: User, office: Office, **fields) -> Client:
     client = Client(office=office)
-    _assign(client, fields, CLIENT_FIELDS)
+    assign_fields(client, fields, CLIENT_FIELDS)
     _check_staff_in_office(client.primary_staff, office)
     client._history_user = actor
     client.full_clean()
@@ -50,7 +51,7 @@ def client_create(*, actor: User, office: Office, **fields) -> Client:
 
 @transaction.atomic
 def client_update(*, actor: User, client: Client, **fields) -> Client:
-    _assign(client, fields, CLIENT_FIELDS)
+    assign_fields(client, fields, CLIENT_FIELDS)
     _check_staff_in_office(client.primary_staff, client.office)
     client._history_user = actor
     client.full_clean()
@@ -90,7 +91,7 @@ EMPLOYER_FIELDS = ("name", "industry", "address", "contact_person", "phone")
 @transaction.atomic
 def employer_create(*, actor: User, office: Office, **fields) -> Employer:
     employer = Employer(office=office)
-    _assign(employer, fields, EMPLOYER_FIELDS)
+    assign_fields(employer, fields, EMPLOYER_FIELDS)
     employer.full_clean()
     employer.save()
     return employer
@@ -98,7 +99,7 @@ def employer_create(*, actor: User, office: Office, **fields) -> Employer:
 
 @transaction.atomic
 def employer_update(*, actor: User, employer: Employer, **fields) -> Employer:
-    _assign(employer, fields, EMPLOYER_FIELDS)
+    assign_fields(employer, fields, EMPLOYER_FIELDS)
     employer.full_clean()
     employer.save()
     return employer
@@ -137,7 +138,7 @@ def employment_save(
     *, actor: User, client: Client, employment: Employment | None = None, **fields
 ) -> Employment:
     employment = employment or Employment(client=client)
-    _assign(employment, fields, EMPLOYMENT_FIELDS)
+    assign_fields(employment, fields, EMPLOYMENT_FIELDS)
     _validate_employment(employment)
     _save_client_record(employment, actor=actor, client=client)
     return employment
@@ -181,7 +182,7 @@ def benefit_decision_save(
     *, actor: User, client: Client, decision: BenefitDecision | None = None, **fields
 ) -> BenefitDecision:
     decision = decision or BenefitDecision(client=client)
-    _assign(decision, fields, DECISION_FIELDS)
+    assign_fields(decision, fields, DECISION_FIELDS)
     _validate_decision(decision)
     _save_client_record(decision, actor=actor, client=client)
     return decision

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateInput
 
 from .models import Consent, Handover, PlanReview, SupportPlan
-from .services import PLAN_CONTENT_FIELDS, REVIEW_FIELDS
+from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -71,16 +71,7 @@ class PlanDateForm(forms.Form):
 class HandoverForm(forms.ModelForm):
     class Meta:
         model = Handover
-        fields = [
-            "receiver_name",
-            "receiver_kind",
-            "contact_person",
-            "consent_on",
-            "info_shared_on",
-            "handed_over_on",
-            "content",
-            "documents",
-        ]
+        fields = list(HANDOVER_FIELDS)
         widgets = {
             "consent_on": DateInput(),
             "info_shared_on": DateInput(),

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, Role, User
+from cases.services import assign_fields
 from flags.services import client_changed
 
 from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, ReviewDecision, SupportPlan
@@ -50,14 +51,6 @@ class StaleEdit(Exception):
         self.current = current
 
 
-def _assign(instance, fields: dict, allowed: tuple[str, ...]):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 def _require_role(actor: User, client: Client, *roles):
     if not Membership.objects.filter(user=actor, office_id=client.office_id, role__in=roles).exists():
         raise PermissionDenied
@@ -91,7 +84,7 @@ def plan_create(*, actor: User, client: Client, **fields) -> SupportPlan:
         raise ValidationError(_("作成中の計画が既にあります。そちらを編集してください。"))
     last = client.plans.aggregate(last=Max("version"))["last"] or 0
     plan = SupportPlan(client=client, version=last + 1, status=PlanStatus.DRAFT, drafted_by=actor)
-    _assign(plan, fields, PLAN_CONTENT_FIELDS)
+    assign_fields(plan, fields, PLAN_CONTENT_FIELDS)
     plan._history_user = actor
     plan.full_clean()
     plan.save()
@@ -110,7 +103,7 @@ def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) 
     _require_role(actor, plan.client, *PLAN_WRITERS)
     current = _locked(SupportPlan, plan.pk, lock_version)
     _require_status(current, PlanStatus.DRAFT)
-    _assign(current, fields, PLAN_CONTENT_FIELDS)
+    assign_fields(current, fields, PLAN_CONTENT_FIELDS)
     current.lock_version += 1
     current._history_user = actor
     current.full_clean()
@@ -179,7 +172,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
     _require_role(actor, plan.client, Role.MANAGER)
     _require_status(plan, PlanStatus.AGREED, PlanStatus.DELIVERED)
     review = PlanReview(plan=plan, reviewer=actor)
-    _assign(review, fields, REVIEW_FIELDS)
+    assign_fields(review, fields, REVIEW_FIELDS)
     review._history_user = actor
     review.full_clean()
     review.save()
@@ -196,7 +189,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
     _require_role(actor, review.plan.client, Role.MANAGER)
     current = _locked(PlanReview, review.pk, lock_version)
-    _assign(current, fields, REVIEW_FIELDS)
+    assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
     current.full_clean()
@@ -215,7 +208,7 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
     handover = Handover.objects.select_for_update().filter(client=client).first() or Handover(
         client=client, recorded_by=actor
     )
-    _assign(handover, fields, HANDOVER_FIELDS)
+    assign_fields(handover, fields, HANDOVER_FIELDS)
     errors = {}
     if handover.info_shared_on and not handover.consent_on:
         errors["consent_on"] = _("情報共有の前に、本人の同意日を記録してください。")

@@ -11,7 +11,7 @@ from cases import selectors as case_selectors
 from cases.access import has_role, office_required
 from cases.models import Role
 from cases.selectors import support_staff_of_office
-from cases.views import apply_service
+from cases.views import add_service_errors, apply_service
 
 from . import rules, selectors, services
 from .forms import ConsentForm, ConsentWithdrawForm, HandoverForm, PlanDateForm, PlanForm, ReviewForm
@@ -47,11 +47,7 @@ def _save_locked(form, service, **kwargs):
         form.data = data
         return None, stale.current
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return None, None
 
 
@@ -101,7 +97,9 @@ def plan_create(request, client_pk):
         return redirect("plans:plan_edit", pk=plan.pk)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = apply_service_content(form, services.plan_create, actor=request.user, client=client)
+        plan = apply_service(
+            form, services.plan_create, data=form.content(), actor=request.user, client=client
+        )
         if plan:
             messages.success(request, _("計画の下書きを作成しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
@@ -235,7 +233,9 @@ def review_create(request, plan_pk):
     plan = selectors.plan_for_page(request.membership, plan_pk)
     form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        review = apply_service_content(form, services.plan_review_complete, actor=request.user, plan=plan)
+        review = apply_service(
+            form, services.plan_review_complete, data=form.content(), actor=request.user, plan=plan
+        )
         if review:
             messages.success(request, _("モニタリングを記録しました。"))
             latest = plan.client.plans.order_by("-version").first()
@@ -253,19 +253,6 @@ def review_create(request, plan_pk):
             "title": _("モニタリングの記録（第%(v)s版）") % {"v": plan.version},
         },
     )
-
-
-def apply_service_content(form, service, **kwargs):
-    """apply_service for locked forms: lock_version is not a model field of the service."""
-    try:
-        return service(**kwargs, **form.content())
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 @office_required(*MANAGERS)
