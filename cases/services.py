@@ -105,14 +105,15 @@ def employer_update(*, actor: User, employer: Employer, **fields) -> Employer:
     return employer
 
 
-def _save_client_record(record, *, actor: User, client: Client):
-    """Save an employment or decision with its history author, then refresh what depends on it."""
-    from flags.services import client_changed  # here: flags reads cases
-
+def _save_with_history(record, *, actor: User):
     record._history_user = actor
     record.full_clean()
     record.save()
-    client_refresh_window(client)
+
+
+def _flags_changed(client: Client):
+    from flags.services import client_changed  # here: flags reads cases
+
     client_changed(client=client)
 
 
@@ -140,7 +141,9 @@ def employment_save(
     employment = employment or Employment(client=client)
     assign_fields(employment, fields, EMPLOYMENT_FIELDS)
     _validate_employment(employment)
-    _save_client_record(employment, actor=actor, client=client)
+    _save_with_history(employment, actor=actor)
+    client_refresh_window(client)
+    _flags_changed(client)
     return employment
 
 
@@ -184,5 +187,6 @@ def benefit_decision_save(
     decision = decision or BenefitDecision(client=client)
     assign_fields(decision, fields, DECISION_FIELDS)
     _validate_decision(decision)
-    _save_client_record(decision, actor=actor, client=client)
+    _save_with_history(decision, actor=actor)
+    _flags_changed(client)
     return decision
