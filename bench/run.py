@@ -270,8 +270,7 @@ def bench_month(report: Report, args):
     offices = list(Office.objects.order_by("pk"))
 
     def jobs():
-        for office in offices:
-            flag_months(office=office, month=month, today=args.today)
+        flag_months(office=None, month=month, today=args.today)
 
     q = connection.ops.quote_name
     statuses = list(FINISHED_STATUSES)

@@ -324,8 +324,8 @@ class EmploymentProof(models.TextChoices):
 
 
 class BenefitDecision(models.Model):
-    client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者")
+    client = models.ForeignKey(  # indexed by decision_client_period_idx
+        Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者"), db_index=False
     )
     starts_on = models.DateField(_("支給決定期間 開始日"))
     ends_on = models.DateField(_("支給決定期間 終了日"))

@@ -1,8 +1,8 @@
 """The flag jobs: compute the flags each client should have and upsert them, idempotently.
 
-A run writes the wanted flags with one upsert on (client, kind, period) (reopening a resolved flag whose
-condition came back), and resolves, with one UPDATE, the open flags of its scope that are no longer wanted.
-Running twice leaves the same rows.
+A run writes, with one upsert on (client, kind, period), the wanted flags that are new, reopened (the
+condition came back) or changed, and resolves, with one UPDATE, the open flags of its scope that are no
+longer wanted. Running twice leaves the same rows; a rerun with nothing changed writes nothing.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Client, Office
-from cases.rules import month_start
-from visits.selectors import clients_in_service, month_rows
+from cases.rules import month_end, month_start
+from visits import rules as visit_rules
+from visits.selectors import month_facts_rows
 
 from . import rules, selectors
 from .models import Flag
@@ -37,33 +38,72 @@ class SyncResult:
         return self
 
 
-def _sync(*, scope, wanted: list[Flag]) -> SyncResult:
-    """Make the open flags within `scope` (a Flag queryset) exactly `wanted`; three queries at most."""
-    # One row per key: PostgreSQL refuses an upsert batch that touches the same row twice.
-    wanted = list({(f.client_id, f.kind, f.period): f for f in reversed(wanted)}.values())[::-1]
-    wanted_keys = {(f.client_id, f.kind, f.period) for f in wanted}
-    wanted_clients = {f.client_id for f in wanted}
-    existing = list(
-        scope.filter(Q(resolved_at__isnull=True) | Q(client_id__in=wanted_clients)).only(
-            "pk", "client_id", "kind", "period", "resolved_at"
+@dataclass(frozen=True)
+class Wanted:
+    """A flag the rules want open; a Flag row is built only when it has to be written."""
+
+    client_id: int
+    office_id: int
+    kind: str
+    period: date
+    severity: str
+    message: str
+
+    @property
+    def key(self):
+        return (self.client_id, self.kind, self.period)
+
+    def as_flag(self) -> Flag:
+        return Flag(
+            office_id=self.office_id,
+            client_id=self.client_id,
+            kind=self.kind,
+            period=self.period,
+            severity=self.severity,
+            message=self.message,
+            resolved_at=None,
+            resolved_by=None,
         )
-    )
-    by_key = {(f.client_id, f.kind, f.period): f for f in existing}
-    result = SyncResult(open_count=len(wanted))
-    for flag in wanted:
-        old = by_key.get((flag.client_id, flag.kind, flag.period))
+
+
+def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
+    """Make the open flags within `scope` (a Flag queryset) exactly `wanted`; three queries at most.
+
+    Only rows that change are written: new flags, reopened ones and ones whose severity or text moved.
+    """
+    wanted_by_key = {w.key: w for w in wanted}  # one row per key (an upsert may not touch a row twice)
+    wanted_clients = {w.client_id for w in wanted_by_key.values()}
+    existing = {
+        (client_id, kind, period): (pk, office_id, severity, message, resolved_at)
+        for pk, client_id, kind, period, office_id, severity, message, resolved_at in scope.filter(
+            Q(resolved_at__isnull=True) | Q(client_id__in=wanted_clients)
+        )
+        .order_by()
+        .values_list("pk", "client_id", "kind", "period", "office_id", "severity", "message", "resolved_at")
+    }
+    result = SyncResult(open_count=len(wanted_by_key))
+    changed = []
+    for key, w in wanted_by_key.items():
+        old = existing.get(key)
         if old is None:
-            result.created.append(flag)
-        elif old.resolved_at is not None:
-            result.reopened.append(flag)
-    if wanted:
+            result.created.append(w.as_flag())
+        elif old[4] is not None:
+            result.reopened.append(w.as_flag())
+        elif old[1:4] != (w.office_id, w.severity, w.message):
+            changed.append(w.as_flag())
+    to_write = [*result.created, *result.reopened, *changed]
+    if to_write:
         Flag.objects.bulk_create(
-            wanted,
+            to_write,
             update_conflicts=True,
             unique_fields=["client", "kind", "period"],
             update_fields=["office", "severity", "message", "resolved_at", "resolved_by"],
         )
-    result.resolved = [f for key, f in by_key.items() if f.resolved_at is None and key not in wanted_keys]
+    result.resolved = [
+        Flag(pk=old[0], client_id=key[0], kind=key[1], period=key[2], office_id=old[1])
+        for key, old in existing.items()
+        if old[4] is None and key not in wanted_by_key
+    ]
     if result.resolved:
         Flag.objects.filter(pk__in=[f.pk for f in result.resolved], resolved_at__isnull=True).update(
             resolved_at=timezone.now()
@@ -71,62 +111,69 @@ def _sync(*, scope, wanted: list[Flag]) -> SyncResult:
     return result
 
 
-def _flag(client: Client, due: rules.FlagDue) -> Flag:
-    return Flag(
-        office_id=client.office_id,
-        client=client,
-        kind=due.kind,
-        period=due.period,
-        severity=due.severity,
-        message=due.message[:300],
-        resolved_at=None,
-        resolved_by=None,
-    )
+def _wanted(client_id: int, office_id: int, due: rules.FlagDue) -> Wanted:
+    return Wanted(client_id, office_id, due.kind, due.period, due.severity, due.message[:300])
 
 
-def _month_wanted(office_id: int, month: date, today: date, clients) -> list[Flag]:
+def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
+    """The month flags `clients` (a Client queryset) should have: one facts query, then the pure rules,
+    evaluated once per distinct verdict (there are a few dozen, whatever the number of clients)."""
+    dues_of = {}
+    wanted = []
+    for client_id, office_id, facts in month_facts_rows(clients, month):
+        verdict = visit_rules.verdict_from_facts(facts)
+        dues = dues_of.get(verdict)
+        if dues is None:
+            dues = dues_of[verdict] = rules.month_flags(month, today, verdict)
+        wanted += [_wanted(client_id, office_id, due) for due in dues]
+    return wanted
+
+
+def _deadline_wanted(office_id: int, today: date, clients=None) -> list[Wanted]:
     return [
-        _flag(row.client, due)
-        for row in month_rows(office_id, month, clients=clients)
-        for due in rules.month_flags(row.month, today, row.verdict)
-    ]
-
-
-def _deadline_wanted(office_id: int, today: date, clients=None) -> list[Flag]:
-    return [
-        _flag(client, due)
+        _wanted(client.pk, client.office_id, due)
         for client, facts in selectors.deadline_facts(office_id, today, clients=clients)
         for due in rules.deadline_flags(facts, today)
     ]
 
 
-@transaction.atomic
-def flag_months(*, office: Office, month: date, today: date | None = None) -> SyncResult:
-    """Month flags of every current client in service in `month` (the current or a closed month).
+def _month_clients(month: date, office_id: int | None = None):
+    clients = Client.objects.in_service_during(month, month_end(month))
+    if office_id is not None:
+        clients = clients.filter(office_id=office_id)
+    return selectors.flaggable(clients)
 
-    A fixed number of queries whatever the office's size: five for the verdicts, at most three to write.
+
+@transaction.atomic
+def flag_months(*, office: Office | None, month: date, today: date | None = None) -> SyncResult:
+    """Month flags of every current client in service in `month` (the current or a closed month), of
+    one office or, with `office=None`, of every office at once.
+
+    A fixed number of queries whatever the number of offices and clients: one for the facts, at most
+    three to write (only what changed), one more for the current month's close-out.
     """
     today = today or timezone.localdate()
     month = month_start(month)
-    clients = selectors.flaggable(clients_in_service(office.pk, month))
-    wanted = _month_wanted(office.pk, month, today, clients)
-    scope = Flag.objects.filter(office_id=office.pk, period=month, kind__in=rules.MONTH_KINDS)
+    office_id = office.pk if office is not None else None
+    wanted = _month_wanted(_month_clients(month, office_id), month, today)
+    scope = Flag.objects.filter(period=month, kind__in=rules.MONTH_KINDS)
+    if office_id is not None:
+        scope = scope.filter(office_id=office_id)
     result = _sync(scope=scope, wanted=wanted)
     if month == month_start(today):
-        result.resolved += _close_out_old_months(office_id=office.pk, today=today)
+        result.resolved += _close_out_old_months(office_id=office_id, today=today)
     return result
 
 
-def _close_out_old_months(*, office_id: int, today: date) -> list[Flag]:
+def _close_out_old_months(*, office_id: int | None, today: date) -> list[Flag]:
     """Resolve the in-month reminders of months before the previous one: nothing can be done about them
     any more. `month_not_billable` stays open (a late claim is still possible) until a run for that month
     (`run_flags --month`, or `refresh_client_flags(months=...)` after a late record) finds it billable."""
     old = Flag.objects.filter(
-        office_id=office_id,
-        resolved_at__isnull=True,
-        kind__in=rules.CLOSED_OUT_KINDS,
-        period__lt=months_to_flag(today)[0],
+        resolved_at__isnull=True, kind__in=rules.CLOSED_OUT_KINDS, period__lt=months_to_flag(today)[0]
     )
+    if office_id is not None:
+        old = old.filter(office_id=office_id)
     closed = list(old.only("pk", "client_id", "kind", "period"))
     if closed:
         Flag.objects.filter(pk__in=[f.pk for f in closed]).update(resolved_at=timezone.now())
@@ -162,8 +209,7 @@ def refresh_client_flags(
     result = SyncResult()
     wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
     for month in wanted_months:
-        clients = selectors.flaggable(clients_in_service(client.office_id, month).filter(pk=client.pk))
-        wanted = _month_wanted(client.office_id, month, today, clients)
+        wanted = _month_wanted(_month_clients(month, client.office_id).filter(pk=client.pk), month, today)
         scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)
     candidates = selectors.deadline_candidates(client.office_id, today).filter(pk=client.pk)

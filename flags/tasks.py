@@ -75,9 +75,14 @@ def _fan_out(task, day: str | None = None) -> int:
 
 
 @shared_task(name="flags.flag_all_months", **RETRY)
-def flag_all_months(today: str | None = None) -> int:
-    """Beat entry: one month task per office."""
-    return _fan_out(flag_office_months, today)
+def flag_all_months(today: str | None = None) -> dict:
+    """Beat entry: month flags of every office at once (set-based: a few queries whatever the size)."""
+    day = _day(today)
+    counts = {}
+    for month in services.months_to_flag(day):
+        result = services.flag_months(office=None, month=month, today=day)
+        counts[month.isoformat()] = [len(result.created), len(result.reopened), len(result.resolved)]
+    return {"created_reopened_resolved": counts}
 
 
 @shared_task(name="flags.flag_all_deadlines", **RETRY)

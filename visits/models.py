@@ -47,8 +47,8 @@ class Topic(models.TextChoices):
 
 
 class ContactLog(models.Model):
-    client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者")
+    client = models.ForeignKey(  # indexed by contact_client_on_idx, which the planner then always uses
+        Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者"), db_index=False
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("記録者")
@@ -122,6 +122,8 @@ class SupportReport(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="support_report_month_first_day"),
         ]
+        # The flag job and the billing export read one month across every client.
+        indexes = [models.Index(fields=["month", "client"], name="report_month_client_idx")]
 
     def __str__(self):
         return f"{self.client} {self.month:%Y-%m}"

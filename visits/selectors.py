@@ -5,8 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from django.db.models import Case, Q, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
@@ -59,6 +73,99 @@ def month_rows(
     return [grid[client.pk][0] for client in clients]
 
 
+def _flag(condition, bit: int):
+    return Case(When(condition, then=Value(bit)), default=Value(0), output_field=IntegerField())
+
+
+# Meeting levels, nested so that the month's MAX says all three contact facts at once.
+NOT_MET, MET_OUTSIDE_WINDOW, MET_IN_WINDOW, MET_COVERED = 0, 1, 2, 3
+EMPLOYER_VISIT_BIT, DECIDED_BIT, SHARED_BIT, AGREED_BIT, IN_WINDOW_BIT = 4, 8, 16, 32, 64
+
+
+@cache
+def _decode_facts(code: int) -> rules.MonthFacts:
+    level = code & 3
+    return rules.MonthFacts(
+        in_window=bool(code & IN_WINDOW_BIT),
+        met=level >= MET_OUTSIDE_WINDOW,
+        met_in_window=level >= MET_IN_WINDOW,
+        met_covered=level == MET_COVERED,
+        decided=bool(code & DECIDED_BIT),
+        report_shared=bool(code & SHARED_BIT),
+        employer_visit=bool(code & EMPLOYER_VISIT_BIT),
+        plan_agreed=bool(code & AGREED_BIT),
+    )
+
+
+def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFacts]]:
+    """(client id, office id, MonthFacts) of each client of `clients` (a Client queryset) for `month`.
+
+    One query whatever the number of clients, each client's facts packed into one integer: per client,
+    one index range scan of its contacts in the month (one aggregate for the four contact facts) and an
+    index probe each for decisions, the report and plans. The flag jobs use it; pages compute the same
+    facts from the rows they show (`rules.month_facts`), and tests hold the two to the same answers.
+    """
+    first, last = month_start(month), month_end(month)
+    in_window = Q(window_starts_on__lte=last, window_ends_on__gte=first)
+    meeting = Q(face_to_face=True) | (
+        Q(kind__in=sorted(rules.ONLINE_KINDS))
+        & Exact(OuterRef("office__online_counts_as_face_to_face"), True)
+    )
+    on_window_day = Q(on__gte=OuterRef("window_starts_on"), on__lte=OuterRef("window_ends_on"))
+    covered = Exists(
+        BenefitDecision.objects.filter(
+            client_id=OuterRef("client_id"), starts_on__lte=OuterRef("on"), ends_on__gte=OuterRef("on")
+        )
+    )
+    level = Case(  # in order: the decision probe runs only for meetings on a window day (NULL window: none)
+        When(~meeting, then=Value(NOT_MET)),
+        When(on_window_day & covered, then=Value(MET_COVERED)),
+        When(on_window_day, then=Value(MET_IN_WINDOW)),
+        default=Value(MET_OUTSIDE_WINDOW),
+        output_field=IntegerField(),
+    )
+    contact_code = (
+        ContactLog.objects.filter(client_id=OuterRef("pk"), on__range=(first, last))
+        .order_by()
+        .values("client_id")
+        .annotate(
+            code=Max(level) + Max(_flag(Q(kind__in=sorted(rules.EMPLOYER_VISIT_KINDS)), EMPLOYER_VISIT_BIT))
+        )
+        .values("code")
+    )
+    service_first = Case(
+        When(in_window, then=Greatest(Value(first), "window_starts_on")), default=Value(first)
+    )
+    service_last = Case(When(in_window, then=Least(Value(last), "window_ends_on")), default=Value(last))
+    decided = BenefitDecision.objects.filter(
+        client_id=OuterRef("pk"),
+        starts_on__lte=OuterRef("service_last"),
+        ends_on__gte=OuterRef("service_first"),
+    )
+    shared = SupportReport.objects.filter(
+        client_id=OuterRef("pk"), month=first, shared_with_client_on__isnull=False
+    )
+    agreed = SupportPlan.objects.filter(
+        client_id=OuterRef("pk"), status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED], agreed_on__lte=last
+    )
+    rows = (
+        clients.order_by()
+        .annotate(service_first=service_first, service_last=service_last)
+        .annotate(
+            facts=Coalesce(Subquery(contact_code), 0)
+            + _flag(Exists(decided), DECIDED_BIT)
+            + _flag(Exists(shared), SHARED_BIT)
+            + _flag(Exists(agreed), AGREED_BIT)
+            + _flag(in_window, IN_WINDOW_BIT)
+        )
+        .values_list("pk", "office_id", "facts")
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:  # plain ints: fetched at once, without per-row converters
+        cursor.execute(sql, params)
+        return [(pk, office_id, _decode_facts(code)) for pk, office_id, code in cursor.fetchall()]
+
+
 def window_months(client: Client) -> list[date]:
     """First days of every calendar month the client's eligibility window touches."""
     window = client.window
@@ -89,7 +196,9 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
         [client],
         months[0],
         months[-1],
-        contact_rows=None if contacts is None else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
+        contact_rows=None
+        if contacts is None
+        else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
         decision_rows=decisions,
         agreed_rows=[
             (p.client_id, p.agreed_on)
@@ -155,11 +264,15 @@ def verdict_grid(
 
     agreed = defaultdict(list)
     if agreed_rows is None:
-        agreed_rows = SupportPlan.objects.filter(
-            client_id__in=ids,
-            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-            agreed_on__lte=last,
-        ).order_by().values_list("client_id", "agreed_on")  # no ordering: the default one joins the client
+        agreed_rows = (
+            SupportPlan.objects.filter(
+                client_id__in=ids,
+                status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
+                agreed_on__lte=last,
+            )
+            .order_by()
+            .values_list("client_id", "agreed_on")
+        )  # no ordering: the default one joins the client
     for client_id, agreed_on in agreed_rows:
         if agreed_on <= last:
             agreed[client_id].append(agreed_on)
