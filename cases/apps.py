@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("利用者・事業所")
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect()

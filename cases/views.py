@@ -20,6 +20,7 @@ from .access import (
 )
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
+from .pagecache import cached_office_page
 
 PAGE_SIZE = 25
 
@@ -48,6 +49,7 @@ def home(request):
 
 
 @office_required()
+@cached_office_page
 def caseload(request):
     membership = request.membership
     client_filter = ClientFilter(

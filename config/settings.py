@@ -115,7 +115,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (django-axes)
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.backends.MemberBackend",  # ModelBackend reading the memberships with the user
+    "django.contrib.auth.backends.ModelBackend",  # sessions signed in before MemberBackend
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Client, Office
+from cases.pagecache import bump_offices
 from cases.rules import month_end, month_start
 from visits import rules as visit_rules
 from visits.selectors import month_facts_rows
@@ -93,6 +94,8 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
             changed.append(w.as_flag())
     to_write = [*result.created, *result.reopened, *changed]
     if to_write:
+        moved_from = (existing.get((f.client_id, f.kind, f.period)) for f in to_write)
+        bump_offices({f.office_id for f in to_write} | {old[1] for old in moved_from if old})
         Flag.objects.bulk_create(
             to_write,
             update_conflicts=True,
@@ -105,6 +108,7 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
         if old[4] is None and key not in wanted_by_key
     ]
     if result.resolved:
+        bump_offices({f.office_id for f in result.resolved})
         Flag.objects.filter(pk__in=[f.pk for f in result.resolved], resolved_at__isnull=True).update(
             resolved_at=timezone.now()
         )
@@ -174,8 +178,9 @@ def _close_out_old_months(*, office_id: int | None, today: date) -> list[Flag]:
     )
     if office_id is not None:
         old = old.filter(office_id=office_id)
-    closed = list(old.only("pk", "client_id", "kind", "period"))
+    closed = list(old.only("pk", "client_id", "kind", "period", "office_id"))
     if closed:
+        bump_offices({f.office_id for f in closed})
         Flag.objects.filter(pk__in=[f.pk for f in closed]).update(resolved_at=timezone.now())
     return closed
 

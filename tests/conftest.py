@@ -56,3 +56,11 @@ def as_admin(client, admin_user):
 def fast_password_hashing(settings):
     """Factories set real passwords; a fast hasher keeps the suite quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages are keyed by ids a rolled-back test may reuse."""
+    from django.core.cache import cache
+
+    cache.clear()

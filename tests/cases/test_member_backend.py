@@ -1,0 +1,42 @@
+"""MemberBackend: the signed-in user and their memberships come from one query, and a change to either
+shows on the next request."""
+
+import pytest
+from django.urls import reverse
+
+from cases.backends import MemberBackend
+from cases.models import Membership, Role
+
+from ..factories import MembershipFactory, OfficeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_user_and_memberships_in_one_query(django_assert_num_queries):
+    user = UserFactory()
+    first = MembershipFactory(user=user, office=OfficeFactory(name="B事業所"))
+    second = MembershipFactory(user=user, office=OfficeFactory(name="A事業所"), role=Role.MANAGER)
+    with django_assert_num_queries(1):
+        loaded = MemberBackend().get_user(user.pk)
+        offices = [m.office.name for m in loaded.office_memberships]
+        assert all(m.user is loaded for m in loaded.office_memberships)
+    assert loaded == user
+    assert offices == ["A事業所", "B事業所"]
+    assert [m.pk for m in loaded.office_memberships] == [second.pk, first.pk]
+
+
+def test_user_without_memberships_and_inactive_user():
+    loner = UserFactory()
+    assert MemberBackend().get_user(loner.pk).office_memberships == []
+    member = MembershipFactory(user__is_active=False).user
+    assert MemberBackend().get_user(member.pk) is None
+    assert MemberBackend().get_user(999_999) is None
+
+
+def test_login_uses_it_and_a_revoked_membership_counts_at_once(client):
+    membership = MembershipFactory(role=Role.STAFF)
+    client.post(reverse("login"), {"username": membership.user.username, "password": "correct-horse-battery"})
+    assert client.session["_auth_user_backend"] == "cases.backends.MemberBackend"
+    assert client.get(reverse("cases:caseload")).status_code == 200
+    Membership.objects.filter(pk=membership.pk).delete()
+    assert client.get(reverse("cases:caseload")).status_code == 403
