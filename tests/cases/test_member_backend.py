@@ -40,3 +40,24 @@ def test_login_uses_it_and_a_revoked_membership_counts_at_once(client):
     assert client.get(reverse("cases:caseload")).status_code == 200
     Membership.objects.filter(pk=membership.pk).delete()
     assert client.get(reverse("cases:caseload")).status_code == 403
+
+
+def test_values_and_types_match_the_orm():
+    membership = MembershipFactory(office=OfficeFactory(require_two_factor=True), role=Role.MANAGER)
+    user = membership.user
+    user.last_login = user.date_joined
+    user.save()
+    loaded = MemberBackend().get_user(str(user.pk))  # the session keeps the id as a string
+    fresh = type(user).objects.get(pk=user.pk)
+    assert [getattr(loaded, f.attname) for f in user._meta.concrete_fields] == [
+        getattr(fresh, f.attname) for f in user._meta.concrete_fields
+    ]
+    assert isinstance(loaded.last_login, type(fresh.last_login)) and loaded.is_active is True
+    [m] = loaded.office_memberships
+    assert (m.pk, m.role, m.office.require_two_factor, m.office.data_version) == (
+        membership.pk,
+        Role.MANAGER,
+        True,
+        Membership.objects.get(pk=membership.pk).office.data_version,
+    )
+    assert MemberBackend().get_user("not-a-number") is None
