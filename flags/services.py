@@ -18,7 +18,7 @@ from cases.models import Client, Office
 from cases.pagecache import bump_offices
 from cases.rules import month_end, month_start
 from visits import rules as visit_rules
-from visits.selectors import month_facts_rows
+from visits.selectors import decode_facts, month_fact_codes
 
 from . import rules, selectors
 from .models import Flag
@@ -121,14 +121,14 @@ def _wanted(client_id: int, office_id: int, due: rules.FlagDue) -> Wanted:
 
 def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
     """The month flags `clients` (a Client queryset) should have: one facts query, then the pure rules,
-    evaluated once per distinct verdict (there are a few dozen, whatever the number of clients)."""
+    evaluated once per distinct facts code (a few dozen, whatever the number of clients)."""
     dues_of = {}
     wanted = []
-    for client_id, office_id, facts in month_facts_rows(clients, month):
-        verdict = visit_rules.verdict_from_facts(facts)
-        dues = dues_of.get(verdict)
+    for client_id, office_id, code in month_fact_codes(clients, month):
+        dues = dues_of.get(code)
         if dues is None:
-            dues = dues_of[verdict] = rules.month_flags(month, today, verdict)
+            verdict = visit_rules.verdict_from_facts(decode_facts(code))
+            dues = dues_of[code] = rules.month_flags(month, today, verdict)
         wanted += [_wanted(client_id, office_id, due) for due in dues]
     return wanted
 

@@ -122,8 +122,14 @@ class SupportReport(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="support_report_month_first_day"),
         ]
-        # The flag job and the billing export read one month across every client.
-        indexes = [models.Index(fields=["month", "client"], name="report_month_client_idx")]
+        # The flag job reads the month's shared reports across every client.
+        indexes = [
+            models.Index(
+                fields=["month", "client"],
+                condition=Q(shared_with_client_on__isnull=False),
+                name="report_shared_month_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.client} {self.month:%Y-%m}"
