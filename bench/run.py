@@ -131,12 +131,13 @@ def ensure_data(args, report: Report):
 
 
 def analyze():
-    """Fresh planner statistics (seed_demo runs ANALYZE too): a run should not depend on autovacuum's timing."""
+    """Fresh statistics and visibility map (seed_demo runs VACUUM ANALYZE too): a run should not depend on
+    autovacuum's timing."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 # --- gunicorn + wrk ---------------------------------------------------------------------------------------------
@@ -410,8 +411,8 @@ def bench_query_counts(report: Report, args) -> bool:
         http = HttpClient()
         http.force_login(membership.user)
         for name, (url, _budget) in PAGES.items():
-            http.get(url(client))  # warm: session into the cache, templates compiled
-            status, n = count_queries(http, url(client))
+            http.get(url(client) + "?warm")  # session into the cache, templates compiled
+            status, n = count_queries(http, url(client) + "?counted")  # a URL no page cache holds yet
             if status != 200:
                 raise RuntimeError(f"{name} for {membership.user.username}: HTTP {status}")
             counts.setdefault(name, []).append((size, n))

@@ -64,11 +64,11 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=lambda label, n: (bar.set_description(label), bar.update(n)),
             )
-        # Planner statistics for the bulk-loaded tables: without them (autovacuum off, or not run yet) PostgreSQL
-        # guesses row counts and picks sequential scans over the indexes the pages use.
-        if connection.vendor == "postgresql":
+        # After a bulk load, what autovacuum would do in time: planner statistics (else PostgreSQL guesses row
+        # counts and scans where the pages use indexes) and the visibility map (index-only scans).
+        if connection.vendor == "postgresql" and connection.get_autocommit():
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {result.offices} offices, {result.clients} clients, {result.contacts} contacts, "
