@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import office_required
+from cases.access import clients_visible_to, office_required
 from cases.models import Role
 
 from . import selectors, services
@@ -20,6 +20,15 @@ from .forms import TokenForm
 from .log import log_access
 
 PAGE_SIZE = 50
+
+
+@office_required()
+def client_history(request, pk):
+    """Who changed the client's file, and what: its own page, which the client page loads into its
+    history panel after it has shown (static/js/app.js) or links to without JavaScript."""
+    client = get_object_or_404(clients_visible_to(request.membership), pk=pk)
+    log_access(request, client=client, page="audit:client_history")
+    return render(request, "audit/client_history.html", {"client": client})
 
 
 def _filtered_log(request):

@@ -70,6 +70,7 @@ OBJECTS = {
 # url name: (object, method, staff, manager, admin) on an object of the user's own office
 OBJECT_URLS = {
     "cases:client_detail": ("client", GET, 200, 200, 200),
+    "audit:client_history": ("client", GET, 200, 200, 200),
     "cases:client_update": ("client", GET, 403, 200, 200),
     "cases:client_archive": ("client", POST, 403, 302, 302),
     "cases:employment_create": ("client", GET, 403, 200, 200),
