@@ -118,16 +118,7 @@ def verdict_from_facts(facts: MonthFacts) -> Verdict:
     return Verdict(billable=not reasons, reasons=reasons, warnings=tuple(warnings))
 
 
-def month_verdict(
-    month: date,
-    contacts: Iterable[ContactFact],
-    window: Window | None,
-    decisions: Iterable[DecisionPeriod],
-    plan_agreed_on: date | None,
-    report_shared: bool,
-    online_counts: bool = False,
-) -> Verdict:
-    """Whether a client's calendar month can be billed, and why not (see `verdict_from_facts`)."""
-    return verdict_from_facts(
-        month_facts(month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts)
-    )
+def month_verdict(*args, **kwargs) -> Verdict:
+    """Whether a client's calendar month can be billed, and why not: `month_facts`' arguments, judged
+    by `verdict_from_facts`."""
+    return verdict_from_facts(month_facts(*args, **kwargs))

@@ -11,7 +11,7 @@ from visits.rules import month_facts, verdict_from_facts
 from visits.selectors import month_facts_rows
 
 from ..factories import BenefitDecisionFactory, ClientFactory, OfficeFactory, UserFactory, agreed_plan
-from .test_month_verdict import CASES
+from .test_month_verdict import CASES, each_case
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +38,7 @@ def build_client(month, contacts, window, decisions, plan_agreed_on, report_shar
     return client
 
 
-@pytest.mark.parametrize(
-    (
-        "month",
-        "contacts",
-        "window",
-        "decisions",
-        "plan_agreed_on",
-        "report_shared",
-        "online_counts",
-        "expected",
-    ),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
+@each_case
 def test_sql_facts_match_the_python_facts(
     month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected
 ):

@@ -339,20 +339,22 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    (
-        "month",
-        "contacts",
-        "window",
-        "decisions",
-        "plan_agreed_on",
-        "report_shared",
-        "online_counts",
-        "expected",
-    ),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
+CASE_FIELDS = (
+    "month",
+    "contacts",
+    "window",
+    "decisions",
+    "plan_agreed_on",
+    "report_shared",
+    "online_counts",
+    "expected",
 )
+each_case = pytest.mark.parametrize(
+    CASE_FIELDS, [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+
+
+@each_case
 def test_month_verdict(
     month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected
 ):
