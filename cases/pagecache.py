@@ -13,7 +13,7 @@ import hashlib
 from functools import wraps
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -48,14 +48,14 @@ def cached_office_page(view):
         if request.method != "GET" or len(messages.get_messages(request)):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        body = cache.get(key)
+        body = caches["pages"].get(key)
         if body is None:
             request.page_cache_fill = {"csrf_token": CSRF_HOLE}
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
             body = response.content.decode(response.charset)
-            cache.set(key, body, PAGE_TIMEOUT)
+            caches["pages"].set(key, body, PAGE_TIMEOUT)
             response.content = body.replace(CSRF_HOLE, get_token(request))
             return response
         return HttpResponse(body.replace(CSRF_HOLE, get_token(request)))
