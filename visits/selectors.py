@@ -104,7 +104,12 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     first, last = month_start(month), month_end(month)
     q = connection.ops.quote_name
     on = q("on")
-    ids_sql, ids_params = clients.order_by().values("pk").query.sql_with_params()
+    # The clients as a derived table with the columns used below (the database folds it into one scan).
+    clients_sql, clients_params = (
+        clients.order_by()
+        .values("id", "office_id", "window_starts_on", "window_ends_on")
+        .query.sql_with_params()
+    )
     online, visits = sorted(rules.ONLINE_KINDS), sorted(rules.EMPLOYER_VISIT_KINDS)
 
     def marks(values):
@@ -148,8 +153,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
               WHERE p.client_id = c.id AND p.status IN (%s, %s) AND p.agreed_on <= %s
             ) THEN {AGREED_BIT} ELSE 0 END
           + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
-        FROM {q(Client._meta.db_table)} c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
-        WHERE c.id IN ({ids_sql})
+        FROM ({clients_sql}) c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
     """
     window_params = [last, first]
     first_params = [*window_params, first, first]
@@ -171,7 +175,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         PlanStatus.DELIVERED.value,
         last,
         *window_params,
-        *ids_params,
+        *clients_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
