@@ -77,7 +77,9 @@ def _client_row_changed(sender, instance, **kwargs):
     bump_offices(Client.objects.filter(pk=instance.client_id).values_list("office_id", flat=True))
 
 
-def _user_changed(sender, instance, **kwargs):
+def _user_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:  # every login: not on the page
+        return
     bump_offices(Membership.objects.filter(user_id=instance.pk).values_list("office_id", flat=True))
 
 

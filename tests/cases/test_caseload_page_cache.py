@@ -130,3 +130,11 @@ def test_a_change_moves_only_its_own_offices_version(manager, office, other_offi
     assert after[other_office.pk] == before[other_office.pk]
     Membership.objects.filter(user=manager).delete()
     assert Office.objects.get(pk=office.pk).data_version > after[office.pk]
+
+
+def test_a_login_does_not_move_the_version(manager, office):
+    from django.contrib.auth.models import update_last_login
+
+    before = Office.objects.get(pk=office.pk).data_version
+    update_last_login(None, manager)
+    assert Office.objects.get(pk=office.pk).data_version == before
