@@ -57,6 +57,15 @@ class Office(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # data_version only moves by UPDATE … + 1 (cases.pagecache): an instance loaded earlier must not
+        # write back the number it was read with.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+
 
 class Role(models.TextChoices):
     STAFF = "staff", _("就労定着支援員")

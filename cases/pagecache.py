@@ -1,30 +1,47 @@
 """A page cache for office pages that many people reload: the caseload.
 
 A cached page is kept per user, office, URL, language and day, under the office's `data_version`, which
-the signals below move on in the same transaction as every change to what the page shows (clients,
-employments, memberships, users, the office, flags: the navigation's badge). The flag jobs write in bulk,
-without signals, and call `bump_offices` themselves. CSRF tokens are left as a hole in the stored page and
-filled per response; a request with flash messages to show is rendered afresh.
+the signals below move on when a transaction that changed what the page shows commits (clients,
+employments, memberships, users, the office, flags: the navigation's badge), for the office a record was
+in before the change too. The flag jobs write in bulk, without signals, and call `bump_offices`
+themselves. Moving the version after the commit holds no lock on the office row during the change: a
+request in between may still get the page from before it for that moment, but no page is ever stored
+under a version newer than its data. CSRF tokens are left as a hole, a value derived from SECRET_KEY, in
+the stored page and filled per response; a request with flash messages to show is rendered afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+from functools import cache, wraps
 
 from django.contrib import messages
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from .models import Client, Employment, Membership, Office, User
 
-CSRF_HOLE = "csrf-hole-c0ffee"
 PAGE_TIMEOUT = 10 * 60
+
+
+@cache
+def csrf_hole() -> str:
+    """The stand-in for the CSRF token in a stored page: secret, so no user text can contain it."""
+    return salted_hmac("cases.pagecache.csrf_hole", "hole").hexdigest()[:32]
+
+
+def fill_csrf(body: str, request) -> str:
+    return body.replace(
+        f'name="csrfmiddlewaretoken" value="{csrf_hole()}"',
+        f'name="csrfmiddlewaretoken" value="{get_token(request)}"',
+    )
 
 
 def page_key(request) -> str:
@@ -50,37 +67,62 @@ def cached_office_page(view):
         key = page_key(request)
         body = caches["pages"].get(key)
         if body is None:
-            request.page_cache_fill = {"csrf_token": CSRF_HOLE}
+            request.page_cache_fill = {"csrf_token": csrf_hole()}
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
             body = response.content.decode(response.charset)
             caches["pages"].set(key, body, PAGE_TIMEOUT)
-            response.content = body.replace(CSRF_HOLE, get_token(request))
+            response.content = fill_csrf(body, request)
             return response
-        return HttpResponse(body.replace(CSRF_HOLE, get_token(request)))
+        return HttpResponse(fill_csrf(body, request))
 
     return wrapped
 
 
 def bump_offices(office_ids):
-    ids = {pk for pk in office_ids if pk is not None}
+    """Move the offices' data version on once the current transaction commits (at once outside one)."""
+    ids = sorted({pk for pk in office_ids if pk is not None})
     if ids:
-        Office.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+        transaction.on_commit(
+            lambda: Office.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1), robust=True
+        )
 
 
-def _office_row_changed(sender, instance, **kwargs):
-    bump_offices([instance.office_id])
+OFFICE_OF = {  # how a changed row names its office
+    "Client": "office_id",
+    "Membership": "office_id",
+    "Flag": "office_id",
+    "Employment": "client__office_id",
+}
 
 
-def _client_row_changed(sender, instance, **kwargs):
-    bump_offices(Client.objects.filter(pk=instance.client_id).values_list("office_id", flat=True))
+def _remember_office(sender, instance, **kwargs):
+    """Before an update: the office the row is in now, which the change may move it out of."""
+    if not instance._state.adding and instance.pk is not None:
+        path = OFFICE_OF[sender.__name__]
+        instance._office_before = sender.objects.filter(pk=instance.pk).values_list(path, flat=True).first()
+
+
+def _row_changed(sender, instance, **kwargs):
+    if sender is Employment:
+        now = Client.objects.filter(pk=instance.client_id).values_list("office_id", flat=True).first()
+    else:
+        now = instance.office_id
+    bump_offices([now, getattr(instance, "_office_before", None)])
 
 
 def _user_changed(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:  # every login: not on the page
         return
-    bump_offices(Membership.objects.filter(user_id=instance.pk).values_list("office_id", flat=True))
+    bump_offices(
+        [
+            *Membership.objects.filter(user_id=instance.pk).values_list("office_id", flat=True),
+            *Client.objects.filter(primary_staff_id=instance.pk)
+            .values_list("office_id", flat=True)
+            .distinct(),
+        ]
+    )
 
 
 def _office_changed(sender, instance, created=False, **kwargs):
@@ -91,10 +133,10 @@ def _office_changed(sender, instance, created=False, **kwargs):
 def connect():
     from flags.models import Flag
 
-    for model in (Client, Membership, Flag):
-        post_save.connect(_office_row_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-save")
-        post_delete.connect(_office_row_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-del")
-    post_save.connect(_client_row_changed, sender=Employment, dispatch_uid="pagecache-Employment-save")
-    post_delete.connect(_client_row_changed, sender=Employment, dispatch_uid="pagecache-Employment-del")
+    for model in (Client, Membership, Flag, Employment):
+        name = model.__name__
+        pre_save.connect(_remember_office, sender=model, dispatch_uid=f"pagecache-{name}-before")
+        post_save.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-save")
+        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-delete")
     post_save.connect(_user_changed, sender=User, dispatch_uid="pagecache-User-save")
     post_save.connect(_office_changed, sender=Office, dispatch_uid="pagecache-Office-save")

@@ -116,7 +116,6 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (django-axes)
     "cases.backends.MemberBackend",  # ModelBackend reading the memberships with the user
-    "django.contrib.auth.backends.ModelBackend",  # sessions signed in before MemberBackend
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

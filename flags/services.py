@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import wraps
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Client, Office
 from cases.pagecache import bump_offices
@@ -148,6 +150,19 @@ def _month_clients(month: date, office_id: int | None = None):
     return selectors.flaggable(clients)
 
 
+def in_default_language(job):
+    """Flag texts are stored in the site's language, whoever's request ran the job (else every run by a
+    user of the other language would rewrite them)."""
+
+    @wraps(job)
+    def wrapped(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return job(*args, **kwargs)
+
+    return wrapped
+
+
+@in_default_language
 @transaction.atomic
 def flag_months(*, office: Office | None, month: date, today: date | None = None) -> SyncResult:
     """Month flags of every current client in service in `month` (the current or a closed month), of
@@ -185,6 +200,7 @@ def _close_out_old_months(*, office_id: int | None, today: date) -> list[Flag]:
     return closed
 
 
+@in_default_language
 @transaction.atomic
 def flag_deadlines(*, office: Office, today: date | None = None) -> SyncResult:
     """Deadline flags (reviews, renewals, applications, window ends) of the office's current clients."""
@@ -200,6 +216,7 @@ def months_to_flag(today: date) -> list[date]:
     return [month_start(current - timedelta(days=1)), current]
 
 
+@in_default_language
 @transaction.atomic
 def refresh_client_flags(
     *, client: Client, today: date | None = None, months: list[date] | None = None

@@ -1,5 +1,7 @@
 """The caseload's page cache: served again until what it shows changes, per user, language and URL, with a
-valid CSRF token in every response and flash messages never lost."""
+valid CSRF token in every response and flash messages never lost.
+
+Transactional tests: the office's data version moves when a change commits."""
 
 import re
 from datetime import date
@@ -10,12 +12,12 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Client, Membership, Office, Role
-from cases.pagecache import CSRF_HOLE
+from cases.pagecache import csrf_hole
 from flags.models import Flag
 
-from ..factories import ClientFactory, EmploymentFactory, MembershipFactory
+from ..factories import ClientFactory, EmploymentFactory, MembershipFactory, OfficeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = reverse("cases:caseload")
 
@@ -43,7 +45,7 @@ def test_second_request_is_served_from_the_cache_with_fewer_queries(
         second = as_manager.get(URL)
     assert not served_from_cache(first) and served_from_cache(second)
     assert "青木" in second.content.decode()
-    assert CSRF_HOLE not in second.content.decode()
+    assert csrf_hole() not in second.content.decode()
 
 
 def test_the_token_in_a_cached_page_passes_the_csrf_check(manager, office):
@@ -138,3 +140,51 @@ def test_a_login_does_not_move_the_version(manager, office):
     before = Office.objects.get(pk=office.pk).data_version
     update_last_login(None, manager)
     assert Office.objects.get(pk=office.pk).data_version == before
+
+
+def test_a_record_moved_to_another_office_leaves_the_old_offices_page(as_manager, office, staff):
+    elsewhere = OfficeFactory()
+    client = ClientFactory(office=office, family_name="移動者")
+    colleague = MembershipFactory(office=office, role=Role.STAFF, user__last_name="異動")
+    as_manager.get(URL)
+    assert served_from_cache(as_manager.get(URL))
+    client.office = elsewhere  # as the admin can
+    client.save()
+    colleague.office = elsewhere
+    colleague.save()
+    page = as_manager.get(URL).content.decode()
+    assert "移動者" not in page and "異動" not in page
+
+
+def test_renaming_a_primary_staff_member_who_left_the_office(as_manager, office, staff):
+    ClientFactory(office=office, primary_staff=staff)
+    Membership.objects.filter(user=staff).delete()
+    as_manager.get(URL)
+    assert served_from_cache(as_manager.get(URL))
+    staff.last_name = "改姓"
+    staff.save()
+    assert "改姓" in as_manager.get(URL).content.decode()
+
+
+def test_saving_an_office_loaded_earlier_does_not_turn_its_version_back(as_manager, manager, office):
+    client = ClientFactory(office=office, family_name="初名")
+    loaded_earlier = Office.objects.get(pk=office.pk)
+    services.client_update(actor=manager, client=client, family_name="中名")
+    as_manager.get(URL)
+    services.client_update(actor=manager, client=Client.objects.get(pk=client.pk), family_name="新名")
+    loaded_earlier.name = "改名事業所"
+    loaded_earlier.save()
+    page = as_manager.get(URL).content.decode()
+    assert "新名" in page and "改名事業所" in page
+
+
+def test_only_the_token_fields_are_filled(as_manager, office, settings):
+    hole = csrf_hole()
+    assert len(hole) == 32 and "csrf" not in hole  # derived from SECRET_KEY: nobody can type it
+    as_manager.get(URL, {"q": hole})
+    page = as_manager.get(URL, {"q": hole})
+    assert served_from_cache(page)
+    [token] = csrf_tokens(page)
+    body = page.content.decode()
+    assert body.count(token) == body.count('name="csrfmiddlewaretoken"')  # in the token fields only
+    assert f'value="{hole}"' in body  # the search box keeps what was typed
