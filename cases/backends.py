@@ -9,6 +9,7 @@ from django.db import connection
 from .models import Membership, Office, User
 
 _JOINED = (("m", Membership), ("u", User), ("o", Office))
+_JOINED_MODELS = dict(_JOINED)
 
 
 @cache
@@ -47,11 +48,13 @@ def user_with_memberships(user_id) -> tuple[User | None, list[Membership]]:
     sql, converters, spans = _member_query()
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
-        rows = [list(row) for row in cursor.fetchall()]
-    for row in rows:
-        for index, found, col in converters:
-            for convert in found:
-                row[index] = convert(row[index], col, connection)
+        rows = cursor.fetchall()
+    if converters:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for index, found, col in converters:
+                for convert in found:
+                    row[index] = convert(row[index], col, connection)
     if not rows:
         return None, []
 
@@ -69,9 +72,6 @@ def user_with_memberships(user_id) -> tuple[User | None, list[Membership]]:
         membership.office = build("o", row)
         memberships.append(membership)
     return user, memberships
-
-
-_JOINED_MODELS = dict(_JOINED)
 
 
 class MemberBackend(ModelBackend):

@@ -86,6 +86,7 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
     }
     result = SyncResult(open_count=len(wanted_by_key))
     changed = []
+    touched_offices = set()  # the badge counts of the offices whose flags are written (and left)
     for key, w in wanted_by_key.items():
         old = existing.get(key)
         if old is None:
@@ -94,10 +95,12 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
             result.reopened.append(w.as_flag())
         elif old[1:4] != (w.office_id, w.severity, w.message):
             changed.append(w.as_flag())
+        else:
+            continue
+        touched_offices |= {w.office_id, old[1] if old else None}
     to_write = [*result.created, *result.reopened, *changed]
     if to_write:
-        moved_from = (existing.get((f.client_id, f.kind, f.period)) for f in to_write)
-        bump_offices({f.office_id for f in to_write} | {old[1] for old in moved_from if old})
+        bump_offices(touched_offices)
         Flag.objects.bulk_create(
             to_write,
             update_conflicts=True,

@@ -8,12 +8,7 @@ from datetime import date
 from functools import cache
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
@@ -217,9 +212,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
         [client],
         months[0],
         months[-1],
-        contact_rows=None
-        if contacts is None
-        else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
+        contact_rows=None if contacts is None else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
         decision_rows=decisions,
         agreed_rows=[
             (p.client_id, p.agreed_on)
@@ -285,15 +278,11 @@ def verdict_grid(
 
     agreed = defaultdict(list)
     if agreed_rows is None:
-        agreed_rows = (
-            SupportPlan.objects.filter(
-                client_id__in=ids,
-                status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-                agreed_on__lte=last,
-            )
-            .order_by()
-            .values_list("client_id", "agreed_on")
-        )  # no ordering: the default one joins the client
+        agreed_rows = SupportPlan.objects.filter(
+            client_id__in=ids,
+            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
+            agreed_on__lte=last,
+        ).order_by().values_list("client_id", "agreed_on")  # no ordering: the default one joins the client
     for client_id, agreed_on in agreed_rows:
         if agreed_on <= last:
             agreed[client_id].append(agreed_on)
