@@ -12,6 +12,8 @@ SERVICE_SPAN_ENDS_AFTER_MONTHS = 42  # 3 years 6 months after hire
 JOB_CHANGE_MAX_GAP_MONTHS = 1
 JOB_CHANGES_ALLOWED = 1
 ENDING_SOON_DAYS = 90
+DECISION_MAX_MONTHS = 12
+DECISIONS_MAX_TOTAL_MONTHS = 36  # 3 years of 支給決定 in all
 
 END_REASON_SECOND_CHANGE = "second_job_change"
 END_REASON_GAP_TOO_LONG = "gap_too_long"
@@ -22,6 +24,7 @@ END_REASON_LEFT_JOB = "left_job"
 class Job:
     hired_on: date
     left_on: date | None = None
+    regular: bool = True  # 通常の事業所; a job at a 就労継続支援A型 事業所 and the like does not start the clock
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,53 @@ class Window:
         return self.starts_on <= day <= self.ends_on
 
 
-def add_months(day: date, months: int) -> date:
-    """Shift by whole months; the 29th–31st clamp to the target month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
+def period_end(first_day: date, months: int) -> date:
+    """Last day of a period of `months` months whose first counted day is `first_day` (民法 143).
+
+    The period ends on the day before the day with first_day's number in the last month; when that month
+    has no such day, on its last day. A period started by an event during a day (leaving a job, a review)
+    counts from the next day (民法 140): pass that next day. Negative months count back the same way.
+    """
+    index = first_day.year * 12 + (first_day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last = calendar.monthrange(year, month)[1]
+    if first_day.day > last:
+        return date(year, month, last)
+    return date(year, month, first_day.day) - timedelta(days=1)
+
+
+def after_months(first_day: date, months: int) -> date:
+    """The first day after a period of `months` months counted from `first_day`."""
+    return period_end(first_day, months) + timedelta(days=1)
+
+
+def months_after_event(event_day: date, months: int) -> date:
+    """Last day of the `months` months that follow an event on `event_day` (counted from the next day)."""
+    return period_end(event_day + timedelta(days=1), months)
+
+
+def latest_day_before(end: date, months: int) -> date:
+    """The latest day that still leaves `months` whole months up to `end` (inclusive) after it.
+
+    E.g. information shared at least 3 months before a window ending 2027-09-30: by 2027-06-30.
+    """
+    day = period_end(end, -months) + timedelta(days=3)
+    while months_after_event(day, months) > end:
+        day -= timedelta(days=1)
+    return day
+
+
+def shift_month(month_first: date, months: int) -> date:
+    """The first day of the calendar month `months` away from `month_first`'s month."""
+    index = month_first.year * 12 + (month_first.month - 1) + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, 1)
+
+
+def fiscal_year(day: date) -> int:
+    """The fiscal year (April to March) a day falls in, named by its starting year."""
+    return day.year if day.month >= 4 else day.year - 1
 
 
 def month_start(day: date) -> date:
@@ -56,36 +100,70 @@ def months_between(first: date, last: date) -> int:
     return max(count, 0)
 
 
-def eligibility_window(jobs: Sequence[Job]) -> Window | None:
-    """The span in which 就労定着支援 may be provided, from a client's jobs.
+@dataclass(frozen=True)
+class _Spell:
+    """Days in regular work without a break: jobs that overlap merged into one."""
 
-    The clock starts at the first job's hire date H: service from H + 6 months to the day before
-    H + 3 years 6 months. One job change with a gap of at most one month keeps the clock; a second
-    change, a longer gap, or leaving with no next job ends the window on the leaving date.
+    hired_on: date
+    left_on: date | None
+
+
+def employment_spells(jobs: Sequence[Job], prior_service_ended_on: date | None = None) -> list[_Spell]:
+    """Regular jobs not ended before the prior service ended, merged while any of them goes on."""
+    counted = sorted(
+        (
+            job
+            for job in jobs
+            if job.regular
+            and not (prior_service_ended_on and job.left_on and job.left_on < prior_service_ended_on)
+        ),
+        key=lambda job: job.hired_on,
+    )
+    spells: list[_Spell] = []
+    for job in counted:
+        last = spells[-1] if spells else None
+        if last and (last.left_on is None or job.hired_on <= last.left_on):
+            left_on = None if last.left_on is None or job.left_on is None else max(last.left_on, job.left_on)
+            spells[-1] = _Spell(last.hired_on, left_on)
+        else:
+            spells.append(_Spell(job.hired_on, job.left_on))
+    return spells
+
+
+def eligibility_window(jobs: Sequence[Job], prior_service_ended_on: date | None = None) -> Window | None:
+    """The span in which 就労定着支援 may be provided, from a client's jobs (domain: the eligibility window).
+
+    H is the hire date of the first regular job not ended before the prior service ended. Service runs
+    from the day after the first 6 months after H (or after the prior service's end, when that is later)
+    to the last day of 3 years 6 months after H. One job change, the next regular job taken within the
+    month after leaving every regular job, keeps H; a second change, a longer gap, or no next job ends
+    the window on the leaving date.
     """
-    if not jobs:
+    spells = employment_spells(jobs, prior_service_ended_on)
+    if not spells:
         return None
-    ordered = sorted(jobs, key=lambda job: job.hired_on)
-    hired_on = ordered[0].hired_on
-    starts_on = add_months(hired_on, SERVICE_STARTS_AFTER_MONTHS)
-    ends_on = add_months(hired_on, SERVICE_SPAN_ENDS_AFTER_MONTHS) - timedelta(days=1)
+    hired_on = spells[0].hired_on
+    starts_on = after_months(hired_on, SERVICE_STARTS_AFTER_MONTHS)
+    if prior_service_ended_on and prior_service_ended_on >= hired_on:
+        starts_on = max(starts_on, after_months(prior_service_ended_on + timedelta(days=1), 6))
+    ends_on = period_end(hired_on, SERVICE_SPAN_ENDS_AFTER_MONTHS)
     end_reason = None
 
     changes = 0
-    for current, following in zip(ordered, [*ordered[1:], None], strict=True):
+    for current, following in zip(spells, [*spells[1:], None], strict=True):
         if current.left_on is None:
             continue
         if following is None:
-            cut, reason = current.left_on, END_REASON_LEFT_JOB
-        elif following.hired_on > add_months(current.left_on, JOB_CHANGE_MAX_GAP_MONTHS):
-            cut, reason = current.left_on, END_REASON_GAP_TOO_LONG
+            reason = END_REASON_LEFT_JOB
+        elif following.hired_on > months_after_event(current.left_on, JOB_CHANGE_MAX_GAP_MONTHS):
+            reason = END_REASON_GAP_TOO_LONG
         else:
             changes += 1
             if changes <= JOB_CHANGES_ALLOWED:
                 continue
-            cut, reason = current.left_on, END_REASON_SECOND_CHANGE
-        if cut < ends_on:
-            ends_on, end_reason = cut, reason
+            reason = END_REASON_SECOND_CHANGE
+        if current.left_on < ends_on:
+            ends_on, end_reason = current.left_on, reason
         break
 
     if ends_on < starts_on:
@@ -133,5 +211,5 @@ def window_progress(window: Window, today: date) -> WindowProgress:
 
 
 def max_decision_end(starts_on: date) -> date:
-    """A 支給決定 lasts one year at most: its last day is the day before the same date a year on."""
-    return add_months(starts_on, 12) - timedelta(days=1)
+    """A 支給決定 lasts one year at most, counted from its first day (2028-02-29 → 2029-02-28)."""
+    return period_end(starts_on, DECISION_MAX_MONTHS)

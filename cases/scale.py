@@ -215,8 +215,8 @@ def seed_scale(
 
     def decisions():
         for (client_id, _office_id), hired_on in zip(saved, hires, strict=True):
-            starts_on = rules.add_months(hired_on, rules.SERVICE_STARTS_AFTER_MONTHS)
-            last = rules.add_months(hired_on, rules.SERVICE_SPAN_ENDS_AFTER_MONTHS) - timedelta(days=1)
+            starts_on = rules.after_months(hired_on, rules.SERVICE_STARTS_AFTER_MONTHS)
+            last = rules.period_end(hired_on, rules.SERVICE_SPAN_ENDS_AFTER_MONTHS)
             while starts_on <= min(last, today + timedelta(days=90)):
                 ends_on = min(rules.max_decision_end(starts_on), last)
                 yield BenefitDecision(
@@ -235,7 +235,7 @@ def seed_scale(
         out = []
         while month <= last:
             out.append(month)
-            month = rules.add_months(month, 1)
+            month = rules.shift_month(month, 1)
         return out[-months:]
 
     client_months = [(cid, oid, service_months(h)) for (cid, oid), h in zip(saved, hires, strict=True)]
@@ -298,7 +298,7 @@ def seed_scale(
             version = 1
             while starts_on <= today:
                 ends_on = min(
-                    rules.add_months(starts_on, 12) - timedelta(days=1), rules.month_end(months_[-1])
+                    rules.period_end(starts_on, 12), rules.month_end(months_[-1])
                 )
                 yield SupportPlan(
                     client_id=client_id,
@@ -313,7 +313,7 @@ def seed_scale(
                     agreed_on=starts_on,
                     delivered_on=starts_on,
                 )
-                starts_on = rules.add_months(starts_on, 12)
+                starts_on = rules.after_months(starts_on, 12)
                 version += 1
 
     result.plans = _bulk(SupportPlan, plans(), progress, "plans")
@@ -324,7 +324,7 @@ def seed_scale(
         )
         for plan_id, office_id, starts_on, ends_on in plan_rows.iterator(chunk_size=BATCH):
             manager = manager_by_office[office_id]
-            reviewed_on = rules.add_months(starts_on, 3) - timedelta(days=rng.randint(0, 10))
+            reviewed_on = rules.period_end(starts_on, 3) - timedelta(days=rng.randint(0, 10))
             while reviewed_on <= min(ends_on, today) and rng.random() > 0.02:
                 yield PlanReview(
                     plan_id=plan_id,
@@ -333,7 +333,7 @@ def seed_scale(
                     findings="目標に沿って定着している",
                     decision=ReviewDecision.KEEP,
                 )
-                reviewed_on = rules.add_months(reviewed_on, 3)
+                reviewed_on = rules.months_after_event(reviewed_on, 3)
 
     result.reviews = _bulk(PlanReview, reviews(), progress, "reviews")
     return result

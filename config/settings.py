@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "visits",
     "plans",
     "flags",
+    "meetings",
+    "claims",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

@@ -22,5 +22,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("flags/", include("flags.urls")),
     path("audit/", include("audit.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("claims/", include("claims.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from cases.rules import Window, add_months, month_end, month_start
+from cases.rules import Window, after_months, month_end, month_start
 from plans.rules import REVIEW_DUE_SOON, REVIEW_OVERDUE, next_review_due, review_status
 from visits import rules as visit_rules
 
@@ -173,7 +173,7 @@ def month_after_hire(hired_on: date, today: date) -> int:
     if today < hired_on:
         return 0
     n = 1
-    while add_months(hired_on, n) <= today:
+    while after_months(hired_on, n) <= today:
         n += 1
     return n
 
@@ -235,7 +235,7 @@ def application_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
     when no decision starting by H + 6 months exists."""
     if facts.hired_on is None or facts.window is None:
         return []
-    service_start = add_months(facts.hired_on, 6)
+    service_start = after_months(facts.hired_on, 6)
     if today >= service_start:
         return []
     month = month_after_hire(facts.hired_on, today)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cases.models import Client, ClientStatus, Membership, Office, Role
-from cases.rules import add_months
+from cases.rules import after_months, period_end
 
 from .models import (
     Consent,
@@ -39,7 +39,7 @@ def _plan(client, version, status, starts_on, drafted_by, manager, index, **date
         version=version,
         status=status,
         starts_on=starts_on,
-        ends_on=add_months(starts_on, 6) - timedelta(days=1),
+        ends_on=period_end(starts_on, 6),
         long_term_goal=long_goal,
         short_term_goals=short_goals,
         support_content="本人面談と職場訪問で、仕事と生活の状況を確認し、必要に応じて企業と調整する。",
@@ -90,12 +90,12 @@ def seed_plans(office: Office, today: date) -> None:
         if situation == 1:  # review overdue: started ~100 days ago, never reviewed
             _in_effect(client, today - timedelta(days=100), writer, manager, index)
         elif situation == 2:  # review due within a week
-            _in_effect(client, add_months(today, -3) + timedelta(days=6), writer, manager, index)
+            _in_effect(client, after_months(today, -3) + timedelta(days=6), writer, manager, index)
         elif situation == 3:  # reviewed and revised: v1 in effect, v2 draft awaiting approval
-            first = _in_effect(client, add_months(today, -5), writer, manager, index)
+            first = _in_effect(client, after_months(today, -5), writer, manager, index)
             PlanReview.objects.create(
                 plan=first,
-                reviewed_on=add_months(today, -2),
+                reviewed_on=after_months(today, -2),
                 reviewer=manager,
                 findings="短期目標はおおむね達成。",
                 client_view="仕事に慣れてきた。",
@@ -115,7 +115,7 @@ def seed_plans(office: Office, today: date) -> None:
         elif situation == 4:  # approved, awaiting the client's consent
             _plan(client, 1, PlanStatus.APPROVED, today + timedelta(days=3), writer, manager, index)
         else:  # in effect, next review next month
-            _in_effect(client, add_months(today, -2), writer, manager, index)
+            _in_effect(client, after_months(today, -2), writer, manager, index)
         if situation in (1, 2, 3, 5):
             for purpose in (ConsentPurpose.PLAN_TO_CONSULTATION, ConsentPurpose.REPORT_TO_EMPLOYER):
                 Consent.objects.create(
@@ -133,7 +133,7 @@ def seed_plans(office: Office, today: date) -> None:
             Consent.objects.create(
                 client=client,
                 purpose=ConsentPurpose.HANDOVER,
-                given_on=add_months(ends, -5),
+                given_on=after_months(ends, -5),
                 document_note="情報提供同意書",
                 recorded_by=manager,
             )
@@ -142,8 +142,8 @@ def seed_plans(office: Office, today: date) -> None:
                 receiver_name="新宿区障害者就業・生活支援センター",
                 receiver_kind=ReceiverKind.NAKAPOTSU,
                 contact_person="就業支援担当 小川",
-                consent_on=add_months(ends, -5),
-                info_shared_on=add_months(ends, -4),
+                consent_on=after_months(ends, -5),
+                info_shared_on=after_months(ends, -4),
                 handed_over_on=ends,
                 content="支援経過、職場での配慮事項、緊急時の連絡先",
                 documents="就労定着支援計画書\n支援経過記録（直近6か月）",

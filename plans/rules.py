@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from cases.rules import add_months
+from cases.rules import after_months, latest_day_before, months_after_event, period_end
 
 REVIEW_INTERVAL_MONTHS = 3
 DUE_SOON_DAYS = 14
@@ -15,13 +15,15 @@ REVIEW_OVERDUE = "overdue"
 
 
 def next_review_due(plan_starts_on: date, last_review_on: date | None = None) -> date:
-    """Next review due = last review (or the plan's start, when later) + 3 months, month ends clamped.
+    """Next review due: the last day of the 3 months after the last review (counted from the next day, 民法
+    140), or of the plan's first 3 months when it has no later review (its start day counted).
 
     `last_review_on` is the client's last review of any plan version: a review deciding to revise is done
     on the old version, and the new version it starts keeps the old start date.
     """
-    base = max(last_review_on, plan_starts_on) if last_review_on else plan_starts_on
-    return add_months(base, REVIEW_INTERVAL_MONTHS)
+    if last_review_on and last_review_on >= plan_starts_on:
+        return months_after_event(last_review_on, REVIEW_INTERVAL_MONTHS)
+    return period_end(plan_starts_on, REVIEW_INTERVAL_MONTHS)
 
 
 def review_status(due_on: date, today: date, due_soon_days: int = DUE_SOON_DAYS) -> str:
@@ -51,7 +53,7 @@ URGENT = "urgent"
 
 def handover_share_deadline(window_ends_on: date) -> date:
     """Information must be shared with the receiver at least 3 months before the window ends."""
-    return add_months(window_ends_on, -HANDOVER_SHARE_MONTHS_BEFORE_END)
+    return latest_day_before(window_ends_on, HANDOVER_SHARE_MONTHS_BEFORE_END)
 
 
 def handover_alert(window_ends_on: date, info_shared_on: date | None, today: date) -> str | None:
@@ -81,7 +83,7 @@ def employment_month(hired_on: date, today: date) -> int:
     if today < hired_on:
         return 0
     month = 1
-    while add_months(hired_on, month) <= today:
+    while after_months(hired_on, month) <= today:
         month += 1
     return month
 

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Client, Membership, Office, Role
-from cases.rules import add_months, month_end, month_start
+from cases.rules import month_end, month_start, shift_month
 
 from .models import ContactKind, ContactLog, ShareMethod, SupportReport, Topic
 
@@ -41,7 +41,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
         .first()
     )
     this_month = month_start(today)
-    previous = add_months(this_month, -1)
+    previous = shift_month(this_month, -1)
     clients = list(
         Client.objects.filter(office=office, window_starts_on__lte=today)
         .order_by("id")
@@ -96,7 +96,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
             report_now = month == this_month and not skip_this_month and index % 2 == 0
             if (month < this_month or report_now) and in_window:
                 shared = client.pk != unshared_pk or month != previous
-                shared_on = min(add_months(month, 1) + timedelta(days=2), today)
+                shared_on = min(shift_month(month, 1) + timedelta(days=2), today)
                 reports.append(
                     SupportReport(
                         client=client,
@@ -111,7 +111,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
                         created_by=staff,
                     )
                 )
-            month = add_months(month, 1)
+            month = shift_month(month, 1)
     bulk_create_with_history(contacts, ContactLog, batch_size=500)
     bulk_create_with_history(reports, SupportReport, batch_size=500)
     return len(contacts)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
 from cases.models import BenefitDecision, Client, Membership, Office
-from cases.rules import add_months, month_end, month_start, months_between
+from cases.rules import month_end, month_start, months_between, shift_month
 from plans.models import Consent, ConsentPurpose, PlanStatus, SupportPlan
 
 from . import rules
@@ -188,7 +188,7 @@ def window_months(client: Client) -> list[date]:
     if window is None:
         return []
     return [
-        add_months(month_start(window.starts_on), i)
+        shift_month(month_start(window.starts_on), i)
         for i in range(months_between(window.starts_on, window.ends_on))
     ]
 
@@ -243,7 +243,7 @@ def verdict_grid(
     if not clients:
         return {}
     first, last = month_start(first_month), month_end(last_month)
-    months = [add_months(first, i) for i in range(months_between(first, last))]
+    months = [shift_month(first, i) for i in range(months_between(first, last))]
     if online_counts is None:
         online_counts = clients[0].office.online_counts_as_face_to_face
     ids = [c.pk for c in clients]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access
 from cases.access import clients_visible_to, has_role, office_required
 from cases.models import Role
-from cases.rules import add_months, month_start
+from cases.rules import month_start, shift_month
 from cases.views import apply_service
 
 from . import billing, selectors, services
@@ -33,7 +33,7 @@ def _month_param(request) -> date:
 
 
 def _month_nav(month: date) -> dict:
-    return {"month": month, "prev_month": add_months(month, -1), "next_month": add_months(month, 1)}
+    return {"month": month, "prev_month": shift_month(month, -1), "next_month": shift_month(month, 1)}
 
 
 # --- contacts -------------------------------------------------------------------------------------

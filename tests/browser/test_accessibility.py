@@ -6,7 +6,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from cases.rules import add_months, month_start
+from cases.rules import after_months, month_start, shift_month
 
 from ..factories import ContactLogFactory, agreed_plan, client_in_service
 from .conftest import AXE_JS, log_in
@@ -48,9 +48,9 @@ def test_main_pages_are_accessible(live_server, axe_page, office, manager):
     """Caseload, client page, "record a contact" and the manager dashboard (plus the client edit form)."""
     today = timezone.localdate()
     client = client_in_service(
-        office=office, primary_staff=manager, hired_on=add_months(month_start(today), -12)
+        office=office, primary_staff=manager, hired_on=shift_month(month_start(today), -12)
     )
-    agreed_plan(client=client, manager=manager, starts_on=add_months(today, -5))  # a review overdue
+    agreed_plan(client=client, manager=manager, starts_on=after_months(today, -5))  # a review overdue
     ContactLogFactory(client=client, staff=manager, on=today, kind="interview")
     log_in(axe_page, live_server, manager)
     for path in [

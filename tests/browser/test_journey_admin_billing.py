@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Role
-from cases.rules import add_months, month_start
+from cases.rules import month_start, shift_month
 from visits.billing import HEADER
 from visits.models import ContactLog, MonthLock
 
@@ -41,8 +41,8 @@ def test_admin_exports_and_locks_last_month_then_an_edit_needs_a_reason(
     live_server, laptop_page, phone_page, office
 ):
     today = timezone.localdate()
-    last_month = add_months(month_start(today), -1)
-    hired_on = add_months(month_start(today), -12)
+    last_month = shift_month(month_start(today), -1)
+    hired_on = shift_month(month_start(today), -12)
     admin = MembershipFactory(office=office, role=Role.ADMIN, user__last_name="事務").user
     staff = MembershipFactory(office=office, role=Role.STAFF, user__last_name="佐藤").user
     met_and_shared = client_in_service(

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Role
-from cases.rules import add_months, month_start
+from cases.rules import after_months, month_start, shift_month
 from plans.models import PlanStatus, SupportPlan
 
 from ..factories import MembershipFactory, agreed_plan, client_in_service
@@ -26,14 +26,14 @@ def test_manager_revises_an_overdue_plan_and_the_dashboard_clears(live_server, l
     staff = MembershipFactory(office=office, role=Role.STAFF, user__last_name="佐藤").user
     client = client_in_service(
         office=office,
-        hired_on=add_months(month_start(today), -12),
+        hired_on=shift_month(month_start(today), -12),
         primary_staff=staff,
         family_name="中村",
         given_name="美咲",
         family_name_kana="ナカムラ",
         given_name_kana="ミサキ",
     )
-    started = add_months(today, -5)  # never reviewed: due 3 months after the start, 2 months ago
+    started = after_months(today, -5)  # never reviewed: due 3 months after the start, 2 months ago
     plan = agreed_plan(client=client, manager=manager, starts_on=started, version=1)
     assert plan.ends_on > today
 

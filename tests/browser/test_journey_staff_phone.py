@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Role
-from cases.rules import add_months, month_start
+from cases.rules import month_start, shift_month
 from visits.models import ContactLog
 
 from ..factories import ContactLogFactory, MembershipFactory, SupportReportFactory, client_in_service
@@ -21,7 +21,7 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
 ):
     page = phone_page
     today = timezone.localdate()
-    hired_on = add_months(month_start(today), -12)  # window opened 6 months ago, 支給決定 covers today
+    hired_on = shift_month(month_start(today), -12)  # window opened 6 months ago, 支給決定 covers today
     staff = MembershipFactory(office=office, role=Role.STAFF, user__last_name="佐藤").user
     colleague = MembershipFactory(office=office, role=Role.STAFF, user__last_name="鈴木").user
     mine = client_in_service(
@@ -52,7 +52,7 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
         given_name_kana="イチロウ",
     )
     for back in (1, 2, 3):  # earlier months already met and reported (so the month grid has history)
-        month = add_months(month_start(today), -back)
+        month = shift_month(month_start(today), -back)
         ContactLogFactory(client=mine, staff=staff, on=month + timedelta(days=9), kind="interview")
         SupportReportFactory(
             client=mine, month=month, created_by=staff, shared_with_client_on=month + timedelta(days=14)
