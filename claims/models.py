@@ -81,7 +81,9 @@ class Dated(models.Model):
     source = models.CharField(_("出典"), max_length=300)
     source_date = models.DateField(_("出典の日付"), null=True, blank=True)
     confirmed = models.BooleanField(
-        _("公的資料で確認済み"), default=True, help_text=_("未確認の値は、公式の表で確かめてから使ってください。")
+        _("公的資料で確認済み"),
+        default=True,
+        help_text=_("未確認の値は、公式の表で確かめてから使ってください。"),
     )
 
     objects = DatedQuerySet.as_manager()
@@ -170,7 +172,11 @@ class FeeTableFile(models.Model):
     rows = models.PositiveIntegerField(_("行数"))
     loaded_at = models.DateTimeField(_("読込日時"), auto_now_add=True)
     loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("読込者"),
     )
 
@@ -261,9 +267,7 @@ class OfficeAddonRegistration(models.Model):
     office = models.ForeignKey(
         "cases.Office", on_delete=models.CASCADE, related_name="addon_registrations", verbose_name=_("事業所")
     )
-    code = models.CharField(
-        _("加算"), max_length=30, choices=[(c.value, c.label) for c in REGISTRABLE]
-    )
+    code = models.CharField(_("加算"), max_length=30, choices=[(c.value, c.label) for c in REGISTRABLE])
     starts_on = models.DateField(_("開始日"))
     ends_on = models.DateField(_("終了日"), null=True, blank=True)
     job_coach_name = models.CharField(
@@ -323,14 +327,14 @@ class OfficeReduction(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.office} {self.get_code_display()}"
+
     def save(self, *args, **kwargs):
         self.starts_month = self.starts_month.replace(day=1)
         if self.ends_month:
             self.ends_month = self.ends_month.replace(day=1)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return f"{self.office} {self.get_code_display()}"
 
 
 # --- client settings ------------------------------------------------------------------------------
@@ -349,7 +353,10 @@ class ClientClaimProfile(models.Model):
         "cases.Client", on_delete=models.CASCADE, related_name="claim_profile", verbose_name=_("利用者")
     )
     municipality_number = models.CharField(
-        _("市町村番号"), max_length=6, blank=True, validators=[validate_municipality_number],
+        _("市町村番号"),
+        max_length=6,
+        blank=True,
+        validators=[validate_municipality_number],
         help_text=_("受給者証の市町村番号（6桁、検査数字を含む）"),
     )
     cap_amount = models.PositiveIntegerField(
@@ -419,9 +426,9 @@ class CapManagementResult(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.client} {self.month:%Y-%m} {self.result}"
+
     def save(self, *args, **kwargs):
         self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return f"{self.client} {self.month:%Y-%m} {self.result}"

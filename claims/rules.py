@@ -202,7 +202,9 @@ def claim_amounts(
         burden = 0
     elif cap_result == CAP_RESULT_ADJUSTED and cap_result_amount is not None:
         burden = min(burden, cap_result_amount)
-    return Amounts(units=units, total_cost=cost, tenth=cost // 10, burden=burden, benefit=benefit(cost, burden))
+    return Amounts(
+        units=units, total_cost=cost, tenth=cost // 10, burden=burden, benefit=benefit(cost, burden)
+    )
 
 
 # --- 市町村番号 -------------------------------------------------------------------------------------

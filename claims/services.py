@@ -1,0 +1,201 @@
+"""Writes of the claims app: loading the unconfirmed fee tables, the office and client claim settings."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import OfficeTierConfirmation, RetentionTier
+
+from .models import FeeTableFile, OfficeClaimSetting, RegionGrade, ServiceCode, UnitPrice, service_code_digits
+
+UNIT_PRICE_HEADER = ["サービス種類", "級地", "単位数単価", "適用開始日", "適用終了日"]
+SERVICE_CODE_HEADER = ["サービスコード", "サービス名称", "単位数", "算定項目", "適用開始日", "適用終了日"]
+REGION_BY_LABEL = {str(label): value for value, label in RegionGrade.choices}
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("文字コードを読み取れません。UTF-8 か Shift_JIS の CSV にしてください。"))
+
+
+def _day(text: str, line: int, blank_ok: bool = False) -> date | None:
+    text = text.strip().replace("/", "-")
+    if not text and blank_ok:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _("%(line)d行目: 日付 “%(text)s” を読めません（例: 2024-04-01）。") % {"line": line, "text": text}
+        ) from None
+
+
+def _parse_unit_prices(rows, start_line):
+    parsed, errors = [], []
+    for line, row in enumerate(rows, start=start_line):
+        try:
+            service_type, region, price, valid_from, valid_to = (cell.strip() for cell in row[:5])
+            region = REGION_BY_LABEL.get(region, region)
+            if region not in RegionGrade.values:
+                raise ValidationError(
+                    _(
+                        "%(line)d行目: 級地 “%(value)s” は一級地〜七級地・その他か地域区分コードで書いてください。"
+                    )
+                    % {"line": line, "value": region}
+                )
+            if not (len(service_type) == 2 and service_type.isdigit()):
+                raise ValidationError(_("%(line)d行目: サービス種類は2桁の数字です。") % {"line": line})
+            try:
+                price = Decimal(price)
+            except InvalidOperation:
+                raise ValidationError(
+                    _("%(line)d行目: 単位数単価は数値です（例: 10.00）。") % {"line": line}
+                ) from None
+            if not (Decimal("1") <= price <= Decimal("100")) or price != price.quantize(Decimal("0.001")):
+                raise ValidationError(_("%(line)d行目: 単位数単価は小数3桁までの円です。") % {"line": line})
+            start, end = _day(valid_from, line), _day(valid_to, line, blank_ok=True)
+            if end and end < start:
+                raise ValidationError(_("%(line)d行目: 適用終了日が適用開始日より前です。") % {"line": line})
+            parsed.append(
+                {
+                    "service_type": service_type,
+                    "region": region,
+                    "price": price,
+                    "valid_from": start,
+                    "valid_to": end,
+                }
+            )
+        except ValueError:
+            errors.append(_("%(line)d行目: 列が足りません。") % {"line": line})
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return parsed, errors
+
+
+def _parse_service_codes(rows, start_line):
+    parsed, errors = [], []
+    for line, row in enumerate(rows, start=start_line):
+        try:
+            code, name, units, key, valid_from, valid_to = (cell.strip() for cell in row[:6])
+            try:
+                service_code_digits(code)
+            except ValidationError:
+                raise ValidationError(
+                    _("%(line)d行目: サービスコード “%(code)s” は47で始まる6桁の数字です。")
+                    % {"line": line, "code": code}
+                ) from None
+            if not units.isdigit():
+                raise ValidationError(_("%(line)d行目: 単位数は整数です。") % {"line": line})
+            if not name or not key:
+                raise ValidationError(_("%(line)d行目: サービス名称と算定項目は必須です。") % {"line": line})
+            start, end = _day(valid_from, line), _day(valid_to, line, blank_ok=True)
+            if end and end < start:
+                raise ValidationError(_("%(line)d行目: 適用終了日が適用開始日より前です。") % {"line": line})
+            parsed.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "units": int(units),
+                    "key": key,
+                    "valid_from": start,
+                    "valid_to": end,
+                }
+            )
+        except ValueError:
+            errors.append(_("%(line)d行目: 列が足りません。") % {"line": line})
+        except ValidationError as error:
+            errors.extend(error.messages)
+    return parsed, errors
+
+
+@transaction.atomic
+def fee_table_load(*, actor, name: str, content: bytes, source: str = "") -> FeeTableFile:
+    """Load a CSV of the official unit-price table or サービスコード表 (the kind is told by its header);
+    rows are upserted on their key and start date, and the file is kept by its SHA-256. All or nothing."""
+    digest = hashlib.sha256(content).hexdigest()
+    rows = [row for row in csv.reader(io.StringIO(_decode(content))) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValidationError(_("ファイルが空です。"))
+    header = [cell.strip() for cell in rows[0]]
+    if header[:5] == UNIT_PRICE_HEADER:
+        kind, (parsed, errors) = FeeTableFile.Kind.UNIT_PRICE, _parse_unit_prices(rows[1:], 2)
+    elif header[:6] == SERVICE_CODE_HEADER:
+        kind, (parsed, errors) = FeeTableFile.Kind.SERVICE_CODE, _parse_service_codes(rows[1:], 2)
+    else:
+        raise ValidationError(
+            _("見出し行が違います。単位数単価は「%(a)s」、サービスコードは「%(b)s」の列にしてください。")
+            % {"a": ",".join(UNIT_PRICE_HEADER), "b": ",".join(SERVICE_CODE_HEADER)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not parsed:
+        raise ValidationError(_("データ行がありません。"))
+    if FeeTableFile.objects.filter(kind=kind, sha256=digest).exists():
+        raise ValidationError(_("このファイルは読み込み済みです（SHA-256 %(hash)s）。") % {"hash": digest})
+    source = source.strip() or name
+    record = FeeTableFile.objects.create(
+        kind=kind,
+        name=name[:255],
+        sha256=digest,
+        source=source[:300],
+        rows=len(parsed),
+        loaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    row_source = f"{source} (SHA-256 {digest[:16]})"[:300]
+    for values in parsed:
+        if kind == FeeTableFile.Kind.UNIT_PRICE:
+            UnitPrice.objects.update_or_create(
+                service_type=values.pop("service_type"),
+                region=values.pop("region"),
+                valid_from=values.pop("valid_from"),
+                defaults={**values, "source": row_source, "confirmed": True, "file": record},
+            )
+        else:
+            ServiceCode.objects.update_or_create(
+                key=values.pop("key"),
+                valid_from=values.pop("valid_from"),
+                defaults={**values, "source": row_source, "confirmed": True, "file": record},
+            )
+    return record
+
+
+@transaction.atomic
+def office_region_set(*, actor, office, valid_from: date, region: str, note: str = "") -> OfficeClaimSetting:
+    if region not in RegionGrade.values:
+        raise ValidationError(_("級地を選んでください。"))
+    setting, _created = OfficeClaimSetting.objects.update_or_create(
+        office=office, valid_from=valid_from, defaults={"region": region, "note": note}
+    )
+    return setting
+
+
+@transaction.atomic
+def office_tier_confirm(
+    *, actor, office, fiscal_year: int, tier: str, note: str = ""
+) -> OfficeTierConfirmation:
+    """Record the tier the office notified for a fiscal year (one per year; a second is refused)."""
+    if tier not in RetentionTier.values:
+        raise ValidationError(_("就労定着率の区分を選んでください。"))
+    if OfficeTierConfirmation.objects.filter(office=office, fiscal_year=fiscal_year).exists():
+        raise ValidationError(_("この年度の区分は既に確定しています。"))
+    return OfficeTierConfirmation.objects.create(
+        office=office,
+        fiscal_year=fiscal_year,
+        tier=tier,
+        confirmed_by=actor,
+        confirmed_at=timezone.now(),
+        note=note,
+    )

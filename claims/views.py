@@ -1,0 +1,142 @@
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.log import log_access
+from cases.access import CASE_EDITORS, clients_visible_to, office_required
+from cases.models import Role
+from cases.rules import fiscal_year, month_start, shift_month
+from cases.views import add_service_errors, apply_service
+from meetings.models import OfficeTierConfirmation
+
+from . import record_sheet, selectors, services
+from .forms import CapResultForm, ClientClaimProfileForm, RegionForm, TierForm
+from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(request) -> date:
+    """?month=YYYY-MM; by default last month (the month being claimed)."""
+    match = MONTH_RE.match(request.GET.get("month", ""))
+    if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
+        return date(int(match.group(1)), int(match.group(2)), 1)
+    return shift_month(month_start(timezone.localdate()), -1)
+
+
+def _nav(month: date) -> dict:
+    return {"month": month, "prev_month": shift_month(month, -1), "next_month": shift_month(month, 1)}
+
+
+@office_required(*CASE_EDITORS)
+def office_month(request):
+    month = _month(request)
+    claim = selectors.office_claim(request.membership.office, month)
+    return render(request, "claims/office_month.html", {"claim": claim, **_nav(month)})
+
+
+def _pdf_response(request, claim, rows, name):
+    content = record_sheet.render_pdf(claim, rows)
+    log_access(request, page="claims:record_sheet", export=name)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@office_required(*CASE_EDITORS)
+def office_month_pdf(request):
+    month = _month(request)
+    office = request.membership.office
+    claim = selectors.office_claim(office, month)
+    return _pdf_response(request, claim, claim.billable, f"jisseki-{office.provider_number}-{month:%Y%m}.pdf")
+
+
+@office_required(*CASE_EDITORS)
+def client_month_pdf(request, client_pk):
+    month = _month(request)
+    client = clients_visible_to(request.membership).filter(pk=client_pk).first()
+    if client is None:
+        raise Http404
+    claim = selectors.office_claim(request.membership.office, month)
+    rows = [r for r in claim.rows if r.client.pk == client.pk]
+    if not rows:
+        messages.error(request, _("この月は支援期間外のため、実績記録票はありません。"))
+        return redirect(f"{reverse('claims:office_month')}?month={month:%Y-%m}")
+    return _pdf_response(request, claim, rows, f"jisseki-{client.recipient_number}-{month:%Y%m}.pdf")
+
+
+@office_required(*CASE_EDITORS)
+def client_profile(request, client_pk):
+    client = clients_visible_to(request.membership).filter(pk=client_pk).first()
+    if client is None:
+        raise Http404
+    profile = ClientClaimProfile.objects.filter(client=client).first() or ClientClaimProfile(client=client)
+    which = request.POST.get("form") if request.method == "POST" else None
+    form = ClientClaimProfileForm(
+        request.POST if which == "profile" else None, instance=profile, prefix="profile"
+    )
+    cap_form = CapResultForm(request.POST if which == "cap" else None, prefix="cap")
+    if which == "profile" and form.is_valid():
+        form.save()
+        messages.success(request, _("請求情報を保存しました。"))
+        return redirect("claims:client_profile", client_pk=client.pk)
+    if which == "cap" and cap_form.is_valid():
+        data = cap_form.cleaned_data
+        try:
+            result = CapManagementResult(client=client, **data)
+            result.month = month_start(data["month"])
+            result.full_clean(exclude=["client"], validate_unique=False)
+        except ValidationError as error:
+            add_service_errors(cap_form, error)
+        else:
+            CapManagementResult.objects.update_or_create(
+                client=client, month=result.month, defaults={"result": result.result, "amount": result.amount}
+            )
+            messages.success(request, _("上限額管理結果を保存しました。"))
+            return redirect("claims:client_profile", client_pk=client.pk)
+    log_access(request, client=client, page="claims:client_profile")
+    results = CapManagementResult.objects.filter(client=client).order_by("-month")[:12]
+    return render(
+        request,
+        "claims/client_profile.html",
+        {"client": client, "form": form, "cap_form": cap_form, "results": results},
+    )
+
+
+@office_required(Role.ADMIN)
+def office_settings(request):
+    office = request.membership.office
+    which = request.POST.get("form") if request.method == "POST" else None
+    today = timezone.localdate()
+    region_form = RegionForm(request.POST if which == "region" else None, prefix="region")
+    tier_form = TierForm(
+        request.POST if which == "tier" else None, prefix="tier", initial={"fiscal_year": fiscal_year(today)}
+    )
+    if which == "region" and region_form.is_valid():
+        if apply_service(region_form, services.office_region_set, actor=request.user, office=office):
+            messages.success(request, _("級地を保存しました。"))
+            return redirect("claims:office_settings")
+    if which == "tier" and tier_form.is_valid():
+        if apply_service(tier_form, services.office_tier_confirm, actor=request.user, office=office):
+            messages.success(request, _("就労定着率の区分を確定しました。"))
+            return redirect("claims:office_settings")
+    return render(
+        request,
+        "claims/office_settings.html",
+        {
+            "office": office,
+            "region_form": region_form,
+            "tier_form": tier_form,
+            "regions": OfficeClaimSetting.objects.filter(office=office).order_by("-valid_from"),
+            "tiers": OfficeTierConfirmation.objects.filter(office=office).order_by("-fiscal_year"),
+            "registrations": office.addon_registrations.order_by("-starts_on"),
+            "reductions": office.reductions.order_by("-starts_month"),
+        },
+    )
