@@ -97,6 +97,8 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "claims:client_profile": ("client", GET, 403, 200, 200),
+    "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -117,6 +119,9 @@ OFFICE_URLS = {
     "visits:billing": (GET, 403, 403, 200),
     "visits:billing_export": (GET, 403, 403, 200),
     "visits:billing_lock": (POST, 403, 403, 302),
+    "claims:office_month": (GET, 403, 200, 200),
+    "claims:office_month_pdf": (GET, 403, 200, 200),
+    "claims:office_settings": (GET, 403, 403, 200),
     "flags:mine": (GET, 200, 200, 200),
     "flags:office": (GET, 403, 200, 200),
     "audit:access_log": (GET, 403, 403, 200),

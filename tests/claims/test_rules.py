@@ -60,7 +60,11 @@ MEETING_UNITS = {"I": 579, "II": 405}
         ("no tier", {"tier": None, "basic_units": None}, []),
         ("meeting I", {"meetings": ["I"]}, [Line("basic:95", 3512), Line("addon:meeting_1", 579)]),
         ("meeting II", {"meetings": ["II"]}, [Line("basic:95", 3512), Line("addon:meeting_2", 405)]),
-        ("one meeting a month", {"meetings": ["II", "I"]}, [Line("basic:95", 3512), Line("addon:meeting_2", 405)]),
+        (
+            "one meeting a month",
+            {"meetings": ["II", "I"]},
+            [Line("basic:95", 3512), Line("addon:meeting_2", 405)],
+        ),
         (
             "就労定着実績体制加算",
             {"monthly_addons": [("retention_results", 300)]},
@@ -133,7 +137,8 @@ def test_claim_lines(case, kwargs, expected):
 
 
 @pytest.mark.parametrize(
-    "tier, units", [("95", 3512), ("90", 3348), ("80", 2768), ("70", 2234), ("50", 1690), ("30", 1433), ("0", 1074)]
+    "tier, units",
+    [("95", 3512), ("90", 3348), ("80", 2768), ("70", 2234), ("50", 1690), ("30", 1433), ("0", 1074)],
 )
 def test_basic_line_per_tier(tier, units):
     assert rules.claim_lines(billable=True, tier=tier, basic_units=units) == [Line(f"basic:{tier}", units)]
@@ -150,7 +155,9 @@ def test_amounts_of_a_month():
     [(None, None, 2764), (1, None, 0), (2, None, 2764), (3, 1000, 1000), (3, 5000, 2764)],
 )
 def test_cap_management_result_decides_the_burden(result, amount, burden):
-    amounts = rules.claim_amounts([Line("basic:80", 2468)], D("11.20"), 37200, cap_result=result, cap_result_amount=amount)
+    amounts = rules.claim_amounts(
+        [Line("basic:80", 2468)], D("11.20"), 37200, cap_result=result, cap_result_amount=amount
+    )
     assert amounts.burden == burden
     assert amounts.benefit == 27641 - burden
 
