@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import RetentionTier
 
-from .models import CapManagementResult, ClientClaimProfile, RegionGrade
+from .models import (
+    CapManagementResult,
+    ClientClaimProfile,
+    OfficeAddonRegistration,
+    OfficeReduction,
+    RegionGrade,
+)
 
 
 class RegionForm(forms.Form):
@@ -45,3 +51,32 @@ class CapResultForm(forms.ModelForm):
     class Meta:
         model = CapManagementResult
         fields = ["month", "result", "amount"]
+
+
+class AddonRegistrationForm(forms.ModelForm):
+    class Meta:
+        model = OfficeAddonRegistration
+        fields = ["code", "starts_on", "ends_on", "job_coach_name"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class OfficeReductionForm(forms.ModelForm):
+    starts_month = forms.DateField(
+        label=_("開始月"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    ends_month = forms.DateField(
+        label=_("終了月"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("空欄は継続中"),
+    )
+
+    class Meta:
+        model = OfficeReduction
+        fields = ["code", "starts_month", "ends_month"]

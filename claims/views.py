@@ -17,7 +17,14 @@ from cases.views import add_service_errors, apply_service
 from meetings.models import OfficeTierConfirmation
 
 from . import record_sheet, selectors, services
-from .forms import CapResultForm, ClientClaimProfileForm, RegionForm, TierForm
+from .forms import (
+    AddonRegistrationForm,
+    CapResultForm,
+    ClientClaimProfileForm,
+    OfficeReductionForm,
+    RegionForm,
+    TierForm,
+)
 from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -119,6 +126,22 @@ def office_settings(request):
     tier_form = TierForm(
         request.POST if which == "tier" else None, prefix="tier", initial={"fiscal_year": fiscal_year(today)}
     )
+    addon_form = AddonRegistrationForm(request.POST if which == "addon" else None, prefix="addon")
+    reduction_form = OfficeReductionForm(request.POST if which == "reduction" else None, prefix="reduction")
+    for name, form, message in (
+        ("addon", addon_form, _("加算の届出を登録しました。")),
+        ("reduction", reduction_form, _("減算を登録しました。")),
+    ):
+        if which == name and form.is_valid():
+            form.instance.office = office
+            form.save()
+            messages.success(request, message)
+            return redirect("claims:office_settings")
+    if which in ("addon_delete", "reduction_delete") and request.POST.get("pk", "").isdigit():
+        rows = office.addon_registrations if which == "addon_delete" else office.reductions
+        rows.filter(pk=int(request.POST["pk"])).delete()
+        messages.success(request, _("削除しました。"))
+        return redirect("claims:office_settings")
     if which == "region" and region_form.is_valid():
         if apply_service(region_form, services.office_region_set, actor=request.user, office=office):
             messages.success(request, _("級地を保存しました。"))
@@ -134,6 +157,8 @@ def office_settings(request):
             "office": office,
             "region_form": region_form,
             "tier_form": tier_form,
+            "addon_form": addon_form,
+            "reduction_form": reduction_form,
             "regions": OfficeClaimSetting.objects.filter(office=office).order_by("-valid_from"),
             "tiers": OfficeTierConfirmation.objects.filter(office=office).order_by("-fiscal_year"),
             "registrations": office.addon_registrations.order_by("-starts_on"),
