@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from cases import services
 from cases.models import BenefitDecision, Client, Employer, Employment, Membership, Office, Role, User
+from cases.rules import max_decision_end
 
 
 class OfficeFactory(DjangoModelFactory):
@@ -87,9 +88,7 @@ class BenefitDecisionFactory(DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     starts_on = date(2025, 7, 6)
-    ends_on = factory.LazyAttribute(
-        lambda o: o.starts_on.replace(year=o.starts_on.year + 1) - timedelta(days=1)
-    )
+    ends_on = factory.LazyAttribute(lambda o: max_decision_end(o.starts_on))
     municipality = "新宿区"
 
 
