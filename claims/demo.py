@@ -119,3 +119,63 @@ def seed_claims(office: Office, today: date) -> None:
             )
         )
     ClientClaimProfile.objects.bulk_create(profiles)
+
+
+def seed_claim_settings(offices, today: date) -> None:
+    """Bulk, idempotent: 級地, a confirmed tier, the sample unit price and every client's 市町村番号 for many
+    offices at once (the benchmark's 100 offices)."""
+    from cases.models import Client, Membership
+
+    offices = list(offices)
+    ids = [o.pk for o in offices]
+    have = set(OfficeClaimSetting.objects.filter(office_id__in=ids).values_list("office_id", flat=True))
+    OfficeClaimSetting.objects.bulk_create(
+        [
+            OfficeClaimSetting(office=o, valid_from=SAMPLE_FROM, region=RegionGrade.G1, note="デモ")
+            for o in offices
+            if o.pk not in have
+        ]
+    )
+    confirmer = {}
+    for m in Membership.objects.filter(office_id__in=ids).order_by("role", "pk"):
+        confirmer.setdefault(m.office_id, m.user_id)
+    last_month = shift_month(month_start(today), -1)
+    for year in sorted({fiscal_year(last_month), fiscal_year(today)}):
+        have = set(
+            OfficeTierConfirmation.objects.filter(office_id__in=ids, fiscal_year=year).values_list(
+                "office_id", flat=True
+            )
+        )
+        tiers = list(RetentionTier.values)
+        OfficeTierConfirmation.objects.bulk_create(
+            [
+                OfficeTierConfirmation(
+                    office_id=pk,
+                    fiscal_year=year,
+                    tier=tiers[n % len(tiers)],
+                    confirmed_by_id=confirmer[pk],
+                    confirmed_at=timezone.now(),
+                    note="デモ",
+                )
+                for n, pk in enumerate(ids)
+                if pk not in have and pk in confirmer
+            ]
+        )
+    for region in RegionGrade.values:
+        UnitPrice.objects.get_or_create(
+            service_type="47",
+            region=region,
+            valid_from=SAMPLE_FROM,
+            defaults={"price": SAMPLE_PRICE, "source": SAMPLE, "confirmed": False},
+        )
+    have = set(
+        ClientClaimProfile.objects.filter(client__office_id__in=ids).values_list("client_id", flat=True)
+    )
+    ClientClaimProfile.objects.bulk_create(
+        [
+            ClientClaimProfile(client_id=pk, municipality_number=municipality_number(name))
+            for pk, name in Client.objects.filter(office_id__in=ids).values_list("pk", "municipality")
+            if pk not in have
+        ],
+        batch_size=1000,
+    )

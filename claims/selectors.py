@@ -153,57 +153,92 @@ def _admin(name: str, *args) -> str:
     return reverse(f"admin:claims_{name}", args=args)
 
 
-# --- the office-month claim -----------------------------------------------------------------------
+# --- the tables and the office's terms -------------------------------------------------------------
 
 
-def office_claim(office: Office, month: date) -> OfficeClaim:
-    """Lines, units and yen of every client in service in the office-month, the office totals, and what
-    stops the claim. About 20 queries whatever the number of clients: the month verdicts through
-    visits.selectors.verdict_grid, then one query per table."""
-    first, last = month_start(month), month_end(month)
-    stops: list[StopItem] = []
-    warnings: list[str] = []
+@dataclass
+class Tables:
+    """The fee tables in force on one day (the month's first), one query each."""
 
-    # the fee tables in force on the month's first day (one query each)
-    basic_fees = _latest(BasicFee.objects.valid_on(first), lambda r: r.tier)
-    addons = _latest(Addon.objects.valid_on(first), lambda r: r.code)
-    steps = defaultdict(list)
-    unconfirmed_steps = set()
-    for step in _latest(ReductionStep.objects.valid_on(first), lambda r: (r.code, r.from_month)).values():
-        steps[step.code].append((step.from_month, step.rate))
-        if not step.confirmed:
-            unconfirmed_steps.add(step.code)
-    codes = _latest(ServiceCode.objects.valid_on(first), lambda r: r.key)
+    basic_fees: dict
+    addons: dict
+    steps: dict
+    unconfirmed_steps: set
+    codes: dict
+    prices: dict  # region → UnitPrice
 
-    # the office's settings for the month
-    setting = (
-        OfficeClaimSetting.objects.filter(office=office, valid_from__lte=first)
-        .order_by("-valid_from")
-        .first()
-    )
-    region = setting.region if setting else None
-    unit_price = None
+    @classmethod
+    def on(cls, day: date) -> Tables:
+        steps, unconfirmed = defaultdict(list), set()
+        for step in _latest(ReductionStep.objects.valid_on(day), lambda r: (r.code, r.from_month)).values():
+            steps[step.code].append((step.from_month, step.rate))
+            if not step.confirmed:
+                unconfirmed.add(step.code)
+        return cls(
+            basic_fees=_latest(BasicFee.objects.valid_on(day), lambda r: r.tier),
+            addons=_latest(Addon.objects.valid_on(day), lambda r: r.code),
+            steps=steps,
+            unconfirmed_steps=unconfirmed,
+            codes=_latest(ServiceCode.objects.valid_on(day), lambda r: r.key),
+            prices=_latest(UnitPrice.objects.valid_on(day).filter(service_type="47"), lambda r: r.region),
+        )
+
+    def addon_units(self, code: str) -> int | None:
+        addon = self.addons.get(code)
+        return addon.units if addon is not None else None
+
+    @property
+    def meeting_units(self) -> dict[str, int]:
+        units = {kind: self.addon_units(code) for kind, code in rules.MEETING_ADDON.items()}
+        return {kind: u for kind, u in units.items() if u is not None}
+
+    @property
+    def no_plan_lookback(self) -> int:
+        """How many months back the no-plan reduction's highest step needs to be known."""
+        return max((m for m, _rate in self.steps.get(rules.NO_PLAN, [])), default=1)
+
+
+@dataclass
+class OfficeTerms:
+    """What the office's settings make of the tables for the month; `stops` and `warnings` as found."""
+
+    region: str | None
+    region_label: str
+    unit_price: Decimal | None
+    tier: str | None
+    basic_units: int | None
+    registered: list[str]
+    reductions: list[rules.Reduction]
+    stops: list[StopItem]
+    warnings: list[str]
+    month: tuple[int, int]  # (year, month)
+
+
+def office_terms(
+    first: date, tables: Tables, setting, tier: str | None, registrations, office_reductions
+) -> OfficeTerms:
+    """The office's 級地, unit price, tier units, add-ons and reductions for the month starting `first`,
+    from rows already read (the setting in force, the tier, the registrations and reductions in force)."""
+    stops, warnings = [], []
     settings_url = reverse("claims:office_settings")
+    region = setting.region if setting else None
+    region_label = setting.get_region_display() if setting else ""
+    unit_price = None
     if region is None:
         stops.append(StopItem(_("事業所の級地が登録されていません。"), settings_url))
+    elif region in tables.prices:
+        unit_price = tables.prices[region].price
     else:
-        price = _latest(
-            UnitPrice.objects.valid_on(first).filter(service_type="47", region=region), lambda r: 1
-        )
-        if price:
-            unit_price = price[1].price
-        else:
-            stops.append(
-                StopItem(
-                    _(
-                        "単位数単価（サービス種類47・%(region)s）が登録されていません。告示の表を "
-                        "load_fee_table で読み込んでください。"
-                    )
-                    % {"region": setting.get_region_display()},
-                    _admin("unitprice_changelist"),
+        stops.append(
+            StopItem(
+                _(
+                    "単位数単価（サービス種類47・%(region)s）が登録されていません。告示の表を "
+                    "load_fee_table で読み込んでください。"
                 )
+                % {"region": region_label},
+                _admin("unitprice_changelist"),
             )
-    tier = meetings.confirmed_tier(office.pk, fiscal_year(first))
+        )
     if tier is None:
         stops.append(
             StopItem(
@@ -211,26 +246,16 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
                 settings_url,
             )
         )
-    elif tier not in basic_fees:
+    elif tier not in tables.basic_fees:
         stops.append(
             StopItem(
                 _("基本報酬の単位数（%(tier)s）が表にありません。") % {"tier": tier},
                 _admin("basicfee_changelist"),
             )
         )
-    basic_units = basic_fees[tier].units if tier in basic_fees else None
-
-    registered = [
-        r.code
-        for r in OfficeAddonRegistration.objects.filter(office=office, starts_on__lte=last).exclude(
-            ends_on__lt=first
-        )
-    ]
-    office_reductions = []
-    for r in OfficeReduction.objects.filter(office=office, starts_month__lte=first).exclude(
-        ends_month__lt=first
-    ):
-        rate = rules.step_rate(steps.get(r.code, ()), months_between(r.starts_month, first))
+    reductions = []
+    for r in office_reductions:
+        rate = rules.step_rate(tables.steps.get(r.code, ()), months_between(r.starts_month, first))
         if rate is None:
             stops.append(
                 StopItem(
@@ -239,78 +264,86 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
                 )
             )
             continue
-        office_reductions.append(rules.Reduction(r.code, rate))
-        if r.code in unconfirmed_steps:
+        reductions.append(rules.Reduction(r.code, rate))
+        if r.code in tables.unconfirmed_steps:
             warnings.append(
                 _("%(name)s の段階（月数）は未確認です。留意事項通知で確かめてください。")
                 % {"name": r.get_code_display()}
             )
-
-    # the clients and their month verdicts (the months before too, for the no-plan reduction's step)
-    lookback = max((m for m, _rate in steps.get(rules.NO_PLAN, [(1, None)])), default=1)
-    clients = list(
-        visits.clients_in_service(office.pk, first)
-        .select_related("primary_staff", "office", "claim_profile")
-        .order_by("family_name_kana", "given_name_kana", "id")
+    return OfficeTerms(
+        region=region,
+        region_label=region_label,
+        unit_price=unit_price,
+        tier=tier,
+        basic_units=tables.basic_fees[tier].units if tier in tables.basic_fees else None,
+        registered=[r.code for r in registrations],
+        reductions=reductions,
+        stops=stops,
+        warnings=warnings,
+        month=(first.year, first.month),
     )
-    grid = visits.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
-    ids = [c.pk for c in clients]
-    cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
-    month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
-    meeting_units = {
-        kind: addons[code].units
-        for kind, code in rules.MEETING_ADDON.items()
-        if code in addons and addons[code].units is not None
-    }
 
-    rows, missing_keys, totals = [], {}, Totals()
-    for client in clients:
-        months = grid[client.pk]
-        current = months[-1]
-        profile = getattr(client, "claim_profile", None)
-        row = ClientClaim(client=client, month=current, profile=profile)
-        row.meetings = sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
-        rows.append(row)
-        if not current.verdict.billable:
-            continue
-        profile_url = reverse("claims:client_profile", args=[client.pk])
-        if profile is None or not profile.municipality_number:
-            stops.append(
-                StopItem(
-                    _("%(name)s: 市町村番号が未登録です。") % {"name": client.full_name}, profile_url, client
-                )
+
+@dataclass
+class ClientResult:
+    lines: list[LineRow]
+    amounts: rules.Amounts | None
+    reductions: list[rules.Reduction]
+    warnings: list[str]
+    stops: list[StopItem]
+    missing_keys: list[str]
+
+
+def client_result(
+    *,
+    client: Client,
+    profile: ClientClaimProfile | None,
+    terms: OfficeTerms,
+    tables: Tables,
+    months_without_plan: int,
+    met: bool,
+    cap_result: CapManagementResult | None,
+    meeting_kinds: list[str],
+) -> ClientResult:
+    """The lines and amounts of one billable client-month, from what was read for it."""
+    warnings, stops, missing = [], [], []
+    profile_url = reverse("claims:client_profile", args=[client.pk])
+    if profile is None or not profile.municipality_number:
+        stops.append(
+            StopItem(
+                _("%(name)s: 市町村番号が未登録です。") % {"name": client.full_name}, profile_url, client
+            )
+        )
+
+    reductions = list(terms.reductions)
+    if months_without_plan:
+        rate = rules.step_rate(tables.steps.get(rules.NO_PLAN, ()), months_without_plan)
+        if rate is not None:
+            reductions.append(rules.Reduction(rules.NO_PLAN, rate))
+    reductions = rules.ordered(reductions)
+
+    monthly = [
+        (code, tables.addon_units(code)) for code in terms.registered if tables.addon_units(code) is not None
+    ]
+
+    def optional(code):
+        units = tables.addon_units(code)
+        if units is not None:
+            monthly.append((code, units))
+        else:
+            warnings.append(
+                _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
             )
 
-        # 個別支援計画未作成減算: consecutive months without an agreed plan, up to this one
-        reductions = list(office_reductions)
-        nth = 0
-        for m in reversed(months):
-            if visit_rules.NO_AGREED_PLAN not in m.verdict.warnings:
-                break
-            nth += 1
-        if nth:
-            rate = rules.step_rate(steps.get(rules.NO_PLAN, ()), nth)
-            if rate is not None:
-                reductions.append(rules.Reduction(rules.NO_PLAN, rate))
-        row.reductions = rules.ordered(reductions)
-
-        monthly = []
-        for code in registered:
-            if code in addons and addons[code].units is not None:
-                monthly.append((code, addons[code].units))
-        if profile and profile.special_area and current.face_to_face_dates:
-            _addon(monthly, addons, rules.SPECIAL_AREA, row)
-        if (
-            profile
-            and profile.service_started_on
-            and first <= profile.service_started_on <= last
-            and not profile.initial_addon_excluded
-        ):
-            _addon(monthly, addons, rules.INITIAL, row)
-        cap_result = cap_results.get(client.pk)
-        if profile and profile.cap_management == CapManagement.THIS_OFFICE:
-            _addon(monthly, addons, rules.CAP_MANAGEMENT, row)
-        if profile and profile.cap_management == CapManagement.OTHER_OFFICE and cap_result is None:
+    if profile is not None:
+        if profile.special_area and met:
+            optional(rules.SPECIAL_AREA)
+        started = profile.service_started_on
+        if started and not profile.initial_addon_excluded and terms.month == (started.year, started.month):
+            optional(rules.INITIAL)
+        if profile.cap_management == CapManagement.THIS_OFFICE:
+            optional(rules.CAP_MANAGEMENT)
+        if profile.cap_management == CapManagement.OTHER_OFFICE and cap_result is None:
             stops.append(
                 StopItem(
                     _("%(name)s: 上限額管理結果が未入力です。") % {"name": client.full_name},
@@ -319,65 +352,147 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
                 )
             )
 
-        lines = rules.claim_lines(
-            billable=True,
-            tier=tier,
-            basic_units=basic_units,
-            reductions=row.reductions,
-            monthly_addons=monthly,
-            meetings=[m.kind for m in row.meetings],
-            meeting_units=meeting_units,
+    lines = rules.claim_lines(
+        billable=True,
+        tier=terms.tier,
+        basic_units=terms.basic_units,
+        reductions=reductions,
+        monthly_addons=monthly,
+        meetings=meeting_kinds,
+        meeting_units=tables.meeting_units,
+    )
+    rows = []
+    for line in lines:
+        service_code = tables.codes.get(line.key)
+        if service_code is None:
+            missing.append(line.key)
+        elif service_code.units != line.units:
+            stops.append(
+                StopItem(
+                    _("サービスコード %(code)s の単位数 %(table)d が計算した %(units)d と違います。")
+                    % {"code": service_code.code, "table": service_code.units, "units": line.units},
+                    _admin("servicecode_change", service_code.pk),
+                )
+            )
+        rows.append(
+            LineRow(
+                key=line.key,
+                name=service_code.name if service_code else line_name(line.key),
+                code=service_code.code if service_code else None,
+                units=line.units,
+                count=line.count,
+            )
         )
-        for line in lines:
-            service_code = codes.get(line.key)
-            if service_code is None:
-                missing_keys.setdefault(line.key, line)
-            elif service_code.units != line.units:
-                stops.append(
-                    StopItem(
-                        _("サービスコード %(code)s の単位数 %(table)d が計算した %(units)d と違います。")
-                        % {"code": service_code.code, "table": service_code.units, "units": line.units},
-                        _admin("servicecode_change", service_code.pk),
-                    )
-                )
-            row.lines.append(
-                LineRow(
-                    key=line.key,
-                    name=service_code.name if service_code else line_name(line.key),
-                    code=service_code.code if service_code else None,
-                    units=line.units,
-                    count=line.count,
-                )
-            )
-        if lines and unit_price is not None:
-            cap = profile.cap_amount if profile and profile.cap_amount is not None else client.burden_cap_yen
-            row.amounts = rules.claim_amounts(
-                lines,
-                unit_price,
-                cap,
-                cap_result=cap_result.result if cap_result else None,
-                cap_result_amount=cap_result.amount if cap_result else None,
-            )
-            totals.count += 1
-            totals.units += row.amounts.units
-            totals.total_cost += row.amounts.total_cost
-            totals.benefit += row.amounts.benefit
-            totals.burden += row.amounts.burden
+    amounts = None
+    if lines and terms.unit_price is not None:
+        cap = profile.cap_amount if profile and profile.cap_amount is not None else client.burden_cap_yen
+        amounts = rules.claim_amounts(
+            lines,
+            terms.unit_price,
+            cap,
+            cap_result=cap_result.result if cap_result else None,
+            cap_result_amount=cap_result.amount if cap_result else None,
+        )
+    return ClientResult(rows, amounts, reductions, warnings, stops, missing)
 
-    for key in missing_keys:
-        stops.append(
-            StopItem(
-                _("サービスコードが未登録です: %(name)s（算定項目 %(key)s）")
-                % {"name": line_name(key), "key": key},
-                _admin("servicecode_changelist"),
-            )
+
+def _add(totals: Totals, amounts: rules.Amounts | None):
+    if amounts is None:
+        return
+    totals.count += 1
+    totals.units += amounts.units
+    totals.total_cost += amounts.total_cost
+    totals.benefit += amounts.benefit
+    totals.burden += amounts.burden
+
+
+def _missing_code_stops(keys) -> list[StopItem]:
+    return [
+        StopItem(
+            _("サービスコードが未登録です: %(name)s（算定項目 %(key)s）")
+            % {"name": line_name(key), "key": key},
+            _admin("servicecode_changelist"),
         )
+        for key in dict.fromkeys(keys)
+    ]
+
+
+def _in_force(queryset, first: date, last: date, start: str, end: str):
+    return queryset.filter(**{f"{start}__lte": last}).exclude(**{f"{end}__lt": first})
+
+
+# --- the office-month claim -----------------------------------------------------------------------
+
+
+def office_claim(office: Office, month: date) -> OfficeClaim:
+    """Lines, units and yen of every client in service in the office-month, the office totals, and what
+    stops the claim. 15 queries whatever the number of clients: the month verdicts through
+    visits.selectors.verdict_grid (with the months before, for the no-plan reduction's step), then one
+    query per table."""
+    first, last = month_start(month), month_end(month)
+    tables = Tables.on(first)
+    setting = (
+        OfficeClaimSetting.objects.filter(office=office, valid_from__lte=first)
+        .order_by("-valid_from")
+        .first()
+    )
+    terms = office_terms(
+        first,
+        tables,
+        setting,
+        meetings.confirmed_tier(office.pk, fiscal_year(first)),
+        _in_force(OfficeAddonRegistration.objects.filter(office=office), first, last, "starts_on", "ends_on"),
+        _in_force(OfficeReduction.objects.filter(office=office), first, first, "starts_month", "ends_month"),
+    )
+    stops, warnings = list(terms.stops), list(terms.warnings)
+
+    clients = list(
+        visits.clients_in_service(office.pk, first)
+        .select_related("primary_staff", "office", "claim_profile")
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
+    lookback = tables.no_plan_lookback
+    grid = visits.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
+    ids = [c.pk for c in clients]
+    cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
+    month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
+
+    rows, missing, totals = [], [], Totals()
+    for client in clients:
+        months = grid[client.pk]
+        current = months[-1]
+        row = ClientClaim(client=client, month=current, profile=getattr(client, "claim_profile", None))
+        row.meetings = sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
+        rows.append(row)
+        if not current.verdict.billable:
+            continue
+        without_plan = 0
+        for m in reversed(months):  # consecutive months without an agreed plan, up to this one
+            if visit_rules.NO_AGREED_PLAN not in m.verdict.warnings:
+                break
+            without_plan += 1
+        result = client_result(
+            client=client,
+            profile=row.profile,
+            terms=terms,
+            tables=tables,
+            months_without_plan=without_plan,
+            met=bool(current.face_to_face_dates),
+            cap_result=cap_results.get(client.pk),
+            meeting_kinds=[m.kind for m in row.meetings],
+        )
+        row.lines, row.amounts, row.reductions = result.lines, result.amounts, result.reductions
+        row.warnings = result.warnings
+        stops += result.stops
+        missing += result.missing_keys
+        _add(totals, result.amounts)
+    stops += _missing_code_stops(missing)
     return OfficeClaim(
         office=office,
         month=first,
-        region=region,
-        unit_price=unit_price,
-        tier=tier,
+        region=terms.region,
+        unit_price=terms.unit_price,
+        tier=terms.tier,
         rows=rows,
         stops=stops,
         warnings=warnings,
@@ -385,11 +500,110 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     )
 
 
-def _addon(monthly, addons, code, row):
-    addon = addons.get(code)
-    if addon is not None and addon.units is not None:
-        monthly.append((code, addon.units))
-    else:
-        row.warnings.append(
-            _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
+# --- every office at once (the monthly overview and the benchmark) --------------------------------
+
+
+@dataclass
+class OfficeTotals:
+    office_id: int
+    totals: Totals
+    stops: int  # how many items stop the office's claim
+    not_billable: int
+
+
+def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
+    """The totals of every office's claim for the month, set-based: a constant number of queries
+    whatever the number of offices (the month facts of every client in one query, through
+    visits.selectors.month_facts_rows, the months before only for clients without an agreed plan).
+    Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
+    from meetings.models import OfficeTierConfirmation
+
+    first, last = month_start(month), month_end(month)
+    tables = Tables.on(first)
+    office_qs = Office.objects.all() if offices is None else offices
+    office_ids = list(office_qs.values_list("pk", flat=True))
+    settings = {}
+    for setting in OfficeClaimSetting.objects.filter(
+        office_id__in=office_ids, valid_from__lte=first
+    ).order_by("valid_from"):
+        settings[setting.office_id] = setting
+    # meetings.selectors reads one office's tier; here every office's, from the same table, in one query
+    tiers = dict(
+        OfficeTierConfirmation.objects.filter(
+            office_id__in=office_ids, fiscal_year=fiscal_year(first)
+        ).values_list("office_id", "tier")
+    )
+    registrations, reductions = defaultdict(list), defaultdict(list)
+    for r in _in_force(
+        OfficeAddonRegistration.objects.filter(office_id__in=office_ids), first, last, "starts_on", "ends_on"
+    ):
+        registrations[r.office_id].append(r)
+    for r in _in_force(
+        OfficeReduction.objects.filter(office_id__in=office_ids), first, first, "starts_month", "ends_month"
+    ):
+        reductions[r.office_id].append(r)
+    terms = {}
+    for office_id in office_ids:
+        terms[office_id] = office_terms(
+            first,
+            tables,
+            settings.get(office_id),
+            tiers.get(office_id),
+            registrations[office_id],
+            reductions[office_id],
         )
+
+    in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
+    facts = visits.month_facts_rows(in_service, first)
+    verdicts = {pk: visit_rules.verdict_from_facts(f) for pk, _office, f in facts}
+    billable = [pk for pk, v in verdicts.items() if v.billable]
+    without_plan = {pk: 1 for pk in billable if visit_rules.NO_AGREED_PLAN in verdicts[pk].warnings}
+    pending = set(without_plan)
+    for back in range(1, tables.no_plan_lookback):
+        if not pending:
+            break
+        earlier = shift_month(first, -back)
+        rows = visits.month_facts_rows(
+            Client.objects.filter(pk__in=pending).in_service_during(earlier, month_end(earlier)), earlier
+        )
+        still = {
+            pk
+            for pk, _office, f in rows
+            if visit_rules.NO_AGREED_PLAN in visit_rules.verdict_from_facts(f).warnings
+        }
+        for pk in still:
+            without_plan[pk] += 1
+        pending = still
+
+    clients = Client.objects.filter(pk__in=billable).select_related("claim_profile")
+    cap_results = {
+        r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=billable, month=first)
+    }
+    month_meetings = meetings.addon_meetings(billable, first, last) if billable else {}
+    out = {
+        office_id: OfficeTotals(office_id, Totals(), len(terms[office_id].stops), 0)
+        for office_id in office_ids
+    }
+    for _pk, office_id, _f in facts:
+        if not verdicts[_pk].billable:
+            out[office_id].not_billable += 1
+    missing = defaultdict(set)
+    for client in clients:
+        result = client_result(
+            client=client,
+            profile=getattr(client, "claim_profile", None),
+            terms=terms[client.office_id],
+            tables=tables,
+            months_without_plan=without_plan.get(client.pk, 0),
+            met=True,  # billable: a face-to-face contact in the month
+            cap_result=cap_results.get(client.pk),
+            meeting_kinds=[
+                m.kind for m in sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
+            ],
+        )
+        _add(out[client.office_id].totals, result.amounts)
+        out[client.office_id].stops += len(result.stops)
+        missing[client.office_id].update(result.missing_keys)
+    for office_id, keys in missing.items():
+        out[office_id].stops += len(keys)
+    return out

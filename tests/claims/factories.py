@@ -20,8 +20,8 @@ def ready_office(office, user, *, tier="80", price=Decimal("11.20"), codes=True)
         office=office, fiscal_year=2025, tier=tier, confirmed_by=user, confirmed_at=timezone.now()
     )
     if price is not None:
-        UnitPrice.objects.create(
-            region=RegionGrade.G1, price=price, valid_from=date(2024, 4, 1), source="test"
+        UnitPrice.objects.get_or_create(
+            region=RegionGrade.G1, valid_from=date(2024, 4, 1), defaults={"price": price, "source": "test"}
         )
     if codes:
         for n, (key, units) in enumerate(
