@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,9 @@ import jpholiday
 from django.template.loader import render_to_string
 
 from .selectors import ClientClaim, OfficeClaim
+
+# WeasyPrint logs every layout step at INFO; the site logs INFO: keep only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 WEEKDAYS = "月火水木金土日"
 REIWA_FIRST_YEAR = 2019

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.models import Client, Office
+from cases.models import BURDEN_CAP_YEN, Client, Office
 from cases.rules import fiscal_year, month_end, month_start, months_between, shift_month
 from meetings import selectors as meetings
 from meetings.models import RetentionTier
@@ -30,6 +30,7 @@ from .models import (
     OfficeReduction,
     ReductionCode,
     ReductionStep,
+    RegionGrade,
     ServiceCode,
     UnitPrice,
 )
@@ -222,7 +223,7 @@ def office_terms(
     stops, warnings = [], []
     settings_url = reverse("claims:office_settings")
     region = setting.region if setting else None
-    region_label = setting.get_region_display() if setting else ""
+    region_label = str(RegionGrade(region).label) if region in RegionGrade.values else ""
     unit_price = None
     if region is None:
         stops.append(StopItem(_("事業所の級地が登録されていません。"), settings_url))
@@ -294,64 +295,37 @@ class ClientResult:
     missing_keys: list[str]
 
 
-def client_result(
-    *,
-    client: Client,
-    profile: ClientClaimProfile | None,
+def claim_lines_for(
     terms: OfficeTerms,
     tables: Tables,
+    *,
     months_without_plan: int,
-    met: bool,
-    cap_result: CapManagementResult | None,
-    meeting_kinds: list[str],
-) -> ClientResult:
-    """The lines and amounts of one billable client-month, from what was read for it."""
-    warnings, stops, missing = [], [], []
-    profile_url = reverse("claims:client_profile", args=[client.pk])
-    if profile is None or not profile.municipality_number:
-        stops.append(
-            StopItem(
-                _("%(name)s: 市町村番号が未登録です。") % {"name": client.full_name}, profile_url, client
-            )
-        )
-
+    special_area: bool,
+    initial: bool,
+    manages_cap: bool,
+    meeting_kinds: tuple[str, ...],
+) -> tuple[list[rules.Line], list[rules.Reduction], list[str]]:
+    """The lines of a billable client-month from the office's terms and the client's few facts; also the
+    reductions applied and the add-ons left out because their units are unconfirmed."""
     reductions = list(terms.reductions)
     if months_without_plan:
         rate = rules.step_rate(tables.steps.get(rules.NO_PLAN, ()), months_without_plan)
         if rate is not None:
             reductions.append(rules.Reduction(rules.NO_PLAN, rate))
     reductions = rules.ordered(reductions)
-
-    monthly = [
-        (code, tables.addon_units(code)) for code in terms.registered if tables.addon_units(code) is not None
-    ]
-
-    def optional(code):
-        units = tables.addon_units(code)
-        if units is not None:
-            monthly.append((code, units))
-        else:
-            warnings.append(
-                _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
-            )
-
-    if profile is not None:
-        if profile.special_area and met:
-            optional(rules.SPECIAL_AREA)
-        started = profile.service_started_on
-        if started and not profile.initial_addon_excluded and terms.month == (started.year, started.month):
-            optional(rules.INITIAL)
-        if profile.cap_management == CapManagement.THIS_OFFICE:
-            optional(rules.CAP_MANAGEMENT)
-        if profile.cap_management == CapManagement.OTHER_OFFICE and cap_result is None:
-            stops.append(
-                StopItem(
-                    _("%(name)s: 上限額管理結果が未入力です。") % {"name": client.full_name},
-                    profile_url,
-                    client,
-                )
-            )
-
+    monthly = [(c, tables.addon_units(c)) for c in terms.registered if tables.addon_units(c) is not None]
+    unconfirmed = []
+    for code, applies in (
+        (rules.SPECIAL_AREA, special_area),
+        (rules.INITIAL, initial),
+        (rules.CAP_MANAGEMENT, manages_cap),
+    ):
+        if applies:
+            units = tables.addon_units(code)
+            if units is None:
+                unconfirmed.append(code)
+            else:
+                monthly.append((code, units))
     lines = rules.claim_lines(
         billable=True,
         tier=terms.tier,
@@ -361,7 +335,35 @@ def client_result(
         meetings=meeting_kinds,
         meeting_units=tables.meeting_units,
     )
-    rows = []
+    return lines, reductions, unconfirmed
+
+
+def _client_facts(terms: OfficeTerms, profile, met: bool) -> dict:
+    started = profile.service_started_on if profile else None
+    return {
+        "special_area": bool(profile and profile.special_area and met),
+        "initial": bool(
+            started and not profile.initial_addon_excluded and terms.month == (started.year, started.month)
+        ),
+        "manages_cap": bool(profile and profile.cap_management == CapManagement.THIS_OFFICE),
+    }
+
+
+def _cap(client, profile) -> int:
+    return profile.cap_amount if profile and profile.cap_amount is not None else client.burden_cap_yen
+
+
+def _amounts(lines, terms: OfficeTerms, cap: int, cap_result: tuple | None) -> rules.Amounts | None:
+    """cap_result: (管理結果, amount) or None."""
+    if not lines or terms.unit_price is None:
+        return None
+    result, amount = cap_result or (None, None)
+    return rules.claim_amounts(lines, terms.unit_price, cap, cap_result=result, cap_result_amount=amount)
+
+
+def _code_mismatches(lines, tables: Tables) -> tuple[list[str], list[StopItem]]:
+    """The line keys without a サービスコード, and the codes whose units differ from the computed ones."""
+    missing, stops = [], []
     for line in lines:
         service_code = tables.codes.get(line.key)
         if service_code is None:
@@ -374,6 +376,56 @@ def client_result(
                     _admin("servicecode_change", service_code.pk),
                 )
             )
+    return missing, stops
+
+
+def _profile_missing(profile, cap_result) -> list[str]:
+    """What the client's claim details lack for a billable month: 'municipality', 'cap_result'."""
+    missing = []
+    if profile is None or not profile.municipality_number:
+        missing.append("municipality")
+    if profile is not None and profile.cap_management == CapManagement.OTHER_OFFICE and cap_result is None:
+        missing.append("cap_result")
+    return missing
+
+
+def client_result(
+    *,
+    client: Client,
+    profile: ClientClaimProfile | None,
+    terms: OfficeTerms,
+    tables: Tables,
+    months_without_plan: int,
+    met: bool,
+    cap_result: CapManagementResult | None,
+    meeting_kinds: list[str],
+) -> ClientResult:
+    """The lines and amounts of one billable client-month, from what was read for it, with its stops."""
+    lines, reductions, unconfirmed = claim_lines_for(
+        terms,
+        tables,
+        months_without_plan=months_without_plan,
+        meeting_kinds=tuple(meeting_kinds),
+        **_client_facts(terms, profile, met),
+    )
+    warnings = [
+        _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
+        for code in unconfirmed
+    ]
+    stops = []
+    gaps = _profile_missing(profile, cap_result)
+    if gaps:
+        url = reverse("claims:client_profile", args=[client.pk])
+        words = {
+            "municipality": _("%(name)s: 市町村番号が未登録です。"),
+            "cap_result": _("%(name)s: 上限額管理結果が未入力です。"),
+        }
+        stops += [StopItem(words[gap] % {"name": client.full_name}, url, client) for gap in gaps]
+    missing, mismatches = _code_mismatches(lines, tables)
+    stops += mismatches
+    rows = []
+    for line in lines:
+        service_code = tables.codes.get(line.key)
         rows.append(
             LineRow(
                 key=line.key,
@@ -383,16 +435,9 @@ def client_result(
                 count=line.count,
             )
         )
-    amounts = None
-    if lines and terms.unit_price is not None:
-        cap = profile.cap_amount if profile and profile.cap_amount is not None else client.burden_cap_yen
-        amounts = rules.claim_amounts(
-            lines,
-            terms.unit_price,
-            cap,
-            cap_result=cap_result.result if cap_result else None,
-            cap_result_amount=cap_result.amount if cap_result else None,
-        )
+    amounts = _amounts(
+        lines, terms, _cap(client, profile), (cap_result.result, cap_result.amount) if cap_result else None
+    )
     return ClientResult(rows, amounts, reductions, warnings, stops, missing)
 
 
@@ -575,35 +620,100 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             without_plan[pk] += 1
         pending = still
 
-    clients = Client.objects.filter(pk__in=billable).select_related("claim_profile")
+    profile_fields = [
+        "municipality_number",
+        "cap_amount",
+        "cap_management",
+        "special_area",
+        "service_started_on",
+        "initial_addon_excluded",
+    ]
+    client_rows = in_service.values_list(
+        "pk", "office_id", "burden_category", *[f"claim_profile__{f}" for f in profile_fields]
+    )
+    # few rows (clients whose cap another office manages): the month's, whatever the office
     cap_results = {
-        r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=billable, month=first)
+        client_id: (result, amount)
+        for client_id, result, amount in CapManagementResult.objects.filter(month=first).values_list(
+            "client_id", "result", "amount"
+        )
     }
     month_meetings = meetings.addon_meetings(billable, first, last) if billable else {}
     out = {
         office_id: OfficeTotals(office_id, Totals(), len(terms[office_id].stops), 0)
         for office_id in office_ids
     }
-    for _pk, office_id, _f in facts:
-        if not verdicts[_pk].billable:
+    # A client-month's claim depends on a few facts only: count the clients per distinct set of them,
+    # compute each set once, and add its amounts as many times.
+    counts = Counter()
+    caps = {c.value: cap for c, cap in BURDEN_CAP_YEN.items()}
+    year, month_number = first.year, first.month
+    for (
+        pk,
+        office_id,
+        burden,
+        municipality,
+        cap_amount,
+        cap_management,
+        special,
+        started,
+        excluded,
+    ) in client_rows:
+        verdict = verdicts.get(pk)
+        if verdict is None:
+            continue
+        if not verdict.billable:
             out[office_id].not_billable += 1
+            continue
+        held = month_meetings.get(pk)
+        cap_result = cap_results.get(pk)
+        counts[
+            (
+                office_id,
+                without_plan.get(pk, 0),
+                tuple(m.kind for m in sorted(held, key=lambda m: m.held_on))[:1] if held else (),
+                cap_amount if cap_amount is not None else caps[burden],
+                cap_result,
+                cap_management,  # None without claim details
+                bool(municipality),
+                bool(special),  # billable: there was a face-to-face contact in the month
+                bool(started and not excluded and started.year == year and started.month == month_number),
+            )
+        ] += 1
     missing = defaultdict(set)
-    for client in clients:
-        result = client_result(
-            client=client,
-            profile=getattr(client, "claim_profile", None),
-            terms=terms[client.office_id],
-            tables=tables,
-            months_without_plan=without_plan.get(client.pk, 0),
-            met=True,  # billable: a face-to-face contact in the month
-            cap_result=cap_results.get(client.pk),
-            meeting_kinds=[
-                m.kind for m in sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
-            ],
+    for key, n in counts.items():
+        (
+            office_id,
+            months_without_plan,
+            kinds,
+            cap,
+            cap_result,
+            cap_management,
+            has_number,
+            special,
+            initial,
+        ) = key
+        lines, _reductions, _unconfirmed = claim_lines_for(
+            terms[office_id],
+            tables,
+            months_without_plan=months_without_plan,
+            meeting_kinds=kinds,
+            special_area=special,
+            initial=initial,
+            manages_cap=cap_management == CapManagement.THIS_OFFICE,
         )
-        _add(out[client.office_id].totals, result.amounts)
-        out[client.office_id].stops += len(result.stops)
-        missing[client.office_id].update(result.missing_keys)
+        amounts = _amounts(lines, terms[office_id], cap, cap_result)
+        keys, mismatches = _code_mismatches(lines, tables)
+        totals = out[office_id].totals
+        if amounts is not None:
+            totals.count += n
+            totals.units += n * amounts.units
+            totals.total_cost += n * amounts.total_cost
+            totals.benefit += n * amounts.benefit
+            totals.burden += n * amounts.burden
+        gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
+        out[office_id].stops += n * (len(mismatches) + gaps)
+        missing[office_id].update(keys)
     for office_id, keys in missing.items():
         out[office_id].stops += len(keys)
     return out

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Office
-from claims.models import ClientClaimProfile, OfficeReduction
+from claims.models import CapManagementResult, ClientClaimProfile, OfficeReduction
 from claims.selectors import all_office_totals, office_claim
 
 from ..factories import MembershipFactory, OfficeFactory, client_in_service
@@ -32,6 +32,12 @@ def build(n_offices: int, per_office: int):
             client = billable_client(office, staff, manager, special_area=n % 2 == 0)
             if n == 1:
                 client.plans.all().delete()  # no agreed plan: the reduction's third-month step
+            if n == 2:  # another office manages the cap: its result (3) sets the burden; one office lacks it
+                ClientClaimProfile.objects.filter(client=client).update(
+                    cap_management="other_office", cap_manager_provider_number="1399999999"
+                )
+                if index != 1:
+                    CapManagementResult.objects.create(client=client, month=SEPT, result=3, amount=500)
         client_in_service(office=office)  # not billable
         ClientClaimProfile.objects.create(
             client=client_in_service(office=office), municipality_number="131041"
