@@ -27,3 +27,4 @@ def test_demo_claim_is_plausible():
     assert UnitPrice.objects.filter(source=SAMPLE, confirmed=False).exists()
     assert ServiceCode.objects.filter(source=SAMPLE).count() == ServiceCode.objects.count()
     assert all("市町村番号" in s.message for s in claim.stops)
+    assert any("未確認の値です" in w for w in claim.warnings)  # the sample price says what it is
