@@ -432,3 +432,55 @@ class CapManagementResult(models.Model):
     def save(self, *args, **kwargs):
         self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+# --- record sheets of many offices as a background job ---------------------------------------------
+
+
+def job_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.BASE_DIR / "var" / "claims")
+
+
+class RecordSheetJob(models.Model):
+    """The 実績記録票 of every office an admin runs, for a month, rendered by a Celery job: one PDF per
+    office in a ZIP, with the progress shown while it runs and the file's SHA-256 kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待機中")
+        RUNNING = "running", _("作成中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    office = models.ForeignKey(
+        "cases.Office", on_delete=models.CASCADE, related_name="record_sheet_jobs", verbose_name=_("事業所")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("依頼者")
+    )
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    month = models.DateField(_("サービス提供年月"))
+    office_ids = models.JSONField(_("対象事業所"), default=list)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(_("作成済み"), default=0)
+    task_id = models.CharField(max_length=255, blank=True)
+    file = models.FileField(storage=job_storage, upload_to="record-sheets/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.CharField(_("エラー"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("実績記録票の作成")
+        verbose_name_plural = _("実績記録票の作成")
+        indexes = [models.Index(fields=["office", "-created_at"], name="sheet_job_office_idx")]
+
+    def __str__(self):
+        return f"{self.office} {self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def total(self) -> int:
+        return len(self.office_ids)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)

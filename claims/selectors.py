@@ -231,7 +231,9 @@ def office_terms(
         unit_price = tables.prices[region].price
         if not tables.prices[region].confirmed:
             warnings.append(
-                _("単位数単価 %(price)s円 は未確認の値です（出典: %(source)s）。公式の表を読み込んでください。")
+                _(
+                    "単位数単価 %(price)s円 は未確認の値です（出典: %(source)s）。公式の表を読み込んでください。"
+                )
                 % {"price": unit_price, "source": tables.prices[region].source}
             )
     else:

@@ -5,17 +5,30 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Membership, Office, Role
 from meetings.models import OfficeTierConfirmation, RetentionTier
 
-from .models import FeeTableFile, OfficeClaimSetting, RegionGrade, ServiceCode, UnitPrice, service_code_digits
+from . import record_sheet
+from .models import (
+    FeeTableFile,
+    OfficeClaimSetting,
+    RecordSheetJob,
+    RegionGrade,
+    ServiceCode,
+    UnitPrice,
+    service_code_digits,
+)
+from .selectors import office_claim
 
 UNIT_PRICE_HEADER = ["サービス種類", "級地", "単位数単価", "適用開始日", "適用終了日"]
 SERVICE_CODE_HEADER = ["サービスコード", "サービス名称", "単位数", "算定項目", "適用開始日", "適用終了日"]
@@ -199,3 +212,61 @@ def office_tier_confirm(
         confirmed_at=timezone.now(),
         note=note,
     )
+
+
+# --- record sheets of every office as a background job ----------------------------------------------
+
+
+@transaction.atomic
+def record_sheet_job_start(*, actor, office, month: date) -> RecordSheetJob:
+    """A job for the 実績記録票 of every office where `actor` is an admin (the current office first);
+    the caller enqueues claims.tasks.render_record_sheets after commit."""
+    ids = list(
+        Membership.objects.filter(user=actor, role=Role.ADMIN)
+        .order_by("office__name")
+        .values_list("office_id", flat=True)
+    )
+    if office.pk not in ids:
+        raise ValidationError(_("実績記録票の一括作成は事務・管理者が行えます。"))
+    ids.remove(office.pk)
+    return RecordSheetJob.objects.create(
+        office=office, created_by=actor, month=month, office_ids=[office.pk, *ids]
+    )
+
+
+def record_sheet_job_run(*, job_id: int, task_id: str = "") -> RecordSheetJob | None:
+    """Render the job's offices one by one, recording the progress after each (not in one transaction:
+    the page reads it while the job runs), then keep the ZIP and its SHA-256."""
+    job = RecordSheetJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return None
+    RecordSheetJob.objects.filter(pk=job.pk).update(
+        status=RecordSheetJob.Status.RUNNING, done=0, error="", task_id=task_id or job.task_id
+    )
+    try:
+        buffer = io.BytesIO()
+        offices = Office.objects.in_bulk(job.office_ids)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for done, office_id in enumerate(job.office_ids, start=1):
+                office = offices.get(office_id)
+                if office is not None:
+                    claim = office_claim(office, job.month)
+                    archive.writestr(
+                        f"jisseki-{office.provider_number}-{job.month:%Y%m}.pdf",
+                        record_sheet.render_pdf(claim, claim.billable),
+                    )
+                RecordSheetJob.objects.filter(pk=job.pk).update(done=done)
+        content = buffer.getvalue()
+        job.refresh_from_db()
+        if job.file:
+            job.file.delete(save=False)
+        job.file.save(f"jisseki-{job.pk}-{job.month:%Y%m}.zip", ContentFile(content), save=False)
+        job.sha256 = hashlib.sha256(content).hexdigest()
+        job.status = RecordSheetJob.Status.DONE
+        job.save(update_fields=["file", "sha256", "status"])
+    except Exception as error:
+        RecordSheetJob.objects.filter(pk=job.pk).update(
+            status=RecordSheetJob.Status.FAILED, error=str(error)[:500]
+        )
+        raise
+    return job

@@ -3,11 +3,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import CASE_EDITORS, clients_visible_to, office_required
@@ -16,7 +17,7 @@ from cases.rules import fiscal_year, month_start, shift_month
 from cases.views import add_service_errors, apply_service
 from meetings.models import OfficeTierConfirmation
 
-from . import record_sheet, selectors, services
+from . import record_sheet, selectors, services, tasks
 from .forms import (
     AddonRegistrationForm,
     CapResultForm,
@@ -25,14 +26,14 @@ from .forms import (
     RegionForm,
     TierForm,
 )
-from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting
+from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting, RecordSheetJob
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _month(request) -> date:
     """?month=YYYY-MM; by default last month (the month being claimed)."""
-    match = MONTH_RE.match(request.GET.get("month", ""))
+    match = MONTH_RE.match(request.GET.get("month", "") or request.POST.get("month", ""))
     if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
         return date(int(match.group(1)), int(match.group(2)), 1)
     return shift_month(month_start(timezone.localdate()), -1)
@@ -164,4 +165,45 @@ def office_settings(request):
             "registrations": office.addon_registrations.order_by("-starts_on"),
             "reductions": office.reductions.order_by("-starts_month"),
         },
+    )
+
+
+# --- every office's record sheets as a background job ----------------------------------------------
+
+
+def _jobs(request):
+    return RecordSheetJob.objects.filter(office_id=request.membership.office_id)
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def record_sheet_job_start(request):
+    month = _month(request)
+    try:
+        job = services.record_sheet_job_start(
+            actor=request.user, office=request.membership.office, month=month
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('claims:office_month')}?month={month:%Y-%m}")
+    tasks.render_record_sheets.delay_on_commit(job.pk)
+    return redirect("claims:record_sheet_job", pk=job.pk)
+
+
+@office_required(Role.ADMIN)
+def record_sheet_job(request, pk):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    return render(request, "claims/record_sheet_job.html", {"job": job})
+
+
+@office_required(Role.ADMIN)
+def record_sheet_job_download(request, pk):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    if job.status != RecordSheetJob.Status.DONE or not job.file:
+        messages.error(request, _("まだ作成中です。完了してからダウンロードしてください。"))
+        return redirect("claims:record_sheet_job", pk=job.pk)
+    name = f"jisseki-{job.month:%Y%m}.zip"
+    log_access(request, page="claims:record_sheet_job_download", export=name)
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
     )
