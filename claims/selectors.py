@@ -120,6 +120,10 @@ class OfficeClaim:
         return not self.stops
 
     @property
+    def region_label(self) -> str:
+        return str(RegionGrade(self.region).label) if self.region in RegionGrade.values else ""
+
+    @property
     def tier_label(self) -> str:
         return str(RetentionTier(self.tier).label) if self.tier else ""
 

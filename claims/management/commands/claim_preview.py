@@ -30,7 +30,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"{found.name}（{found.provider_number}） {first:%Y年%-m月}分")
         out(
-            f"級地 {claim.region or '—'} / 単位数単価 {claim.unit_price or '—'} / 区分 {claim.tier_label or '—'}"
+            f"級地 {claim.region_label or '—'} / 単位数単価 {claim.unit_price or '—'} / 区分 {claim.tier_label or '—'}"
         )
         out("")
         for row in claim.billable:
