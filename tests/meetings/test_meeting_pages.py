@@ -149,3 +149,15 @@ def test_confirmed_tier_seam(office, manager):
     assert confirmed_tier(office.pk, 2026) is None
     tier_confirm(actor=manager, office=office, fiscal_year=2026, tier="80")
     assert confirmed_tier(office.pk, 2026) == "80"
+
+
+def test_demo_seed_has_meetings_follow_ups_and_a_fifth_meeting_not_counted():
+    from cases.demo import seed_demo_office
+    from meetings.models import FollowUp
+    from meetings.selectors import client_meetings
+
+    office = seed_demo_office(date(2026, 11, 20))
+    first = Meeting.objects.filter(client__office=office).order_by("pk").first().client
+    verdicts = [v for _m, v in client_meetings(first)]
+    assert len(verdicts) == 5 and sum(v.counted for v in verdicts) == 4
+    assert FollowUp.objects.filter(client__office=office).exists()
