@@ -158,9 +158,12 @@ class ClientRow:
     facts: rules.ClientFacts
 
 
-def client_facts(office_id: int, today: date) -> list[ClientRow]:
-    """Every client of the office with the facts the rates read. Four queries."""
-    clients = list(Client.objects.filter(office_id=office_id).select_related("handover").order_by("pk"))
+def client_facts(office_id: int, today: date, *, client_ids=None) -> list[ClientRow]:
+    """Every client of the office (or those of `client_ids`) with the facts the rates read. Four queries."""
+    clients = Client.objects.filter(office_id=office_id)
+    if client_ids is not None:
+        clients = clients.filter(pk__in=client_ids)
+    clients = list(clients.select_related("handover").order_by("pk"))
     ids = [c.pk for c in clients]
     jobs = defaultdict(list)
     for client_id, hired_on, left_on in Employment.objects.filter(client_id__in=ids).values_list(
@@ -289,7 +292,7 @@ def follow_ups_missing(office_id: int, year_end: date, today: date) -> list[int]
 
 
 def follow_up_year_ends_of(client: Client, today: date) -> list[date]:
-    rows = [r for r in client_facts(client.office_id, today) if r.client.pk == client.pk]
+    rows = client_facts(client.office_id, today, client_ids=[client.pk])
     if not rows:
         return []
     f = rows[0].facts

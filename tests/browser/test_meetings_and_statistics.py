@@ -63,3 +63,24 @@ def test_statistics_page_draws_the_charts(live_server, laptop_page, office):
     assert "精神" in table and "1/2" in table and "0.493" in table
     path = screenshot(page, "retention-statistics")
     assert path.stat().st_size > 10_000
+
+
+def test_meeting_and_rate_pages_are_accessible(live_server, axe_page, office):
+    from .test_accessibility import assert_accessible
+
+    manager = MembershipFactory(office=office, role=Role.MANAGER).user
+    person = ClientFactory(office=office)
+    meeting = Meeting.objects.create(
+        client=person, held_on=timezone.localdate(), presenter_role="manager", recorded_by=manager
+    )
+    log_in(axe_page, live_server, manager)
+    for path in [
+        "/meetings/",
+        "/meetings/new/",
+        f"/meetings/{meeting.pk}/",
+        "/meetings/organisations/",
+        "/meetings/follow-ups/",
+        "/meetings/rates/",
+        "/meetings/statistics/",
+    ]:
+        assert_accessible(axe_page, f"{live_server.url}{path}")

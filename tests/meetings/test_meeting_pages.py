@@ -161,3 +161,32 @@ def test_demo_seed_has_meetings_follow_ups_and_a_fifth_meeting_not_counted():
     verdicts = [v for _m, v in client_meetings(first)]
     assert len(verdicts) == 5 and sum(v.counted for v in verdicts) == 4
     assert FollowUp.objects.filter(client__office=office).exists()
+
+
+def test_editing_replaces_the_attendees(as_staff, office):
+    meeting = MeetingFactory(client=ClientFactory(office=office), held_on=date(2026, 11, 3))
+    Attendee.objects.create(meeting=meeting, name="旧", organisation=OrganisationFactory(office=office))
+    form = as_staff.get(f"/meetings/{meeting.pk}/edit/").content.decode()
+    assert 'value="旧"' in form
+    org = OrganisationFactory(office=office, name="東京障害者職業センター", kind="vocational_centre")
+    data = _post(meeting.client, held_on="2026-11-03", **{"attendees-0-organisation": org.pk})
+    data.pop("attendees-0-new_organisation_name")
+    data.pop("attendees-0-new_organisation_kind")
+    data.update({"attendees-1-name": "", "attendees-1-new_organisation_name": "", "attendees-2-name": ""})
+    assert as_staff.post(f"/meetings/{meeting.pk}/edit/", data).status_code == 302
+    assert list(meeting.attendees.values_list("name", "organisation__name")) == [("山田 花子", "東京障害者職業センター")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/?month=abc",
+        "/meetings/?month=2026-13",
+        "/meetings/new/?client=abc",
+        "/meetings/rates/?year=abc",
+        "/meetings/rates/?year=99999",
+        "/meetings/rates/export/?year=2026&format=exe",
+    ],
+)
+def test_odd_parameters_do_not_fail(as_manager, url):
+    assert as_manager.get(url).status_code == 200
