@@ -154,8 +154,8 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
     from visits.demo import seed_contacts
 
     seed_plans(office, today)
+    seed_meetings(office, today)  # before the contacts: its former clients get theirs too
     seed_contacts(office, today)
-    seed_meetings(office, today)
     for month in months_to_flag(today):  # the demo shows flags before the first scheduled run
         flag_months(office=office, month=month, today=today)
     flag_deadlines(office=office, today=today)

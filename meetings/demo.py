@@ -1,5 +1,7 @@
 """Demo meetings, organisations, former clients with follow-up records and the office's designation.
 
+Run before visits.demo.seed_contacts, which gives the former clients their contacts over their windows.
+
 Deterministic for a given `today`: one client has five 地域連携会議 this fiscal year (the fifth is kept
 and not counted), former clients have follow-ups with gaps, so the rates and the April flag have rows.
 """
@@ -13,7 +15,6 @@ from cases.rules import after_months, fiscal_year, shift_month
 from cases.services import client_refresh_window
 from plans.models import Consent, ConsentPurpose
 from plans.selectors import consent_stands
-from visits.models import ContactKind, ContactLog
 
 from .models import (
     Attendee,
@@ -36,12 +37,12 @@ ORGANISATIONS = [
     ("さくらメンタルクリニック", OrganisationKind.MEDICAL),
     ("新宿区 障害者福祉課", OrganisationKind.MUNICIPALITY),
 ]
-FORMER = [  # (months since hire, months of service used, left the hiring employer after N months or None)
-    (60, 42, None),
-    (66, 42, 50),
-    (54, 42, None),
-    (70, 40, 30),
-    (48, 20, 12),  # an early leaver
+FORMER = [  # (months since hire, left the hiring employer after N months or None)
+    (60, None),
+    (66, 50),
+    (54, None),
+    (70, 30),
+    (48, 12),  # an early leaver
 ]
 
 
@@ -124,7 +125,7 @@ def seed_meetings(office: Office, today: date) -> int:
 
 def _seed_former_clients(office, today, manager, employers):
     """Clients who finished years ago, with follow-up records at most year ends and a few gaps."""
-    for index, (months, used, left_after) in enumerate(FORMER):
+    for index, (months, left_after) in enumerate(FORMER):
         hired_on = after_months(today, -months)
         client = Client.objects.create(
             office=office,
@@ -152,16 +153,7 @@ def _seed_former_clients(office, today, manager, employers):
         window = client_refresh_window(client)
         if window is None:
             continue
-        last_use = min(window.ends_on, after_months(hired_on, used) - timedelta(days=1))
-        ContactLog.objects.bulk_create(
-            [
-                ContactLog(
-                    client=client, staff=manager, on=day, kind=ContactKind.INTERVIEW, face_to_face=True
-                )
-                for day in (window.starts_on, last_use)
-            ]
-        )
-        service_end = last_use
+        service_end = window.ends_on  # the demo contacts (visits.demo, run next) cover the whole window
         for n, year_end in enumerate(follow_up_year_ends(hired_on, service_end, until=today)):
             if (index + n) % 4 == 3:
                 continue  # a gap: the status at this year end was not recorded
