@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import RetentionTier
-
 from .models import (
     CapManagementResult,
     ClientClaimProfile,
@@ -16,14 +14,6 @@ class RegionForm(forms.Form):
     valid_from = forms.DateField(label=_("適用開始日"), widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.ChoiceField(label=_("級地"), choices=RegionGrade.choices)
     note = forms.CharField(label=_("備考"), max_length=300, required=False)
-
-
-class TierForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("年度"), min_value=2024, max_value=2100)
-    tier = forms.ChoiceField(
-        label=_("就労定着率の区分（体制届で届け出たもの）"), choices=RetentionTier.choices
-    )
-    note = forms.CharField(label=_("備考"), max_length=500, required=False)
 
 
 class ClientClaimProfileForm(forms.ModelForm):

@@ -255,7 +255,7 @@ def office_terms(
         stops.append(
             StopItem(
                 _("%(year)d年度の就労定着率の区分が確定していません。") % {"year": fiscal_year(first)},
-                settings_url,
+                f"{reverse('meetings:rates')}?year={fiscal_year(first)}",  # the calculator, where it is confirmed
             )
         )
     elif tier not in tables.basic_fees:

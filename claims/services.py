@@ -12,11 +12,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Office, Role
-from meetings.models import OfficeTierConfirmation, RetentionTier
 
 from . import record_sheet
 from .models import (
@@ -193,25 +191,6 @@ def office_region_set(*, actor, office, valid_from: date, region: str, note: str
         office=office, valid_from=valid_from, defaults={"region": region, "note": note}
     )
     return setting
-
-
-@transaction.atomic
-def office_tier_confirm(
-    *, actor, office, fiscal_year: int, tier: str, note: str = ""
-) -> OfficeTierConfirmation:
-    """Record the tier the office notified for a fiscal year (one per year; a second is refused)."""
-    if tier not in RetentionTier.values:
-        raise ValidationError(_("就労定着率の区分を選んでください。"))
-    if OfficeTierConfirmation.objects.filter(office=office, fiscal_year=fiscal_year).exists():
-        raise ValidationError(_("この年度の区分は既に確定しています。"))
-    return OfficeTierConfirmation.objects.create(
-        office=office,
-        fiscal_year=fiscal_year,
-        tier=tier,
-        confirmed_by=actor,
-        confirmed_at=timezone.now(),
-        note=note,
-    )
 
 
 # --- record sheets of every office as a background job ----------------------------------------------

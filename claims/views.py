@@ -24,7 +24,6 @@ from .forms import (
     ClientClaimProfileForm,
     OfficeReductionForm,
     RegionForm,
-    TierForm,
 )
 from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting, RecordSheetJob
 
@@ -124,9 +123,6 @@ def office_settings(request):
     which = request.POST.get("form") if request.method == "POST" else None
     today = timezone.localdate()
     region_form = RegionForm(request.POST if which == "region" else None, prefix="region")
-    tier_form = TierForm(
-        request.POST if which == "tier" else None, prefix="tier", initial={"fiscal_year": fiscal_year(today)}
-    )
     addon_form = AddonRegistrationForm(request.POST if which == "addon" else None, prefix="addon")
     reduction_form = OfficeReductionForm(request.POST if which == "reduction" else None, prefix="reduction")
     for name, form, message in (
@@ -147,17 +143,13 @@ def office_settings(request):
         if apply_service(region_form, services.office_region_set, actor=request.user, office=office):
             messages.success(request, _("級地を保存しました。"))
             return redirect("claims:office_settings")
-    if which == "tier" and tier_form.is_valid():
-        if apply_service(tier_form, services.office_tier_confirm, actor=request.user, office=office):
-            messages.success(request, _("就労定着率の区分を確定しました。"))
-            return redirect("claims:office_settings")
     return render(
         request,
         "claims/office_settings.html",
         {
             "office": office,
             "region_form": region_form,
-            "tier_form": tier_form,
+            "rates_year": fiscal_year(today),
             "addon_form": addon_form,
             "reduction_form": reduction_form,
             "regions": OfficeClaimSetting.objects.filter(office=office).order_by("-valid_from"),

@@ -163,3 +163,17 @@ def test_claim_preview_refuses_a_bad_month(office):
 
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("claim_preview", office=str(office.pk), month="2025-13")
+
+
+def test_a_recorded_meeting_adds_its_line_without_a_stub(office, staff, manager, admin_user):
+    """The seam for real: a 地域連携会議 recorded in meetings (consent standing, an outside organisation)."""
+    from plans.models import ConsentPurpose
+
+    from ..factories import AttendeeFactory, ConsentFactory, MeetingFactory
+
+    ready_office(office, admin_user)
+    client = billable_client(office, staff, manager)
+    ConsentFactory(client=client, purpose=ConsentPurpose.CASE_MEETING, given_on=date(2025, 8, 1))
+    AttendeeFactory(meeting=MeetingFactory(client=client, held_on=date(2025, 9, 12), presenter_role="manager"))
+    (row,) = office_claim(office, SEPT).billable
+    assert [(line.code, line.units) for line in row.lines] == [("470001", 2768), ("470002", 579)]

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from claims.models import CapManagementResult, ClientClaimProfile, OfficeAddonRegistration, OfficeReduction
-from meetings.models import OfficeTierConfirmation
 
 from ..factories import client_in_service
 
@@ -18,19 +17,12 @@ def post(client, name, data, *args):
     return client.post(reverse(name, args=args), data)
 
 
-def test_region_and_tier_are_saved(as_admin, office):
-    response = post(
-        as_admin, SETTINGS, {"form": "region", "region-valid_from": "2024-04-01", "region-region": "12"}
-    )
+def test_region_is_saved_and_the_tier_is_confirmed_on_the_rates_page(as_admin, office):
+    response = post(as_admin, SETTINGS, {"form": "region", "region-valid_from": "2024-04-01", "region-region": "12"})
     assert response.status_code == 302
     assert office.claim_settings.get().region == "12"
-    post(as_admin, SETTINGS, {"form": "tier", "tier-fiscal_year": "2025", "tier-tier": "90"})
-    assert OfficeTierConfirmation.objects.get(office=office, fiscal_year=2025).tier == "90"
-    html = post(
-        as_admin, SETTINGS, {"form": "tier", "tier-fiscal_year": "2025", "tier-tier": "80"}
-    ).content.decode()
-    assert "この年度の区分は既に確定しています。" in html
-    assert OfficeTierConfirmation.objects.get(office=office, fiscal_year=2025).tier == "90"
+    html = as_admin.get(reverse(SETTINGS)).content.decode()
+    assert "二級地" in html and reverse("meetings:rates") in html
 
 
 def test_addon_registration_needs_the_job_coach_named(as_admin, office):
