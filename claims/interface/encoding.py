@@ -1,0 +1,219 @@
+"""One encoder for every record: CP932, CRLF, the quoting rule, attributes and byte lengths.
+
+Framing facts (インタフェース仕様書 共通編, summarised in the claims README): records end with CRLF and are
+numbered from 1 through the file (control record, data records, end record); an item is quoted when it
+holds a comma, a double quote, a space or a 2-byte character, a double quote inside being doubled; a
+single quote (0x27) and control characters are forbidden; a numeric zero is written ``0``; byte lengths
+count the CP932 bytes of the content without quotes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+import jaconv
+from django.utils.translation import gettext as _
+
+from .errors import ClaimFileError, Problem
+from .layout import ALNUM, CODE, CONTROL, DATA_PREFIX, END, KANJI, NUMERIC, Item, RecordLayout, layout
+
+ENCODING = "cp932"
+CRLF = "\r\n"
+
+_ALNUM_RE = re.compile(r"[A-Z0-9 \uff61-\uff9f]*\Z")
+_NUMERIC_RE = re.compile(r"-?[0-9]+\Z")
+_CODE_RE = re.compile(r"[0-9]+\Z")
+_FORBIDDEN_RE = re.compile(r"['\x00-\x1f\x7f-\x9f]")
+
+# Characters that Unicode text often carries where CP932 has a look-alike (the "wave dash" family).
+_CP932_LOOKALIKES = str.maketrans(
+    {"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u00a2": "\uffe0", "\u00a3": "\uffe1",
+     "\u00ac": "\uffe2", "\u2014": "\u2015"}
+)
+
+
+def to_alnum(text: str) -> str:
+    """英数: hiragana and full-width katakana/letters/digits to half-width, letters upper case."""
+    return jaconv.z2h(jaconv.hira2kata(text), kana=True, ascii=True, digit=True).upper()
+
+
+def to_kanji(text: str) -> str:
+    """漢字: every character 2-byte (half-width kana, letters and digits to full-width)."""
+    return jaconv.h2z(text, kana=True, ascii=True, digit=True).translate(_CP932_LOOKALIKES)
+
+
+def format_value(item: Item, value: object) -> str:
+    """The text of one item from a Python value (None → empty, 0 → "0", dates by the item's format)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise TypeError(f"{item.name}: bool is not an item value")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        if item.date_format == "YYYYMMDD":
+            return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        if item.date_format == "YYYYMM":
+            return f"{value.year:04d}{value.month:02d}"
+        raise TypeError(f"{item.name}: not a date item")
+    if isinstance(value, Decimal):
+        raise TypeError(f"{item.name}: scale a Decimal to an integer first")
+    text = str(value)
+    if item.attribute == ALNUM:
+        return to_alnum(text)
+    if item.attribute == KANJI:
+        return to_kanji(text)
+    return text
+
+
+def _valid_date(text: str, date_format: str) -> bool:
+    if date_format == "YYYYMMDD" and len(text) == 8:
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+        return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and year >= 1900
+    if date_format == "YYYYMM" and len(text) == 6:
+        return 1 <= int(text[4:]) <= 12 and int(text[:4]) >= 1900
+    return False
+
+
+def item_problem(item: Item, text: str) -> str | None:
+    """What is wrong with one item's text against its layout (not the required check), or None."""
+    if not text:
+        return None
+    if _FORBIDDEN_RE.search(text):
+        return _("使えない文字（シングルクォートまたは制御文字）が含まれています。")
+    try:
+        encoded = text.encode(ENCODING)
+    except UnicodeEncodeError as error:
+        return _("CP932（Shift_JIS）で表せない文字「%(char)s」が含まれています。") % {
+            "char": text[error.start : error.end]
+        }
+    if len(encoded) > item.max_bytes:
+        return _("%(length)dバイトあり、最大%(max)dバイトを超えています。") % {
+            "length": len(encoded),
+            "max": item.max_bytes,
+        }
+    attribute = item.attribute
+    if attribute == ALNUM and not _ALNUM_RE.match(text):
+        return _("英数項目には半角の英大文字・数字・カナしか使えません。")
+    if attribute == NUMERIC and not _NUMERIC_RE.match(text):
+        return _("数値項目に数字以外が含まれています。")
+    if attribute == CODE and not _CODE_RE.match(text):
+        return _("コード値項目に数字以外が含まれています。")
+    if attribute == KANJI and len(encoded) != 2 * len(text):
+        return _("漢字項目には全角（2バイト）文字しか使えません。")
+    if item.blank:
+        return _("設定しない項目に値があります。")
+    if item.fixed is not None and text != item.fixed:
+        return _("「%(fixed)s」でなければなりません。") % {"fixed": item.fixed}
+    if item.date_format and not _valid_date(text, item.date_format):
+        return _("日付（%(format)s）として正しくありません。") % {"format": item.date_format}
+    return None
+
+
+def needs_quotes(text: str) -> bool:
+    if text.isascii():
+        return "," in text or '"' in text or " " in text
+    return "," in text or '"' in text or " " in text or len(text.encode(ENCODING)) != len(text)
+
+
+def quote(text: str) -> str:
+    if not text or not needs_quotes(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def encode_line(fields: list[str]) -> bytes:
+    return (",".join(quote(field) for field in fields) + CRLF).encode(ENCODING)
+
+
+def record_fields(
+    record: RecordLayout, values: Mapping[int, object], required: frozenset[int] = frozenset()
+) -> tuple[list[str], list[tuple[Item, str]]]:
+    """The texts of a record's items from a layout and {item number: value}, with each item's problem.
+
+    ``required`` adds item numbers that must be set beyond the layout's own (office settings).
+    """
+    if max(values, default=0) > len(record.items):
+        raise ValueError(f"{record.key}: no item {max(values)}")
+    fields = []
+    problems = []
+    for item in record.items:
+        value = values.get(item.no)
+        if value is None and item.fixed is not None:
+            text = item.fixed
+        else:
+            try:
+                text = format_value(item, value)
+            except TypeError as error:
+                raise ValueError(f"{record.key}: {error}") from error
+        problem = item_problem(item, text)
+        if problem is None and not text and (item.required or item.no in required):
+            problem = _("必須項目が設定されていません。")
+        if problem is not None:
+            problems.append((item, problem))
+        fields.append(text)
+    return fields, problems
+
+
+class ClaimFileWriter:
+    """Writes one file: the control record, the data records added, the end record.
+
+    ``add`` checks every item against the layout and collects the problems; ``getvalue`` raises
+    ClaimFileError with all of them, so a file is either complete and valid or not written at all.
+    """
+
+    def __init__(self, *, office_number: str, processing_month: date, name: str | None = None):
+        self.office_number = office_number
+        self.processing_month = processing_month
+        self.name = name
+        self.lines: list[bytes] = []
+        self.first_exchange_id: str | None = None
+        self.problems: list[Problem] = []
+
+    def _collect(self, record, number, problems, recipient=None):
+        for item, message in problems:
+            self.problems.append(Problem(message, number, record.key, recipient, item.no, item.name, self.name))
+
+    def add(
+        self,
+        key: str,
+        values: Mapping[int, object],
+        *,
+        recipient: str | None = None,
+        required: frozenset[int] = frozenset(),
+    ) -> None:
+        record = layout(key)
+        number = len(self.lines) + 2  # the control record is 1
+        fields, problems = record_fields(record, values, required)
+        self._collect(record, number, problems, recipient)
+        if self.first_exchange_id is None:
+            self.first_exchange_id = record.exchange_id
+        if not problems:
+            self.lines.append(encode_line([str(DATA_PREFIX), str(number), *fields]))
+        else:
+            self.lines.append(b"")  # reported item by item; getvalue raises
+
+    def getvalue(self) -> bytes:
+        if not self.lines:
+            self.problems.append(Problem(_("データレコードがありません。"), file=self.name))
+        count = len(self.lines)
+        control, control_problems = record_fields(
+            CONTROL,
+            {
+                2: 1,
+                4: count,
+                5: (self.first_exchange_id or "")[:3],
+                7: self.office_number,
+                10: self.processing_month,
+            },
+        )
+        self._collect(CONTROL, 1, control_problems)
+        end, end_problems = record_fields(END, {2: count + 2})
+        self._collect(END, count + 2, end_problems)
+        if self.problems:
+            raise ClaimFileError(self.problems)
+        return encode_line(control) + b"".join(self.lines) + encode_line(end)
