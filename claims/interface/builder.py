@@ -84,7 +84,9 @@ def settings_problems(month: OfficeMonth, settings: InterfaceSettings | None) ->
                 )
             )
         elif not set(required) <= CONTRACT_ITEMS:
-            problems.append(Problem(_("契約情報レコード（J121:05）の必須項目は7〜11の項目番号で設定してください。")))
+            problems.append(
+                Problem(_("契約情報レコード（J121:05）の必須項目は7〜11の項目番号で設定してください。"))
+            )
     return problems
 
 
@@ -102,7 +104,8 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     if units != totals.units:
         problem(
             "J121:01",
-            _("給付単位数 %(given)d が明細の合計 %(sum)d と一致しません。") % {"given": totals.units, "sum": units},
+            _("給付単位数 %(given)d が明細の合計 %(sum)d と一致しません。")
+            % {"given": totals.units, "sum": units},
             20,
             "給付単位数",
         )
@@ -126,12 +129,24 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     seen = set()
     for day in client.support_days:
         if (day.day.year, day.day.month) != (month.service_month.year, month.service_month.month):
-            problem("J611:02", _("支援日 %(day)s がサービス提供年月の外です。") % {"day": day.day.isoformat()}, 9, "日付")
+            problem(
+                "J611:02",
+                _("支援日 %(day)s がサービス提供年月の外です。") % {"day": day.day.isoformat()},
+                9,
+                "日付",
+            )
         if day.day in seen:
-            problem("J611:02", _("支援日 %(day)s が重複しています。") % {"day": day.day.isoformat()}, 9, "日付")
+            problem(
+                "J611:02", _("支援日 %(day)s が重複しています。") % {"day": day.day.isoformat()}, 9, "日付"
+            )
         seen.add(day.day)
         if day.meeting not in (None, 1, 2):
-            problem("J611:02", _("地域連携会議実施加算は1（Ⅰ）か2（Ⅱ）で設定してください。"), 90, "定着支援連携促進加算")
+            problem(
+                "J611:02",
+                _("地域連携会議実施加算は1（Ⅰ）か2（Ⅱ）で設定してください。"),
+                90,
+                "定着支援連携促進加算",
+            )
     return problems
 
 
@@ -144,61 +159,81 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         6: client.recipient_number,
     }
     management = client.cap_management
-    yield "J121:01", {
-        **head,
-        8: client.name_kana,
-        10: month.area_code,
-        12: client.monthly_cap,
-        15: management.office_number if management else None,
-        16: management.result if management else None,
-        17: management.result_amount if management else None,
-        20: totals.units,
-        21: totals.total_cost,
-        22: totals.cap_adjusted,
-        26: totals.managed_burden,
-        27: totals.decided_burden,
-        28: totals.benefit,
-    }, frozenset()
-    yield "J121:02", {
-        **head,
-        7: SERVICE_TYPE,
-        8: client.service_start,
-        9: client.service_end,
-        10: len(client.support_days),
-    }, frozenset()
-    for line in client.lines:
-        yield "J121:03", {
+    yield (
+        "J121:01",
+        {
             **head,
-            7: line.service_code,
-            8: line.units,
-            9: line.count,
-            10: line.units * line.count,
-            11: line.note or None,
-        }, frozenset()
-    yield "J121:04", {
-        **head,
-        7: SERVICE_TYPE,
-        9: len(client.support_days),
-        10: totals.units,
-        11: unit_price_value(totals.unit_price),
-        13: totals.total_cost,
-        14: totals.tenth,
-        15: totals.tenth,
-        16: totals.cap_adjusted,
-        20: totals.managed_burden,
-        21: totals.decided_burden,
-        22: totals.benefit,
-    }, frozenset()
+            8: client.name_kana,
+            10: month.area_code,
+            12: client.monthly_cap,
+            15: management.office_number if management else None,
+            16: management.result if management else None,
+            17: management.result_amount if management else None,
+            20: totals.units,
+            21: totals.total_cost,
+            22: totals.cap_adjusted,
+            26: totals.managed_burden,
+            27: totals.decided_burden,
+            28: totals.benefit,
+        },
+        frozenset(),
+    )
+    yield (
+        "J121:02",
+        {
+            **head,
+            7: SERVICE_TYPE,
+            8: client.service_start,
+            9: client.service_end,
+            10: len(client.support_days),
+        },
+        frozenset(),
+    )
+    for line in client.lines:
+        yield (
+            "J121:03",
+            {
+                **head,
+                7: line.service_code,
+                8: line.units,
+                9: line.count,
+                10: line.units * line.count,
+                11: line.note or None,
+            },
+            frozenset(),
+        )
+    yield (
+        "J121:04",
+        {
+            **head,
+            7: SERVICE_TYPE,
+            9: len(client.support_days),
+            10: totals.units,
+            11: unit_price_value(totals.unit_price),
+            13: totals.total_cost,
+            14: totals.tenth,
+            15: totals.tenth,
+            16: totals.cap_adjusted,
+            20: totals.managed_burden,
+            21: totals.decided_burden,
+            22: totals.benefit,
+        },
+        frozenset(),
+    )
     contract = client.contract
     if contract is not None:
-        yield "J121:05", {
-            **head,
-            7: contract.service_code,
-            8: contract_amount_value(contract.amount) if contract.amount is not None else None,
-            9: contract.start,
-            10: contract.end,
-            11: contract.entry_number,
-        }, contract_required
+        yield (
+            "J121:05",
+            {
+                **head,
+                7: contract.service_code,
+                8: contract_amount_value(contract.amount) if contract.amount is not None else None,
+                9: contract.start,
+                10: contract.end,
+                11: contract.entry_number,
+            },
+            contract_required,
+        )
 
 
 def _j611(month: OfficeMonth, client: ClientMonth, form_type: str):
@@ -211,25 +246,31 @@ def _j611(month: OfficeMonth, client: ClientMonth, form_type: str):
     }
     days = sorted(client.support_days, key=lambda day: day.day)
     initial = client.initial_add_on
-    yield "J611:01", {
-        **head,
-        37: sum(1 for day in days if day.counts),
-        64: initial.start if initial else None,
-        65: initial.day_30 if initial else None,
-        66: initial.days_this_month if initial else None,
-        123: sum(1 for day in days if day.special_area),
-        146: sum(1 for day in days if day.meeting),
-        153: client.report_shared_on,
-    }
-    for day in days:
-        yield "J611:02", {
+    yield (
+        "J611:01",
+        {
             **head,
-            9: f"{day.day.day:02d}",
-            35: day.remarks or None,
-            45: 1 if day.counts else None,
-            81: 1 if day.special_area else None,
-            90: day.meeting,
-        }
+            37: sum(1 for day in days if day.counts),
+            64: initial.start if initial else None,
+            65: initial.day_30 if initial else None,
+            66: initial.days_this_month if initial else None,
+            123: sum(1 for day in days if day.special_area),
+            146: sum(1 for day in days if day.meeting),
+            153: client.report_shared_on,
+        },
+    )
+    for day in days:
+        yield (
+            "J611:02",
+            {
+                **head,
+                9: f"{day.day.day:02d}",
+                35: day.remarks or None,
+                45: 1 if day.counts else None,
+                81: 1 if day.special_area else None,
+                90: day.meeting,
+            },
+        )
 
 
 def _j111(month: OfficeMonth, clients: list[ClientMonth]):
@@ -243,18 +284,36 @@ def _j111(month: OfficeMonth, clients: list[ClientMonth]):
         benefit = sum(client.totals.benefit for client in group)
         burden = sum(client.totals.decided_burden for client in group)
         head = {3: month.service_month, 4: municipality, 5: month.office_number}
-        yield "J111:01", {
-            **head,
-            6: benefit,
-            7: count, 8: units, 9: cost, 10: benefit, 12: burden,
-            17: count, 18: units, 19: cost, 20: benefit, 22: burden,
-        }
-        yield "J111:02", {
-            **head,
-            6: BENEFIT_KIND,
-            7: SERVICE_TYPE,
-            8: count, 9: units, 10: cost, 11: benefit, 13: burden,
-        }
+        yield (
+            "J111:01",
+            {
+                **head,
+                6: benefit,
+                7: count,
+                8: units,
+                9: cost,
+                10: benefit,
+                12: burden,
+                17: count,
+                18: units,
+                19: cost,
+                20: benefit,
+                22: burden,
+            },
+        )
+        yield (
+            "J111:02",
+            {
+                **head,
+                6: BENEFIT_KIND,
+                7: SERVICE_TYPE,
+                8: count,
+                9: units,
+                10: cost,
+                11: benefit,
+                13: burden,
+            },
+        )
 
 
 def write_claim_files(month: OfficeMonth, settings: InterfaceSettings | None) -> list[ClaimFile]:

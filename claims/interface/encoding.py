@@ -28,11 +28,19 @@ _ALNUM_RE = re.compile(r"[A-Z0-9 \uff61-\uff9f]*\Z")
 _NUMERIC_RE = re.compile(r"-?[0-9]+\Z")
 _CODE_RE = re.compile(r"[0-9]+\Z")
 _FORBIDDEN_RE = re.compile(r"['\x00-\x1f\x7f-\x9f]")
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")  # 外字: CP932's user-defined and vendor-private codes
 
 # Characters that Unicode text often carries where CP932 has a look-alike (the "wave dash" family).
 _CP932_LOOKALIKES = str.maketrans(
-    {"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2016": "\u2225", "\u00a2": "\uffe0", "\u00a3": "\uffe1",
-     "\u00ac": "\uffe2", "\u2014": "\u2015"}
+    {
+        "\u301c": "\uff5e",
+        "\u2212": "\uff0d",
+        "\u2016": "\u2225",
+        "\u00a2": "\uffe0",
+        "\u00a3": "\uffe1",
+        "\u00ac": "\uffe2",
+        "\u2014": "\u2015",
+    }
 )
 
 
@@ -85,6 +93,8 @@ def item_problem(item: Item, text: str) -> str | None:
         return None
     if _FORBIDDEN_RE.search(text):
         return _("使えない文字（シングルクォートまたは制御文字）が含まれています。")
+    if _PRIVATE_USE_RE.search(text):
+        return _("外字（利用者定義文字）は使えません。")
     try:
         encoded = text.encode(ENCODING)
     except UnicodeEncodeError as error:
@@ -176,7 +186,9 @@ class ClaimFileWriter:
 
     def _collect(self, record, number, problems, recipient=None):
         for item, message in problems:
-            self.problems.append(Problem(message, number, record.key, recipient, item.no, item.name, self.name))
+            self.problems.append(
+                Problem(message, number, record.key, recipient, item.no, item.name, self.name)
+            )
 
     def add(
         self,

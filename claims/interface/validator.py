@@ -92,12 +92,21 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
 
     def problem(message, number=None, record=None, recipient=None, item=None):
         problems.append(
-            Problem(message, number, record, recipient, item.no if item else None, item.name if item else None, name)
+            Problem(
+                message,
+                number,
+                record,
+                recipient,
+                item.no if item else None,
+                item.name if item else None,
+                name,
+            )
         )
 
     if not data:
         problem(_("ファイルが空です。"))
-        return records, problems
+        return records, problems, False
+    readable = True
     lines = []
     for match in _RECORD_RE.finditer(data):
         content, separator = match.group(1), match.group(2)
@@ -111,7 +120,9 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
     for position, (content, separator) in enumerate(lines, start=1):
         if separator != b"\r\n":
             problem(
-                _("レコードの終わりがCRLFではありません。") if separator else _("最後のレコードがCRLFで終わっていません。"),
+                _("レコードの終わりがCRLFではありません。")
+                if separator
+                else _("最後のレコードがCRLFで終わっていません。"),
                 position,
             )
         try:
@@ -123,11 +134,13 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
                 position,
             )
             kinds.append("?")
+            readable = False
             continue
         parsed = parse_fields(text)
         if parsed is None:
-            problem(_("引用符（\"）の対応が正しくありません。"), position)
+            problem(_('引用符（"）の対応が正しくありません。'), position)
             kinds.append("?")
+            readable = False
             continue
         values = [value for value, _quoted in parsed]
         kind = values[0]
@@ -146,7 +159,11 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
                 continue
             key = f"{values[2]}:{values[3]}"
             if key not in layouts_by_key:
-                problem(_("交換情報識別番号・レコード種別コード「%(key)s」は知らないレコードです。") % {"key": key}, position)
+                problem(
+                    _("交換情報識別番号・レコード種別コード「%(key)s」は知らないレコードです。")
+                    % {"key": key},
+                    position,
+                )
                 continue
             record_layout = layouts_by_key[key]
             record = Record(name, position, key, values[2:])
@@ -160,7 +177,9 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
                     record.recipient,
                 )
         else:
-            problem(_("レコード種別「%(kind)s」は 1・2・3 のいずれでもありません。") % {"kind": kind}, position)
+            problem(
+                _("レコード種別「%(kind)s」は 1・2・3 のいずれでもありません。") % {"kind": kind}, position
+            )
             continue
         records.append(record)
         label = record_layout.key
@@ -180,7 +199,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
             if message is None and not value and (item.required or item.no in required):
                 message = _("必須項目が設定されていません。")
             if message is None and not quoted and needs_quotes(value):
-                message = _("カンマ・空白・全角文字を含む項目は引用符（\"）で囲みます。")
+                message = _('カンマ・空白・全角文字を含む項目は引用符（"）で囲みます。')
             if message is not None:
                 problem(message, position, label, recipient, item)
         if form_type and label in ("J611:01", "J611:02") and record.item(7) and record.item(7) != form_type:
@@ -214,7 +233,9 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
         data_count = sum(1 for kind in kinds if kind not in ("1", "3"))
         if control.fields[3] != str(data_count):
             problem(
-                _("コントロールレコードのレコード件数が %(given)s ですが、データレコードは %(count)d 件です。")
+                _(
+                    "コントロールレコードのレコード件数が %(given)s ですが、データレコードは %(count)d 件です。"
+                )
                 % {"given": control.fields[3], "count": data_count},
                 1,
                 CONTROL.key,
@@ -233,13 +254,14 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
         for record in data_records:
             if record.item(5) and record.item(5) != control.fields[6]:
                 problem(
-                    _("事業所番号がコントロールレコード（%(office)s）と異なります。") % {"office": control.fields[6]},
+                    _("事業所番号がコントロールレコード（%(office)s）と異なります。")
+                    % {"office": control.fields[6]},
                     record.number,
                     record.key,
                     record.recipient,
                     layouts_by_key[record.key].item(5),
                 )
-    return data_records, problems
+    return data_records, problems, readable
 
 
 def _sum(records, no):
@@ -358,30 +380,57 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
         client = (basic.file, basic.item(3), basic.recipient)
         if client in basics_seen:
             problems.append(
-                Problem(_("基本情報レコード（J611:01）が重複しています。"), basic.number, basic.key, basic.recipient,
-                        file=basic.file)
+                Problem(
+                    _("基本情報レコード（J611:01）が重複しています。"),
+                    basic.number,
+                    basic.key,
+                    basic.recipient,
+                    file=basic.file,
+                )
             )
         basics_seen.add(client)
         days = days_by_client.get(client, [])
-        mismatch(basic, 37, sum(1 for day in days if day.item(45) == "1"), _("明細（J611:02）の算定日数1の日数"))
-        mismatch(basic, 123, sum(1 for day in days if day.item(81) == "1"), _("明細（J611:02）の特別地域加算の日数"))
         mismatch(
-            basic, 146, sum(1 for day in days if day.item(90) in ("1", "2")), _("明細（J611:02）の地域連携会議実施加算の日数")
+            basic, 37, sum(1 for day in days if day.item(45) == "1"), _("明細（J611:02）の算定日数1の日数")
+        )
+        mismatch(
+            basic,
+            123,
+            sum(1 for day in days if day.item(81) == "1"),
+            _("明細（J611:02）の特別地域加算の日数"),
+        )
+        mismatch(
+            basic,
+            146,
+            sum(1 for day in days if day.item(90) in ("1", "2")),
+            _("明細（J611:02）の地域連携会議実施加算の日数"),
         )
         seen_days = set()
         for day in days:
             if day.item(9) in seen_days:
                 problems.append(
-                    Problem(_("同じ日付の明細（J611:02）が重複しています。"), day.number, day.key, day.recipient, 9,
-                            layouts()["J611:02"].item(9).name, day.file)
+                    Problem(
+                        _("同じ日付の明細（J611:02）が重複しています。"),
+                        day.number,
+                        day.key,
+                        day.recipient,
+                        9,
+                        layouts()["J611:02"].item(9).name,
+                        day.file,
+                    )
                 )
             seen_days.add(day.item(9))
     for client, days in days_by_client.items():
         if client not in basics_seen:
             day = days[0]
             problems.append(
-                Problem(_("基本情報レコード（J611:01）のない明細（J611:02）があります。"), day.number, day.key,
-                        day.recipient, file=day.file)
+                Problem(
+                    _("基本情報レコード（J611:01）のない明細（J611:02）があります。"),
+                    day.number,
+                    day.key,
+                    day.recipient,
+                    file=day.file,
+                )
             )
     return problems
 
@@ -396,8 +445,9 @@ def validate_claim_files(
     problems: list[Problem] = []
     records: list[Record] = []
     for name, data in files:
-        file_records, file_problems = _read(name, data, settings)
-        records.extend(file_records)
+        file_records, file_problems, readable = _read(name, data, settings)
+        if readable:  # a record that cannot be read would only make the sums look wrong
+            records.extend(file_records)
         problems.extend(file_problems)
     problems.extend(_cross_checks(records))
     return problems

@@ -16,7 +16,9 @@ def _item_numbers(text: str) -> frozenset[int]:
     try:
         numbers = frozenset(int(part) for part in text.split(",") if part.strip())
     except ValueError:
-        raise CommandError(_("--contract-required には項目番号をカンマ区切りで指定してください（例: 7,9）。")) from None
+        raise CommandError(
+            _("--contract-required には項目番号をカンマ区切りで指定してください（例: 7,9）。")
+        ) from None
     if not numbers <= frozenset(range(7, 12)):
         raise CommandError(_("--contract-required の項目番号は7〜11です。"))
     return numbers

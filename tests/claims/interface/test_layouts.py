@@ -12,8 +12,17 @@ SHARED_SOURCE = Path("/work/shared/claims/interface-items-r7-10.tsv")
 
 @pytest.mark.parametrize(
     "key, count",
-    [("J111:01", 23), ("J111:02", 14), ("J121:01", 35), ("J121:02", 12), ("J121:03", 11), ("J121:04", 33),
-     ("J121:05", 11), ("J611:01", 172), ("J611:02", 113)],
+    [
+        ("J111:01", 23),
+        ("J111:02", 14),
+        ("J121:01", 35),
+        ("J121:02", 12),
+        ("J121:03", 11),
+        ("J121:04", 33),
+        ("J121:05", 11),
+        ("J611:01", 172),
+        ("J611:02", 113),
+    ],
 )
 def test_item_counts(key, count):
     assert len(layouts()[key].items) == count
@@ -43,7 +52,11 @@ def test_fixed_values_where_the_tables_fix_one():
     table = layouts()
     assert table["J121:01"].item(1).fixed == "J121"
     assert [table[key].item(2).fixed for key in ("J121:01", "J121:02", "J121:03", "J121:04", "J121:05")] == [
-        "01", "02", "03", "04", "05",
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
     ]
     assert table["J121:04"].item(12).fixed == "0"  # 給付率
     assert table["J611:02"].item(7).fixed is None  # 様式種別番号: an office setting
@@ -56,14 +69,18 @@ def test_required_items_of_contract_records_are_left_to_the_office():
     assert [item.no for item in layouts()["J121:05"].items if item.required] == [1, 2, 3, 4, 5, 6]
 
 
-@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the shared transcription of the item tables is absent")
+@pytest.mark.skipif(
+    not SHARED_SOURCE.exists(), reason="the shared transcription of the item tables is absent"
+)
 def test_layout_file_is_what_the_transcribed_tables_derive():
     with open(SHARED_SOURCE, encoding="utf-8") as source:
         derived = derive(source)
     assert LAYOUT_FILE.read_text(encoding="utf-8").splitlines() == derived
 
 
-@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="the shared transcription of the item tables is absent")
+@pytest.mark.skipif(
+    not SHARED_SOURCE.exists(), reason="the shared transcription of the item tables is absent"
+)
 def test_every_item_matches_the_transcribed_tables():
     table = layouts()
     record = None
