@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .encoding import ClaimFileWriter
 from .errors import ClaimFileError, ClaimSettingsError, Problem
 from .inputs import ClientMonth, InterfaceSettings, OfficeMonth
-from .layout import SERVICE_TYPE
+from .layout import SERVICE_TYPE, layout
 
 # J111:02 item 6 給付種別 1: 介護給付費・訓練等給付費 … (就労定着支援 is a 訓練等給付).
 BENEFIT_KIND = 1
@@ -95,58 +95,58 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     problems = []
     totals = client.totals
 
-    def problem(record, message, item_no=None, item_name=None):
+    def problem(record, message, item_no=None):
+        item_name = layout(record).item(item_no).name if item_no else None
         problems.append(Problem(message, None, record, client.recipient_number, item_no, item_name))
 
-    units = sum(line.units * line.count for line in client.lines)
+    def differs(record, item_no, given, expected, what):
+        if given != expected:
+            problem(
+                record,
+                _("%(given)d ですが、%(what)s は %(expected)d です。")
+                % {"given": given, "what": what, "expected": expected},
+                item_no,
+            )
+
     if not client.lines:
         problem("J121:03", _("サービスコードの明細がありません。"))
-    if units != totals.units:
-        problem(
-            "J121:01",
-            _("給付単位数 %(given)d が明細の合計 %(sum)d と一致しません。")
-            % {"given": totals.units, "sum": units},
-            20,
-            "給付単位数",
-        )
-    expected_cost = total_cost_of(totals.units, totals.unit_price)
-    if totals.total_cost != expected_cost:
-        problem(
-            "J121:04",
-            _("総費用額 %(given)d が 給付単位数×単位数単価 の切り捨て %(expected)d と一致しません。")
-            % {"given": totals.total_cost, "expected": expected_cost},
-            13,
-            "総費用額",
-        )
-    if totals.benefit != totals.total_cost - totals.decided_burden:
-        problem(
-            "J121:04",
-            _("給付費 %(benefit)d が 総費用額−決定利用者負担額 %(expected)d と一致しません。")
-            % {"benefit": totals.benefit, "expected": totals.total_cost - totals.decided_burden},
-            22,
-            "給付費",
-        )
+    if not client.support_days:
+        problem("J611:02", _("支援した日がありません。"))
+    units = sum(line.units * line.count for line in client.lines)
+    differs("J121:01", 20, totals.units, units, _("明細（J121:03）のサービス単位数の合計"))
+    differs(
+        "J121:04",
+        13,
+        totals.total_cost,
+        total_cost_of(totals.units, totals.unit_price),
+        _("給付単位数×単位数単価（切り捨て）"),
+    )
+    differs("J121:04", 14, totals.tenth, totals.total_cost // 10, _("総費用額の1割（切り捨て）"))
+    differs(
+        "J121:04",
+        16,
+        totals.cap_adjusted,
+        min(client.monthly_cap, totals.tenth),
+        _("利用者負担上限月額と利用者負担額②の少ないほう"),
+    )
+    differs(
+        "J121:04",
+        22,
+        totals.benefit,
+        totals.total_cost - totals.decided_burden,
+        _("総費用額−決定利用者負担額"),
+    )
     seen = set()
     for day in client.support_days:
         if (day.day.year, day.day.month) != (month.service_month.year, month.service_month.month):
             problem(
-                "J611:02",
-                _("支援日 %(day)s がサービス提供年月の外です。") % {"day": day.day.isoformat()},
-                9,
-                "日付",
+                "J611:02", _("支援日 %(day)s がサービス提供年月の外です。") % {"day": day.day.isoformat()}, 9
             )
         if day.day in seen:
-            problem(
-                "J611:02", _("支援日 %(day)s が重複しています。") % {"day": day.day.isoformat()}, 9, "日付"
-            )
+            problem("J611:02", _("支援日 %(day)s が重複しています。") % {"day": day.day.isoformat()}, 9)
         seen.add(day.day)
         if day.meeting not in (None, 1, 2):
-            problem(
-                "J611:02",
-                _("地域連携会議実施加算は1（Ⅰ）か2（Ⅱ）で設定してください。"),
-                90,
-                "定着支援連携促進加算",
-            )
+            problem("J611:02", _("地域連携会議実施加算は1（Ⅰ）か2（Ⅱ）で設定してください。"), 90)
     return problems
 
 

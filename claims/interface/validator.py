@@ -156,6 +156,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
         elif kind == "2":
             if len(values) < 4:
                 problem(_("データレコードの項目が足りません。"), position)
+                readable = False
                 continue
             key = f"{values[2]}:{values[3]}"
             if key not in layouts_by_key:
@@ -164,6 +165,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
                     % {"key": key},
                     position,
                 )
+                readable = False
                 continue
             record_layout = layouts_by_key[key]
             record = Record(name, position, key, values[2:])
@@ -192,6 +194,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
                 label,
                 recipient,
             )
+            readable = False
             continue
         required = contract_required if label == "J121:05" else frozenset()
         for item, (value, quoted) in zip(record_layout.items, inner, strict=True):
@@ -333,6 +336,23 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
             cost, burden = summary.number_of(13), summary.number_of(21)
             if cost is not None and burden is not None:
                 mismatch(summary, 22, cost - burden, _("総費用額−決定利用者負担額"))
+            if cost is not None:
+                mismatch(summary, 14, cost // 10, _("総費用額の1割（切り捨て）"))
+            mismatch(summary, 15, summary.number_of(14), _("1割相当額"))
+            cap, second = basic.number_of(12), summary.number_of(15)
+            if cap is not None and second is not None:
+                mismatch(summary, 16, min(cap, second), _("利用者負担上限月額①と利用者負担額②の少ないほう"))
+            mismatch(basic, 22, summary.number_of(16), _("集計情報（J121:04）の上限月額調整"))
+        if len(parts.get("J121:04", [])) > 1:
+            problems.append(
+                Problem(
+                    _("集計情報レコード（J121:04）が複数あります。"),
+                    basic.number,
+                    basic.key,
+                    basic.recipient,
+                    file=basic.file,
+                )
+            )
         if not parts.get("J121:04"):
             problems.append(
                 Problem(
@@ -420,6 +440,42 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
                     )
                 )
             seen_days.add(day.item(9))
+    # J121 against J611 when both are read: the same clients, J121:04 サービス利用日数 = the J611:02 days.
+    if by_key.get("J121:01") and by_key.get("J611:01"):
+        records_of = {(basic.item(3), basic.recipient): basic for basic in by_key["J611:01"]}
+        days_of = defaultdict(int)
+        for day in by_key.get("J611:02", []):
+            days_of[(day.item(3), day.recipient)] += 1
+        statement_clients = set()
+        for summary in by_key.get("J121:04", []):
+            client = (summary.item(3), summary.recipient)
+            statement_clients.add(client)
+            if client in records_of:
+                mismatch(summary, 9, days_of[client], _("実績記録票（J611:02）の日数"))
+        for basic in by_key["J121:01"]:
+            if (basic.item(3), basic.recipient) not in records_of:
+                problems.append(
+                    Problem(
+                        _("この利用者の実績記録票（J611:01）がありません。"),
+                        basic.number,
+                        basic.key,
+                        basic.recipient,
+                        file=basic.file,
+                    )
+                )
+        statement_clients.update((basic.item(3), basic.recipient) for basic in by_key["J121:01"])
+        for client, basic in records_of.items():
+            if client not in statement_clients:
+                problems.append(
+                    Problem(
+                        _("この利用者の明細書（J121:01）がありません。"),
+                        basic.number,
+                        basic.key,
+                        basic.recipient,
+                        file=basic.file,
+                    )
+                )
+
     for client, days in days_by_client.items():
         if client not in basics_seen:
             day = days[0]

@@ -73,7 +73,7 @@ def test_every_problem_of_the_month_at_once_naming_each_client():
         ("0000011111", "J611:02", 9),
         ("0000011111", "J611:02", 90),
     ]
-    assert problems[0].message == "給付単位数 3348 が明細の合計 3927 と一致しません。"
+    assert problems[0].message == "3348 ですが、明細（J121:03）のサービス単位数の合計 は 3927 です。"
 
 
 def test_benefit_must_be_total_cost_less_the_decided_burden():
@@ -81,7 +81,7 @@ def test_benefit_must_be_total_cost_less_the_decided_burden():
     with pytest.raises(ClaimFileError) as raised:
         write_claim_files(month_with(yamada), SETTINGS)
     assert messages(raised) == [
-        "（J121:04） 受給者証番号 0000012345 項目22「給付費」: 給付費 39371 が 総費用額−決定利用者負担額 39372 と一致しません。"
+        "（J121:04） 受給者証番号 0000012345 項目22「給付費」: 39371 ですが、総費用額−決定利用者負担額 は 39372 です。"
     ]
 
 
@@ -99,3 +99,29 @@ def test_an_empty_month_is_refused():
     with pytest.raises(ClaimFileError) as raised:
         write_claim_files(month_with(), SETTINGS)
     assert messages(raised) == ["請求する利用者がいません。"]
+
+
+def test_share_and_cap_adjustment_follow_the_readme_rules():
+    # 1割相当額 = floor(総費用額 / 10); 上限月額調整 = min(上限月額①, 1割相当額)
+    yamada = dataclasses.replace(
+        YAMADA, totals=dataclasses.replace(YAMADA.totals, tenth=4375, cap_adjusted=4375)
+    )
+    suzuki = dataclasses.replace(SUZUKI, totals=dataclasses.replace(SUZUKI.totals, cap_adjusted=3997))
+    with pytest.raises(ClaimFileError) as raised:
+        write_claim_files(month_with(yamada, suzuki), SETTINGS)
+    assert [(p.recipient, p.item_no, p.message) for p in raised.value.problems] == [
+        ("0000012345", 14, "4375 ですが、総費用額の1割（切り捨て） は 4374 です。"),
+        ("0000067890", 16, "3997 ですが、利用者負担上限月額と利用者負担額②の少ないほう は 0 です。"),
+    ]
+
+
+def test_a_client_without_a_day_of_support_is_refused():
+    with pytest.raises(ClaimFileError) as raised:
+        write_claim_files(month_with(dataclasses.replace(YAMADA, support_days=())), SETTINGS)
+    assert "支援した日がありません。" in [p.message for p in raised.value.problems]
+
+
+def test_a_late_claim_keeps_its_service_month_and_sends_in_the_processing_month():
+    late = dataclasses.replace(MONTH, processing_month=date(2027, 1, 1), clients=(TANAKA,))
+    seikyu = write_claim_files(late, SETTINGS)[0].data
+    assert seikyu.startswith(b"1,1,0,2,J11,0,1310100011,0,1,202701,\r\n2,2,J111,01,202610,")

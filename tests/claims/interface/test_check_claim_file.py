@@ -1,6 +1,7 @@
 """check_claim_file: the validator from the command line, exit status 1 on any error."""
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +173,57 @@ def test_exit_status_is_1_on_an_error_and_0_without(tmp_path, files):
     result = subprocess.run([*run, str(bad)], env=env, capture_output=True, cwd=REPO)
     assert result.returncode == 1
     assert "レコードの終わりがCRLFではありません。" in result.stderr.decode()
+
+
+def test_statements_and_service_records_name_the_same_clients(files):
+    jisseki = files["JISSEKI.CSV"].split(b"\r\n")
+    # drop 鈴木's J611:01 and J611:02 (records 5 and 6) and renumber
+    kept = [line for number, line in enumerate(jisseki, start=1) if number not in (5, 6)]
+    rows = [line.decode("cp932").split(",") for line in kept if line]
+    rows[0][3] = str(len(rows) - 2)
+    for number, row in enumerate(rows, start=1):
+        row[1] = str(number)
+    data = b"".join(",".join(row).encode("cp932") + b"\r\n" for row in rows)
+    problems = validate_claim_files([("MEISAI.CSV", files["MEISAI.CSV"]), ("JISSEKI.CSV", data)])
+    assert [str(p) for p in problems] == [
+        "ファイル MEISAI.CSV レコード7 （J121:01） 受給者証番号 0000067890: この利用者の実績記録票（J611:01）がありません。"
+    ]
+
+
+def test_days_of_the_statement_match_the_service_record(files):
+    meisai = replace_item(files["MEISAI.CSV"], 6, 11, "3")  # 山田's J121:04 サービス利用日数 3, J611:02 has 2
+    problems = validate_claim_files([("MEISAI.CSV", meisai), ("JISSEKI.CSV", files["JISSEKI.CSV"])])
+    assert [str(p) for p in problems] == [
+        "ファイル MEISAI.CSV レコード6 （J121:04） 受給者証番号 0000012345 項目9「サービス利用日数」: "
+        "3 ですが、実績記録票（J611:02）の日数 は 2 です。"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\r\n",
+        b"2\r\n",
+        b'"',
+        b'1,"a\r\n',
+        b"1,1\r\n3,2\r\n",
+        b"2,2,J121\r\n",
+        b"2,2,J999,01\r\n",
+        b"1,1,0,x,J12,0,1,0,1,2026,\r\n2,2,J121,01\r\n3,3",
+        b"\x00\xff\x81",
+        b"2,2,J121,04," + b"9" * 50 + b"\r\n",
+    ],
+)
+def test_any_input_gives_problems_never_an_exception(data):
+    assert validate_claim_file(data)
+
+
+def test_random_damage_to_good_files_gives_problems_never_an_exception(files):
+    rng = random.Random(15)
+    whole = files["SEIKYU.CSV"] + files["MEISAI.CSV"][:200]
+    for _ in range(300):
+        data = bytearray(whole)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        validate_claim_files([("A.CSV", bytes(data)), ("B.CSV", files["JISSEKI.CSV"])])
