@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .encoding import ClaimFileWriter
 from .errors import ClaimFileError, ClaimSettingsError, Problem
@@ -113,28 +114,28 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     if not client.support_days:
         problem("J611:02", _("支援した日がありません。"))
     units = sum(line.units * line.count for line in client.lines)
-    differs("J121:01", 20, totals.units, units, _("明細（J121:03）のサービス単位数の合計"))
+    differs("J121:01", 20, totals.units, units, gettext_lazy("明細（J121:03）のサービス単位数の合計"))
     differs(
         "J121:04",
         13,
         totals.total_cost,
         total_cost_of(totals.units, totals.unit_price),
-        _("給付単位数×単位数単価（切り捨て）"),
+        gettext_lazy("給付単位数×単位数単価（切り捨て）"),
     )
-    differs("J121:04", 14, totals.tenth, totals.total_cost // 10, _("総費用額の1割（切り捨て）"))
+    differs("J121:04", 14, totals.tenth, totals.total_cost // 10, gettext_lazy("総費用額の1割（切り捨て）"))
     differs(
         "J121:04",
         16,
         totals.cap_adjusted,
         min(client.monthly_cap, totals.tenth),
-        _("利用者負担上限月額と利用者負担額②の少ないほう"),
+        gettext_lazy("利用者負担上限月額と利用者負担額②の少ないほう"),
     )
     differs(
         "J121:04",
         22,
         totals.benefit,
         totals.total_cost - totals.decided_burden,
-        _("総費用額−決定利用者負担額"),
+        gettext_lazy("総費用額−決定利用者負担額"),
     )
     seen = set()
     for day in client.support_days:

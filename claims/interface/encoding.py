@@ -11,17 +11,32 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
 import jaconv
 from django.utils.translation import gettext as _
 
 from .errors import ClaimFileError, Problem
-from .layout import ALNUM, CODE, CONTROL, DATA_PREFIX, END, KANJI, NUMERIC, Item, RecordLayout, layout
+from .layout import (
+    ALNUM,
+    CODE,
+    CONTROL,
+    DATA_PREFIX,
+    END,
+    KANJI,
+    NUMERIC,
+    Item,
+    RecordLayout,
+    layout,
+    layouts,
+)
 
 ENCODING = "cp932"
+_LAYOUTS = layouts()
 CRLF = "\r\n"
 
 _ALNUM_RE = re.compile(r"[A-Z0-9 \uff61-\uff9f]*\Z")
@@ -140,32 +155,101 @@ def encode_line(fields: list[str]) -> bytes:
     return (",".join(quote(field) for field in fields) + CRLF).encode(ENCODING)
 
 
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """What the encoder precomputes per record layout: the record with every item at its fixed value or
+    empty, the required items (and a getter reading them at once), each item's byte limit, and which items
+    are plain (no fixed value, not 設定しない, not a date, not 漢字), where a digits-only value needs only
+    its length checked."""
+
+    fields: tuple[str, ...]
+    required: frozenset[int]
+    required_getter: Callable[[list[str]], object]
+    max_bytes: tuple[int, ...]
+    plain: tuple[bool, ...]
+    dates: tuple[str, ...]  # the date format of each date item that takes a value, else ""
+
+
+_TEMPLATES: dict[str, _Template] = {}
+
+
+def _template(record: RecordLayout) -> _Template:
+    template = _TEMPLATES.get(record.key)
+    if template is None:
+        required = [item.no - 1 for item in record.items if item.required]
+        # itemgetter of one index returns the item itself; wrap it so both shapes are a tuple
+        getter = itemgetter(*required) if len(required) > 1 else (lambda fields, i=required[0]: (fields[i],))
+        template = _TEMPLATES[record.key] = _Template(
+            fields=tuple(item.fixed or "" for item in record.items),
+            required=frozenset(index + 1 for index in required),
+            required_getter=getter,
+            max_bytes=tuple(item.max_bytes for item in record.items),
+            plain=tuple(
+                item.fixed is None and not item.blank and not item.date_format and item.attribute != KANJI
+                for item in record.items
+            ),
+            dates=tuple(
+                item.date_format if item.fixed is None and not item.blank else "" for item in record.items
+            ),
+        )
+    return template
+
+
 def record_fields(
     record: RecordLayout, values: Mapping[int, object], required: frozenset[int] = frozenset()
 ) -> tuple[list[str], list[tuple[Item, str]]]:
-    """The texts of a record's items from a layout and {item number: value}, with each item's problem.
+    """The items of a record, quoted as written, from a layout and {item number: value}, with the problems.
 
-    ``required`` adds item numbers that must be set beyond the layout's own (office settings).
+    Items not in ``values`` (or None) keep their fixed value or stay empty. ``required`` adds item numbers
+    that must be set beyond the layout's own (office settings). Problems come in item order.
     """
-    if max(values, default=0) > len(record.items):
-        raise ValueError(f"{record.key}: no item {max(values)}")
-    fields = []
+    template = _template(record)
+    fields = list(template.fields)
+    plain = template.plain
+    max_bytes = template.max_bytes
+    count = len(fields)
     problems = []
-    for item in record.items:
-        value = values.get(item.no)
-        if value is None and item.fixed is not None:
-            text = item.fixed
-        else:
-            try:
-                text = format_value(item, value)
-            except TypeError as error:
-                raise ValueError(f"{record.key}: {error}") from error
+    for no, value in values.items():
+        if value is None:
+            continue
+        index = no - 1
+        if not 0 <= index < count:
+            raise ValueError(f"{record.key}: no item {no}")
+        kind = type(value)
+        # Fast paths, the bulk of a file: integers and ASCII digit strings in plain items.
+        if plain[index]:
+            if kind is int:
+                if value >= 0:
+                    text = str(value)
+                    if len(text) <= max_bytes[index]:
+                        fields[index] = text
+                        continue
+            elif kind is str and value.isdigit() and value.isascii() and len(value) <= max_bytes[index]:
+                fields[index] = value
+                continue
+        elif kind is date and value.year >= 1900:
+            date_format = template.dates[index]
+            if date_format == "YYYYMMDD":
+                fields[index] = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+                continue
+            if date_format == "YYYYMM":
+                fields[index] = f"{value.year:04d}{value.month:02d}"
+                continue
+        item = record.items[index]
+        try:
+            text = format_value(item, value)
+        except TypeError as error:
+            raise ValueError(f"{record.key}: {error}") from error
         problem = item_problem(item, text)
-        if problem is None and not text and (item.required or item.no in required):
-            problem = _("必須項目が設定されていません。")
         if problem is not None:
             problems.append((item, problem))
-        fields.append(text)
+        fields[index] = quote(text)
+    if not all(template.required_getter(fields)) or required:
+        for no in template.required | required:
+            if not fields[no - 1]:
+                problems.append((record.items[no - 1], _("必須項目が設定されていません。")))
+    if len(problems) > 1:
+        problems.sort(key=lambda problem: problem[0].no)
     return fields, problems
 
 
@@ -198,14 +282,15 @@ class ClaimFileWriter:
         recipient: str | None = None,
         required: frozenset[int] = frozenset(),
     ) -> None:
-        record = layout(key)
+        record = _LAYOUTS.get(key) or layout(key)
         number = len(self.lines) + 2  # the control record is 1
         fields, problems = record_fields(record, values, required)
-        self._collect(record, number, problems, recipient)
+        if problems:
+            self._collect(record, number, problems, recipient)
         if self.first_exchange_id is None:
             self.first_exchange_id = record.exchange_id
         if not problems:
-            self.lines.append(encode_line([str(DATA_PREFIX), str(number), *fields]))
+            self.lines.append(f"{DATA_PREFIX},{number},{','.join(fields)}{CRLF}".encode(ENCODING))
         else:
             self.lines.append(b"")  # reported item by item; getvalue raises
 
@@ -228,4 +313,8 @@ class ClaimFileWriter:
         self._collect(END, count + 2, end_problems)
         if self.problems:
             raise ClaimFileError(self.problems)
-        return encode_line(control) + b"".join(self.lines) + encode_line(end)
+        return (
+            (",".join(control) + CRLF).encode(ENCODING)
+            + b"".join(self.lines)
+            + (",".join(end) + CRLF).encode(ENCODING)
+        )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .encoding import ENCODING, item_problem, needs_quotes
 from .errors import Problem
@@ -322,27 +323,34 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
         for line in lines:
             units, count = line.number_of(8), line.number_of(9)
             if units is not None and count is not None:
-                mismatch(line, 10, units * count, _("単位数×回数"))
+                mismatch(line, 10, units * count, gettext_lazy("単位数×回数"))
         line_units = _sum(lines, 10)
-        mismatch(basic, 20, line_units, _("明細（J121:03）のサービス単位数の合計"))
+        mismatch(basic, 20, line_units, gettext_lazy("明細（J121:03）のサービス単位数の合計"))
         for summary in parts.get("J121:04", []):
-            mismatch(summary, 10, line_units, _("明細（J121:03）のサービス単位数の合計"))
-            mismatch(summary, 13, basic.number_of(21), _("基本情報（J121:01）の総費用額"))
-            mismatch(summary, 21, basic.number_of(27), _("基本情報（J121:01）の決定利用者負担額"))
-            mismatch(summary, 22, basic.number_of(28), _("基本情報（J121:01）の給付費"))
+            mismatch(summary, 10, line_units, gettext_lazy("明細（J121:03）のサービス単位数の合計"))
+            mismatch(summary, 13, basic.number_of(21), gettext_lazy("基本情報（J121:01）の総費用額"))
+            mismatch(summary, 21, basic.number_of(27), gettext_lazy("基本情報（J121:01）の決定利用者負担額"))
+            mismatch(summary, 22, basic.number_of(28), gettext_lazy("基本情報（J121:01）の給付費"))
             units, price = summary.number_of(10), summary.number_of(11)
             if units is not None and price is not None:
-                mismatch(summary, 13, units * price // 1000, _("給付単位数×単位数単価（切り捨て）"))
+                mismatch(
+                    summary, 13, units * price // 1000, gettext_lazy("給付単位数×単位数単価（切り捨て）")
+                )
             cost, burden = summary.number_of(13), summary.number_of(21)
             if cost is not None and burden is not None:
-                mismatch(summary, 22, cost - burden, _("総費用額−決定利用者負担額"))
+                mismatch(summary, 22, cost - burden, gettext_lazy("総費用額−決定利用者負担額"))
             if cost is not None:
-                mismatch(summary, 14, cost // 10, _("総費用額の1割（切り捨て）"))
-            mismatch(summary, 15, summary.number_of(14), _("1割相当額"))
+                mismatch(summary, 14, cost // 10, gettext_lazy("総費用額の1割（切り捨て）"))
+            mismatch(summary, 15, summary.number_of(14), gettext_lazy("1割相当額"))
             cap, second = basic.number_of(12), summary.number_of(15)
             if cap is not None and second is not None:
-                mismatch(summary, 16, min(cap, second), _("利用者負担上限月額①と利用者負担額②の少ないほう"))
-            mismatch(basic, 22, summary.number_of(16), _("集計情報（J121:04）の上限月額調整"))
+                mismatch(
+                    summary,
+                    16,
+                    min(cap, second),
+                    gettext_lazy("利用者負担上限月額①と利用者負担額②の少ないほう"),
+                )
+            mismatch(basic, 22, summary.number_of(16), gettext_lazy("集計情報（J121:04）の上限月額調整"))
         if len(parts.get("J121:04", [])) > 1:
             problems.append(
                 Problem(
@@ -372,7 +380,7 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
         for invoice_line in by_key.get("J111:02", []):
             group = basics_by_municipality.get((invoice_line.item(3), invoice_line.item(4)), [])
             what = _("明細書（J121:01）の合計")
-            mismatch(invoice_line, 8, len(group), _("明細書（J121:01）の件数"))
+            mismatch(invoice_line, 8, len(group), gettext_lazy("明細書（J121:01）の件数"))
             mismatch(invoice_line, 9, _sum(group, 20), what)
             mismatch(invoice_line, 10, _sum(group, 21), what)
             mismatch(invoice_line, 11, _sum(group, 28), what)
@@ -389,7 +397,12 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
             mismatch(invoice, total, expected, what)
         parts = [invoice.number_of(no) for no in (20, 21, 23)]
         if None not in parts:
-            mismatch(invoice, 6, sum(parts), _("合計給付費請求額＋合計特別対策費請求額＋合計自治体助成額"))
+            mismatch(
+                invoice,
+                6,
+                sum(parts),
+                gettext_lazy("合計給付費請求額＋合計特別対策費請求額＋合計自治体助成額"),
+            )
 
     # J611: each client's basic record against its days.
     days_by_client = defaultdict(list)
@@ -411,19 +424,22 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
         basics_seen.add(client)
         days = days_by_client.get(client, [])
         mismatch(
-            basic, 37, sum(1 for day in days if day.item(45) == "1"), _("明細（J611:02）の算定日数1の日数")
+            basic,
+            37,
+            sum(1 for day in days if day.item(45) == "1"),
+            gettext_lazy("明細（J611:02）の算定日数1の日数"),
         )
         mismatch(
             basic,
             123,
             sum(1 for day in days if day.item(81) == "1"),
-            _("明細（J611:02）の特別地域加算の日数"),
+            gettext_lazy("明細（J611:02）の特別地域加算の日数"),
         )
         mismatch(
             basic,
             146,
             sum(1 for day in days if day.item(90) in ("1", "2")),
-            _("明細（J611:02）の地域連携会議実施加算の日数"),
+            gettext_lazy("明細（J611:02）の地域連携会議実施加算の日数"),
         )
         seen_days = set()
         for day in days:
@@ -451,7 +467,7 @@ def _cross_checks(records: list[Record]) -> list[Problem]:
             client = (summary.item(3), summary.recipient)
             statement_clients.add(client)
             if client in records_of:
-                mismatch(summary, 9, days_of[client], _("実績記録票（J611:02）の日数"))
+                mismatch(summary, 9, days_of[client], gettext_lazy("実績記録票（J611:02）の日数"))
         for basic in by_key["J121:01"]:
             if (basic.item(3), basic.recipient) not in records_of:
                 problems.append(
