@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from .encoding import ENCODING, item_problem, needs_quotes
 from .errors import Problem
 from .inputs import InterfaceSettings
-from .layout import CONTROL, END, RecordLayout, layouts
+from .layout import ALNUM, CODE, CONTROL, END, NUMERIC, RecordLayout, layouts
 
 _RECORD_RE = re.compile(rb"([^\r\n]*)(\r\n|\n|\r|\Z)")
 _NUMBER_RE = re.compile(r"-?[0-9]+\Z")
@@ -87,6 +87,63 @@ def parse_fields(text: str) -> list[tuple[str, bool]] | None:
             return fields
 
 
+def _item_pattern(item) -> str:
+    """A strict pattern of the canonical form of one valid item (the record check's fast path)."""
+    n = item.max_bytes
+    if item.fixed is not None:
+        body = re.escape(item.fixed)
+    elif item.blank:
+        return ""
+    elif item.date_format:
+        body = f"[0-9]{{{len(item.date_format)}}}"
+    elif item.attribute == NUMERIC:
+        body = "[0-9]" if n == 1 else f"(?:-[0-9]{{1,{n - 1}}}|[0-9]{{1,{n}}})"
+    elif item.attribute == CODE:
+        body = f"[0-9]{{1,{n}}}"
+    elif item.attribute == ALNUM:
+        body = f'(?:[0-9A-Z\uff61-\uff9f]{{1,{n}}}|"[0-9A-Z \uff61-\uff9f]{{1,{n}}}")'
+    else:  # 漢字: 2-byte characters only (no ASCII, half-width kana or 外字), quoted
+        body = f'"[^\x00-\x7f\uff61-\uff9f\ue000-\uf8ff]{{1,{n // 2}}}"'
+    return body if item.required else f"(?:{body})?"
+
+
+_PATTERNS: dict[str, tuple[re.Pattern, tuple[int, ...]]] = {}
+
+
+def _well_formed(record_layout: RecordLayout, text: str) -> bool:
+    """True when a data record is in canonical form and valid item by item, as one regular expression finds
+    it (dates then checked as dates); False sends it to the item-by-item check, which names each problem."""
+    compiled = _PATTERNS.get(record_layout.key)
+    if compiled is None:
+        pattern = "2,[0-9]+," + ",".join(_item_pattern(item) for item in record_layout.items)
+        dates = tuple(item.no - 1 for item in record_layout.items if item.date_format and item.fixed is None)
+        compiled = _PATTERNS[record_layout.key] = (re.compile(pattern), dates)
+    pattern, dates = compiled
+    if pattern.fullmatch(text) is None:
+        return False
+    if dates:
+        values = text.split(",")[2:] if '"' not in text else None
+        if values is None:
+            return False
+        for index in dates:
+            value = values[index]
+            if value and item_problem(record_layout.items[index], value) is not None:
+                return False
+    return True
+
+
+def _item_problems(record_layout: RecordLayout, inner, required):
+    """(message, item) for every item of a record that breaks the layout, the required items or quoting."""
+    for item, (value, quoted) in zip(record_layout.items, inner, strict=True):
+        message = item_problem(item, value)
+        if message is None and not value and (item.required or item.no in required):
+            message = _("必須項目が設定されていません。")
+        if message is None and not quoted and needs_quotes(value):
+            message = _('カンマ・空白・全角文字を含む項目は引用符（"）で囲みます。')
+        if message is not None:
+            yield message, item
+
+
 def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
     problems: list[Problem] = []
     records: list[Record] = []
@@ -137,7 +194,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
             kinds.append("?")
             readable = False
             continue
-        parsed = parse_fields(text)
+        parsed = parse_fields(text) if '"' in text else [(value, False) for value in text.split(",")]
         if parsed is None:
             problem(_('引用符（"）の対応が正しくありません。'), position)
             kinds.append("?")
@@ -198,13 +255,8 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
             readable = False
             continue
         required = contract_required if label == "J121:05" else frozenset()
-        for item, (value, quoted) in zip(record_layout.items, inner, strict=True):
-            message = item_problem(item, value)
-            if message is None and not value and (item.required or item.no in required):
-                message = _("必須項目が設定されていません。")
-            if message is None and not quoted and needs_quotes(value):
-                message = _('カンマ・空白・全角文字を含む項目は引用符（"）で囲みます。')
-            if message is not None:
+        if not (record.key and not required and _well_formed(record_layout, text)):
+            for message, item in _item_problems(record_layout, inner, required):
                 problem(message, position, label, recipient, item)
         if form_type and label in ("J611:01", "J611:02") and record.item(7) and record.item(7) != form_type:
             problem(

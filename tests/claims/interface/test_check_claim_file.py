@@ -227,3 +227,31 @@ def test_random_damage_to_good_files_gives_problems_never_an_exception(files):
         for _ in range(rng.randint(1, 4)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         validate_claim_files([("A.CSV", bytes(data)), ("B.CSV", files["JISSEKI.CSV"])])
+
+
+def test_the_fast_record_check_never_accepts_what_the_item_check_rejects(files):
+    from claims.interface.layout import layouts
+    from claims.interface.validator import _item_problems, _well_formed, parse_fields
+
+    rng = random.Random(1015)
+    alphabet = list("0123456789-AZaz ,\"'\t") + ["ｱ", "ﾞ", "会", "\ue000", "\uf8f3", "〜", "Ⅰ", "é", ""]
+    lines = [
+        line.decode("cp932") for data in files.values() for line in data.split(b"\r\n") if line.startswith(b"2,")
+    ]
+    checked = 0
+    for _ in range(3000):
+        text = rng.choice(lines)
+        characters = list(text)
+        for _ in range(rng.randint(1, 3)):
+            characters[rng.randrange(len(characters))] = rng.choice(alphabet)
+        text = "".join(characters)
+        parsed = parse_fields(text)
+        if parsed is None or len(parsed) < 4:
+            continue
+        layout = layouts().get(f"{parsed[2][0]}:{parsed[3][0]}")
+        if layout is None or len(parsed) - 2 != len(layout.items):
+            continue
+        if _well_formed(layout, text):
+            checked += 1
+            assert list(_item_problems(layout, parsed[2:], frozenset())) == [], text
+    assert checked > 100
