@@ -158,15 +158,14 @@ def encode_line(fields: list[str]) -> bytes:
 @dataclass(frozen=True, slots=True)
 class _Template:
     """What the encoder precomputes per record layout: the record with every item at its fixed value or
-    empty, the required items (and a getter reading them at once), each item's byte limit, and which items
-    are plain (no fixed value, not 設定しない, not a date, not 漢字), where a digits-only value needs only
-    its length checked."""
+    empty, the required items (and a getter reading them at once), and the byte limit of the plain items
+    (no fixed value, not 設定しない, not a date, not 漢字), where a digits-only value needs only its length
+    checked."""
 
     fields: tuple[str, ...]
     required: frozenset[int]
     required_getter: Callable[[list[str]], object]
-    max_bytes: tuple[int, ...]
-    plain: tuple[bool, ...]
+    limits: tuple[int, ...]  # the byte limit of each plain item, 0 for the others
     dates: tuple[str, ...]  # the date format of each date item that takes a value, else ""
 
 
@@ -183,9 +182,10 @@ def _template(record: RecordLayout) -> _Template:
             fields=tuple(item.fixed or "" for item in record.items),
             required=frozenset(index + 1 for index in required),
             required_getter=getter,
-            max_bytes=tuple(item.max_bytes for item in record.items),
-            plain=tuple(
-                item.fixed is None and not item.blank and not item.date_format and item.attribute != KANJI
+            limits=tuple(
+                item.max_bytes
+                if item.fixed is None and not item.blank and not item.date_format and item.attribute != KANJI
+                else 0
                 for item in record.items
             ),
             dates=tuple(
@@ -205,26 +205,24 @@ def record_fields(
     """
     template = _template(record)
     fields = list(template.fields)
-    plain = template.plain
-    max_bytes = template.max_bytes
-    count = len(fields)
+    limits = template.limits
+    if values and (min(values) < 1 or max(values) > len(fields)):
+        raise ValueError(f"{record.key}: no item {min(values)}..{max(values)}")
     problems = []
     for no, value in values.items():
         if value is None:
             continue
         index = no - 1
-        if not 0 <= index < count:
-            raise ValueError(f"{record.key}: no item {no}")
         kind = type(value)
-        # Fast paths, the bulk of a file: integers and ASCII digit strings in plain items.
-        if plain[index]:
+        # Fast paths, the bulk of a file: integers and ASCII digit strings in plain items, dates.
+        limit = limits[index]
+        if limit:
             if kind is int:
-                if value >= 0:
-                    text = str(value)
-                    if len(text) <= max_bytes[index]:
-                        fields[index] = text
-                        continue
-            elif kind is str and value.isdigit() and value.isascii() and len(value) <= max_bytes[index]:
+                text = str(value)
+                if len(text) <= limit and value >= 0:
+                    fields[index] = text
+                    continue
+            elif kind is str and value.isdigit() and value.isascii() and len(value) <= limit:
                 fields[index] = value
                 continue
         elif kind is date and value.year >= 1900:
@@ -251,6 +249,52 @@ def record_fields(
     if len(problems) > 1:
         problems.sort(key=lambda problem: problem[0].no)
     return fields, problems
+
+
+def _item_pattern(item) -> str:
+    """A strict pattern of the canonical form of one valid item (the record check's fast path)."""
+    n = item.max_bytes
+    if item.fixed is not None:
+        body = re.escape(item.fixed)
+    elif item.blank:
+        return ""
+    elif item.date_format:
+        body = f"[0-9]{{{len(item.date_format)}}}"
+    elif item.attribute == NUMERIC:
+        body = "[0-9]" if n == 1 else f"(?:-[0-9]{{1,{n - 1}}}|[0-9]{{1,{n}}})"
+    elif item.attribute == CODE:
+        body = f"[0-9]{{1,{n}}}"
+    elif item.attribute == ALNUM:
+        body = f'(?:[0-9A-Z\uff61-\uff9f]{{1,{n}}}|"[0-9A-Z \uff61-\uff9f]{{1,{n}}}")'
+    else:  # 漢字: 2-byte characters only (no ASCII, half-width kana or 外字), quoted
+        body = f'"[^\x00-\x7f\uff61-\uff9f\ue000-\uf8ff]{{1,{n // 2}}}"'
+    return body if item.required else f"(?:{body})?"
+
+
+_PATTERNS: dict[str, tuple[re.Pattern, tuple[int, ...]]] = {}
+
+
+def well_formed(record_layout: RecordLayout, text: str) -> bool:
+    """True when a data record ("2,N,…" without CRLF) is in canonical form and valid item by item, as one
+    regular expression per layout finds it (dates then checked as dates). False proves nothing: the caller
+    then checks item by item, which names each problem. The writer and the validator both use it."""
+    compiled = _PATTERNS.get(record_layout.key)
+    if compiled is None:
+        pattern = "2,[0-9]+," + ",".join(_item_pattern(item) for item in record_layout.items)
+        dates = tuple(item.no - 1 for item in record_layout.items if item.date_format and item.fixed is None)
+        compiled = _PATTERNS[record_layout.key] = (re.compile(pattern), dates)
+    pattern, dates = compiled
+    if pattern.fullmatch(text) is None:
+        return False
+    if dates:
+        values = text.split(",")[2:] if '"' not in text else None
+        if values is None:
+            return False
+        for index in dates:
+            value = values[index]
+            if value and item_problem(record_layout.items[index], value) is not None:
+                return False
+    return True
 
 
 class ClaimFileWriter:
@@ -284,11 +328,11 @@ class ClaimFileWriter:
     ) -> None:
         record = _LAYOUTS.get(key) or layout(key)
         number = len(self.lines) + 2  # the control record is 1
+        if self.first_exchange_id is None:
+            self.first_exchange_id = record.exchange_id
         fields, problems = record_fields(record, values, required)
         if problems:
             self._collect(record, number, problems, recipient)
-        if self.first_exchange_id is None:
-            self.first_exchange_id = record.exchange_id
         if not problems:
             self.lines.append(f"{DATA_PREFIX},{number},{','.join(fields)}{CRLF}".encode(ENCODING))
         else:

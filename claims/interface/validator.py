@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .encoding import ENCODING, item_problem, needs_quotes
+from .encoding import ENCODING, item_problem, needs_quotes, well_formed
 from .errors import Problem
 from .inputs import InterfaceSettings
-from .layout import ALNUM, CODE, CONTROL, END, NUMERIC, RecordLayout, layouts
+from .layout import CONTROL, END, RecordLayout, layouts
 
 _RECORD_RE = re.compile(rb"([^\r\n]*)(\r\n|\n|\r|\Z)")
 _NUMBER_RE = re.compile(r"-?[0-9]+\Z")
@@ -85,51 +85,6 @@ def parse_fields(text: str) -> list[tuple[str, bool]] | None:
         if i == n:
             fields.append(("", False))
             return fields
-
-
-def _item_pattern(item) -> str:
-    """A strict pattern of the canonical form of one valid item (the record check's fast path)."""
-    n = item.max_bytes
-    if item.fixed is not None:
-        body = re.escape(item.fixed)
-    elif item.blank:
-        return ""
-    elif item.date_format:
-        body = f"[0-9]{{{len(item.date_format)}}}"
-    elif item.attribute == NUMERIC:
-        body = "[0-9]" if n == 1 else f"(?:-[0-9]{{1,{n - 1}}}|[0-9]{{1,{n}}})"
-    elif item.attribute == CODE:
-        body = f"[0-9]{{1,{n}}}"
-    elif item.attribute == ALNUM:
-        body = f'(?:[0-9A-Z\uff61-\uff9f]{{1,{n}}}|"[0-9A-Z \uff61-\uff9f]{{1,{n}}}")'
-    else:  # 漢字: 2-byte characters only (no ASCII, half-width kana or 外字), quoted
-        body = f'"[^\x00-\x7f\uff61-\uff9f\ue000-\uf8ff]{{1,{n // 2}}}"'
-    return body if item.required else f"(?:{body})?"
-
-
-_PATTERNS: dict[str, tuple[re.Pattern, tuple[int, ...]]] = {}
-
-
-def _well_formed(record_layout: RecordLayout, text: str) -> bool:
-    """True when a data record is in canonical form and valid item by item, as one regular expression finds
-    it (dates then checked as dates); False sends it to the item-by-item check, which names each problem."""
-    compiled = _PATTERNS.get(record_layout.key)
-    if compiled is None:
-        pattern = "2,[0-9]+," + ",".join(_item_pattern(item) for item in record_layout.items)
-        dates = tuple(item.no - 1 for item in record_layout.items if item.date_format and item.fixed is None)
-        compiled = _PATTERNS[record_layout.key] = (re.compile(pattern), dates)
-    pattern, dates = compiled
-    if pattern.fullmatch(text) is None:
-        return False
-    if dates:
-        values = text.split(",")[2:] if '"' not in text else None
-        if values is None:
-            return False
-        for index in dates:
-            value = values[index]
-            if value and item_problem(record_layout.items[index], value) is not None:
-                return False
-    return True
 
 
 def _item_problems(record_layout: RecordLayout, inner, required):
@@ -255,7 +210,7 @@ def _read(name: str | None, data: bytes, settings: InterfaceSettings | None):
             readable = False
             continue
         required = contract_required if label == "J121:05" else frozenset()
-        if not (record.key and not required and _well_formed(record_layout, text)):
+        if not (record.key and not required and well_formed(record_layout, text)):
             for message, item in _item_problems(record_layout, inner, required):
                 problem(message, position, label, recipient, item)
         if form_type and label in ("J611:01", "J611:02") and record.item(7) and record.item(7) != form_type:

@@ -230,13 +230,17 @@ def test_random_damage_to_good_files_gives_problems_never_an_exception(files):
 
 
 def test_the_fast_record_check_never_accepts_what_the_item_check_rejects(files):
+    from claims.interface.encoding import well_formed
     from claims.interface.layout import layouts
-    from claims.interface.validator import _item_problems, _well_formed, parse_fields
+    from claims.interface.validator import _item_problems, parse_fields
 
     rng = random.Random(1015)
     alphabet = list("0123456789-AZaz ,\"'\t") + ["ｱ", "ﾞ", "会", "\ue000", "\uf8f3", "〜", "Ⅰ", "é", ""]
     lines = [
-        line.decode("cp932") for data in files.values() for line in data.split(b"\r\n") if line.startswith(b"2,")
+        line.decode("cp932")
+        for data in files.values()
+        for line in data.split(b"\r\n")
+        if line.startswith(b"2,")
     ]
     checked = 0
     for _ in range(3000):
@@ -251,7 +255,7 @@ def test_the_fast_record_check_never_accepts_what_the_item_check_rejects(files):
         layout = layouts().get(f"{parsed[2][0]}:{parsed[3][0]}")
         if layout is None or len(parsed) - 2 != len(layout.items):
             continue
-        if _well_formed(layout, text):
+        if well_formed(layout, text):
             checked += 1
             assert list(_item_problems(layout, parsed[2:], frozenset())) == [], text
     assert checked > 100
