@@ -329,7 +329,13 @@ def write_claim_files(month: OfficeMonth, settings: InterfaceSettings | None) ->
         raise ClaimSettingsError(problems)
     if not month.clients:
         raise ClaimFileError([Problem(_("請求する利用者がいません。"))])
+    seen = set()
     for client in month.clients:
+        if client.recipient_number in seen:
+            problems.append(
+                Problem(_("同じ受給者証番号の利用者が2回あります。"), recipient=client.recipient_number)
+            )
+        seen.add(client.recipient_number)
         problems.extend(client_problems(month, client))
     if problems:
         raise ClaimFileError(problems)

@@ -125,3 +125,9 @@ def test_a_late_claim_keeps_its_service_month_and_sends_in_the_processing_month(
     late = dataclasses.replace(MONTH, processing_month=date(2027, 1, 1), clients=(TANAKA,))
     seikyu = write_claim_files(late, SETTINGS)[0].data
     assert seikyu.startswith(b"1,1,0,2,J11,0,1310100011,0,1,202701,\r\n2,2,J111,01,202610,")
+
+
+def test_a_client_twice_in_the_month_is_refused():
+    with pytest.raises(ClaimFileError) as raised:
+        write_claim_files(month_with(YAMADA, SUZUKI, YAMADA), SETTINGS)
+    assert messages(raised) == ["受給者証番号 0000012345: 同じ受給者証番号の利用者が2回あります。"]
