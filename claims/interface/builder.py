@@ -151,19 +151,23 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     return problems
 
 
-def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[int]):
-    totals = client.totals
-    head = {
+def _head(month: OfficeMonth, client: ClientMonth) -> dict[int, object]:
+    """Items 3–6 every J121 and J611 record of a client carries alike."""
+    return {
         3: month.service_month,
         4: client.municipality_number,
         5: month.office_number,
         6: client.recipient_number,
     }
+
+
+def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[int]):
+    """The statement of a client: (record, {item: value}, extra required items); items 3–6 are _head's."""
+    totals = client.totals
     management = client.cap_management
     yield (
         "J121:01",
         {
-            **head,
             8: client.name_kana,
             10: month.area_code,
             12: client.monthly_cap,
@@ -182,7 +186,6 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
     yield (
         "J121:02",
         {
-            **head,
             7: SERVICE_TYPE,
             8: client.service_start,
             9: client.service_end,
@@ -194,7 +197,6 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         yield (
             "J121:03",
             {
-                **head,
                 7: line.service_code,
                 8: line.units,
                 9: line.count,
@@ -206,7 +208,6 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
     yield (
         "J121:04",
         {
-            **head,
             7: SERVICE_TYPE,
             9: len(client.support_days),
             10: totals.units,
@@ -226,7 +227,6 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         yield (
             "J121:05",
             {
-                **head,
                 7: contract.service_code,
                 8: contract_amount_value(contract.amount) if contract.amount is not None else None,
                 9: contract.start,
@@ -237,20 +237,13 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         )
 
 
-def _j611(month: OfficeMonth, client: ClientMonth, form_type: str):
-    head = {
-        3: month.service_month,
-        4: client.municipality_number,
-        5: month.office_number,
-        6: client.recipient_number,
-        7: form_type,
-    }
+def _j611(client: ClientMonth):
+    """The service record of a client: (record, {item: value}); items 3–7 are _head's and the 様式種別番号."""
     days = sorted(client.support_days, key=lambda day: day.day)
     initial = client.initial_add_on
     yield (
         "J611:01",
         {
-            **head,
             37: sum(1 for day in days if day.counts),
             64: initial.start if initial else None,
             65: initial.day_30 if initial else None,
@@ -264,7 +257,6 @@ def _j611(month: OfficeMonth, client: ClientMonth, form_type: str):
         yield (
             "J611:02",
             {
-                **head,
                 9: f"{day.day.day:02d}",
                 35: day.remarks or None,
                 45: 1 if day.counts else None,
@@ -288,7 +280,6 @@ def _j111(month: OfficeMonth, clients: list[ClientMonth]):
         yield (
             "J111:01",
             {
-                **head,
                 6: benefit,
                 7: count,
                 8: units,
@@ -301,11 +292,11 @@ def _j111(month: OfficeMonth, clients: list[ClientMonth]):
                 20: benefit,
                 22: burden,
             },
+            head,
         )
         yield (
             "J111:02",
             {
-                **head,
                 6: BENEFIT_KIND,
                 7: SERVICE_TYPE,
                 8: count,
@@ -314,6 +305,7 @@ def _j111(month: OfficeMonth, clients: list[ClientMonth]):
                 11: benefit,
                 13: burden,
             },
+            head,
         )
 
 
@@ -347,15 +339,19 @@ def write_claim_files(month: OfficeMonth, settings: InterfaceSettings | None) ->
         )
         for exchange_id, name in FILE_NAMES.items()
     }
-    for key, values in _j111(month, clients):
-        writers["J111"].add(key, values)
+    for key, values, head in _j111(month, clients):
+        writers["J111"].add(key, values, shared=head)
     contract_required = frozenset(settings.contract_required_items or ())
     for client in clients:
+        head = _head(month, client)
         for key, values, required in _j121(month, client, contract_required):
-            writers["J121"].add(key, values, recipient=client.recipient_number, required=required)
+            writers["J121"].add(
+                key, values, recipient=client.recipient_number, required=required, shared=head
+            )
     for client in clients:
-        for key, values in _j611(month, client, settings.form_type_number):
-            writers["J611"].add(key, values, recipient=client.recipient_number)
+        head = {**_head(month, client), 7: settings.form_type_number}
+        for key, values in _j611(client):
+            writers["J611"].add(key, values, recipient=client.recipient_number, shared=head)
 
     files = []
     for exchange_id, writer in writers.items():

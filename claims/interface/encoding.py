@@ -59,9 +59,14 @@ _CP932_LOOKALIKES = str.maketrans(
 )
 
 
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
 def to_alnum(text: str) -> str:
     """英数: hiragana and full-width katakana/letters/digits to half-width, letters upper case."""
-    return jaconv.z2h(jaconv.hira2kata(text), kana=True, ascii=True, digit=True).upper()
+    if text.isascii():
+        return text.upper()
+    return jaconv.z2h(text.translate(_HIRAGANA_TO_KATAKANA), kana=True, ascii=True, digit=True).upper()
 
 
 def to_kanji(text: str) -> str:
@@ -196,15 +201,21 @@ def _template(record: RecordLayout) -> _Template:
 
 
 def record_fields(
-    record: RecordLayout, values: Mapping[int, object], required: frozenset[int] = frozenset()
+    record: RecordLayout,
+    values: Mapping[int, object],
+    required: frozenset[int] = frozenset(),
+    *,
+    base: list[str] | None = None,
+    check_required: bool = True,
 ) -> tuple[list[str], list[tuple[Item, str]]]:
     """The items of a record, quoted as written, from a layout and {item number: value}, with the problems.
 
-    Items not in ``values`` (or None) keep their fixed value or stay empty. ``required`` adds item numbers
-    that must be set beyond the layout's own (office settings). Problems come in item order.
+    Items not in ``values`` (or None) keep their fixed value or stay empty (or their text in ``base``, the
+    already checked fields of items shared by several records). ``required`` adds item numbers that must be
+    set beyond the layout's own (office settings). Problems come in item order.
     """
     template = _template(record)
-    fields = list(template.fields)
+    fields = list(template.fields if base is None else base)
     limits = template.limits
     if values and (min(values) < 1 or max(values) > len(fields)):
         raise ValueError(f"{record.key}: no item {min(values)}..{max(values)}")
@@ -242,7 +253,7 @@ def record_fields(
         if problem is not None:
             problems.append((item, problem))
         fields[index] = quote(text)
-    if not all(template.required_getter(fields)) or required:
+    if check_required and (not all(template.required_getter(fields)) or required):
         for no in template.required | required:
             if not fields[no - 1]:
                 problems.append((record.items[no - 1], _("必須項目が設定されていません。")))
@@ -297,6 +308,21 @@ def well_formed(record_layout: RecordLayout, text: str) -> bool:
     return True
 
 
+_SAME_ITEMS: dict[tuple[str, str, tuple[int, ...]], bool] = {}
+
+
+def _same_items(record: RecordLayout, other: RecordLayout, numbers: tuple[int, ...]) -> bool:
+    """Whether items ``numbers`` of two layouts are the same items (so one check of their values holds)."""
+    cache_key = (record.key, other.key, numbers)
+    same = _SAME_ITEMS.get(cache_key)
+    if same is None:
+        same = _SAME_ITEMS[cache_key] = all(
+            no <= len(record.items) and no <= len(other.items) and record.item(no) == other.item(no)
+            for no in numbers
+        )
+    return same
+
+
 class ClaimFileWriter:
     """Writes one file: the control record, the data records added, the end record.
 
@@ -308,9 +334,13 @@ class ClaimFileWriter:
         self.office_number = office_number
         self.processing_month = processing_month
         self.name = name
-        self.lines: list[bytes] = []
+        self.lines: list[str] = []
         self.first_exchange_id: str | None = None
         self.problems: list[Problem] = []
+        self._shared: Mapping[int, object] | None = None
+        self._shared_key = ""
+        self._shared_texts: list[tuple[int, str]] = []
+        self._bases: dict[str, list[str]] = {}
 
     def _collect(self, record, number, problems, recipient=None):
         for item, message in problems:
@@ -325,18 +355,44 @@ class ClaimFileWriter:
         *,
         recipient: str | None = None,
         required: frozenset[int] = frozenset(),
+        shared: Mapping[int, object] | None = None,
     ) -> None:
+        """One data record of layout ``key`` from {item number: value}.
+
+        ``shared`` holds items several consecutive records carry alike (a client's サービス提供年月,
+        市町村番号, 事業所番号, 受給者証番号): pass the same mapping object to each of them and its items are
+        checked once per record kind.
+        """
         record = _LAYOUTS.get(key) or layout(key)
         number = len(self.lines) + 2  # the control record is 1
         if self.first_exchange_id is None:
             self.first_exchange_id = record.exchange_id
-        fields, problems = record_fields(record, values, required)
+        base = None
+        if shared is not None:
+            if shared is not self._shared:
+                # check the shared items once, against this record's layout
+                texts, problems = record_fields(record, shared, check_required=False)
+                if problems:
+                    self._collect(record, number, problems, recipient)
+                self._shared, self._shared_key, self._bases = shared, key, {key: texts}
+                self._shared_texts = [(no, texts[no - 1]) for no in shared]
+            base = self._bases.get(key)
+            if base is None:
+                if _same_items(record, _LAYOUTS[self._shared_key], tuple(shared)):
+                    base = list(_template(record).fields)
+                    for no, text in self._shared_texts:
+                        base[no - 1] = text
+                else:
+                    base, problems = record_fields(record, shared, check_required=False)
+                    if problems:
+                        self._collect(record, number, problems, recipient)
+                self._bases[key] = base
+        fields, problems = record_fields(record, values, required, base=base)
         if problems:
             self._collect(record, number, problems, recipient)
-        if not problems:
-            self.lines.append(f"{DATA_PREFIX},{number},{','.join(fields)}{CRLF}".encode(ENCODING))
+            self.lines.append("")  # reported item by item; getvalue raises
         else:
-            self.lines.append(b"")  # reported item by item; getvalue raises
+            self.lines.append(f"{DATA_PREFIX},{number},{','.join(fields)}{CRLF}")
 
     def getvalue(self) -> bytes:
         if not self.lines:
@@ -357,8 +413,4 @@ class ClaimFileWriter:
         self._collect(END, count + 2, end_problems)
         if self.problems:
             raise ClaimFileError(self.problems)
-        return (
-            (",".join(control) + CRLF).encode(ENCODING)
-            + b"".join(self.lines)
-            + (",".join(end) + CRLF).encode(ENCODING)
-        )
+        return f"{','.join(control)}{CRLF}{''.join(self.lines)}{','.join(end)}{CRLF}".encode(ENCODING)
