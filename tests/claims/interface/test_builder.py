@@ -131,3 +131,15 @@ def test_a_client_twice_in_the_month_is_refused():
     with pytest.raises(ClaimFileError) as raised:
         write_claim_files(month_with(YAMADA, SUZUKI, YAMADA), SETTINGS)
     assert messages(raised) == ["受給者証番号 0000012345: 同じ受給者証番号の利用者が2回あります。"]
+
+
+def test_a_wrong_recipient_number_is_named_once_per_file():
+    yamada = dataclasses.replace(YAMADA, recipient_number="12345-6789")
+    with pytest.raises(ClaimFileError) as raised:
+        write_claim_files(month_with(yamada), SETTINGS)
+    assert messages(raised) == [
+        "ファイル MEISAI.CSV レコード2 （J121:01） 受給者証番号 12345-6789 項目6「受給者証番号」: "
+        "英数項目には半角の英大文字・数字・カナしか使えません。",
+        "ファイル JISSEKI.CSV レコード2 （J611:01） 受給者証番号 12345-6789 項目6「受給者証番号」: "
+        "英数項目には半角の英大文字・数字・カナしか使えません。",
+    ]
