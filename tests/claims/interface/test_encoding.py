@@ -29,6 +29,8 @@ SHARED_ON = layouts()["J611:01"].item(153)
         ("ｶﾞｯｺｳ", "ｶﾞｯｺｳ"),
         ("ａｂｃ１", "ABC1"),
         ("サトー", "ｻﾄｰ"),
+        ("smith", "SMITH"),
+        ("ゔぁ", "ｳﾞｧ"),
     ],
 )
 def test_kana_names_become_half_width(given, expected):
