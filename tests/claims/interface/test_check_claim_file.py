@@ -259,3 +259,17 @@ def test_the_fast_record_check_never_accepts_what_the_item_check_rejects(files):
             checked += 1
             assert list(_item_problems(layout, parsed[2:], frozenset())) == [], text
     assert checked > 100
+
+
+def test_one_file_may_hold_all_three_kinds(files):
+    data_rows = [
+        line.decode("cp932").split(",", 2)[2]
+        for name in ("SEIKYU.CSV", "MEISAI.CSV", "JISSEKI.CSV")
+        for line in files[name].split(b"\r\n")
+        if line.startswith(b"2,")
+    ]
+    lines = [f"1,1,0,{len(data_rows)},J11,0,1310100011,0,1,202611,"]
+    lines += [f"2,{number},{row}" for number, row in enumerate(data_rows, start=2)]
+    lines.append(f"3,{len(data_rows) + 2}")
+    combined = "".join(line + "\r\n" for line in lines).encode("cp932")
+    assert validate_claim_file(combined, name="ALL.CSV", settings=SETTINGS) == []
