@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Role
+from claims.models import RecordSheetJob
 
 from .factories import (
     BenefitDecisionFactory,
@@ -28,6 +29,7 @@ from .factories import (
     PlanReviewFactory,
     SupportPlanFactory,
     SupportReportFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,11 @@ OBJECTS = {
     },
     "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
     "contact": lambda office: {"pk": ContactLogFactory(client=ClientFactory(office=office)).pk},
+    "sheet_job": lambda office: {
+        "pk": RecordSheetJob.objects.create(
+            office=office, created_by=UserFactory(), month=date(2025, 9, 1), office_ids=[office.pk]
+        ).pk
+    },
     "report": lambda office: (
         (r := SupportReportFactory(client=ClientFactory(office=office)))
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
@@ -104,6 +111,10 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "claims:client_profile": ("client", GET, 403, 200, 200),
+    "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
+    "claims:record_sheet_job": ("sheet_job", GET, 403, 403, 200),
+    "claims:record_sheet_job_download": ("sheet_job", GET, 403, 403, 302),  # not done yet: back to the job
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -124,6 +135,10 @@ OFFICE_URLS = {
     "visits:billing": (GET, 403, 403, 200),
     "visits:billing_export": (GET, 403, 403, 200),
     "visits:billing_lock": (POST, 403, 403, 302),
+    "claims:office_month": (GET, 403, 200, 200),
+    "claims:office_month_pdf": (GET, 403, 200, 200),
+    "claims:office_settings": (GET, 403, 403, 200),
+    "claims:record_sheet_job_start": (POST, 403, 403, 302),
     "meetings:meeting_list": (GET, 200, 200, 200),
     "meetings:meeting_create": (GET, 200, 200, 403),
     "meetings:organisation_list": (GET, 200, 200, 200),
