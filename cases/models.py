@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,12 @@ class Office(models.Model):
         help_text=_("既定は「扱わない」。自治体の判断がある場合のみ有効にしてください。"),
     )
     require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=False)
+    record_retention_years = models.PositiveSmallIntegerField(
+        _("記録の保存年限（年）"),
+        default=5,
+        validators=[MinValueValidator(5), MaxValueValidator(30)],
+        help_text=_("サービス提供記録はサービス提供日から5年以上保存します。条例で長い場合はその年数にしてください。"),
+    )
     # Moves on with every change to what the caseload shows (cases.pagecache); part of its cache key.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
