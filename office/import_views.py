@@ -41,24 +41,28 @@ def import_start(request):
             try:
                 rows = importer.parse(content, upload.name)
             except importer.FileError as error:
-                form.add_error("file", str(error))
+                rows, file_error = [], str(error)
             else:
+                file_error = ""
                 importer.plan(rows, office)
-                result = importer.run(rows, office=office, actor=request.user, commit=False)
-                record = ClientImport.objects.create(
-                    office=office,
-                    uploaded_by=request.user,
-                    filename=upload.name[:200],
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    content=content,
-                    status=ImportStatus.INVALID if result.errors else ImportStatus.PREVIEWED,
-                    row_count=len(rows),
-                    created_count=result.created,
-                    updated_count=result.updated,
-                    skipped_count=result.skipped,
-                    error_count=len(result.failed_rows),
-                )
-                log_access(request, page="office:import_start")
+            result = importer.run(rows, office=office, actor=request.user, commit=False)
+            record = ClientImport.objects.create(
+                office=office,
+                uploaded_by=request.user,
+                filename=upload.name[:200],
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+                status=ImportStatus.INVALID if (file_error or result.errors) else ImportStatus.PREVIEWED,
+                row_count=len(rows),
+                created_count=result.created,
+                updated_count=result.updated,
+                skipped_count=result.skipped,
+                error_count=len(result.failed_rows),
+            )
+            log_access(request, page="office:import_start")
+            if file_error:
+                form.add_error("file", file_error)
+            else:
                 return redirect("office:import_preview", pk=record.pk)
     page = Paginator(selectors.imports_of_office(office.pk), 20).get_page(request.GET.get("page"))
     return render(request, "office/import_start.html", {"form": form, "page": page})
@@ -83,7 +87,11 @@ def _record(request, pk):
 
 
 def _rows(record):
-    rows = importer.parse(bytes(record.content), record.filename)
+    """The stored file's rows, planned against the office as it is now ([] when it can't be read)."""
+    try:
+        rows = importer.parse(bytes(record.content), record.filename)
+    except importer.FileError:
+        return []
     importer.plan(rows, record.office)
     return rows
 
@@ -103,17 +111,32 @@ def import_preview(request, pk):
     rows = _rows(record)
     if request.method == "POST" and record.status == ImportStatus.PREVIEWED:
         decisions = _decisions(request, rows)
-        result = importer.run(rows, office=record.office, actor=request.user, decisions=decisions, commit=True)
+        result = importer.run(
+            rows, office=record.office, actor=request.user, decisions=decisions, commit=True
+        )
         if result.committed:
             record.status = ImportStatus.IMPORTED
             record.imported_at = timezone.now()
             record.created_count, record.updated_count = result.created, result.updated
             record.skipped_count, record.error_count = result.skipped, 0
-            record.save(update_fields=["status", "imported_at", "created_count", "updated_count",
-                                       "skipped_count", "error_count"])
+            record.save(
+                update_fields=[
+                    "status",
+                    "imported_at",
+                    "created_count",
+                    "updated_count",
+                    "skipped_count",
+                    "error_count",
+                ]
+            )
             office_event_record(
-                actor=request.user, office=record.office, kind=EventKind.CLIENTS_IMPORTED,
-                filename=record.filename, created=result.created, updated=result.updated, skipped=result.skipped,
+                actor=request.user,
+                office=record.office,
+                kind=EventKind.CLIENTS_IMPORTED,
+                filename=record.filename,
+                created=result.created,
+                updated=result.updated,
+                skipped=result.skipped,
                 sha256=record.sha256,
             )
             log_access(request, page="office:import_preview")
@@ -147,6 +170,8 @@ def import_failed_rows(request, pk):
     result = importer.run(rows, office=record.office, actor=request.user, commit=False)
     filename = f"client-import-errors-{record.pk}.csv"
     log_access(request, page="office:import_failed_rows", export=filename)
-    response = HttpResponse(importer.failed_rows_csv(result.failed_rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        importer.failed_rows_csv(result.failed_rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -66,12 +66,20 @@ CLIENT_KEYS = [key for key in case_services.CLIENT_FIELDS]
 EMPLOYMENT_KEYS = ("employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed")
 # A service's field name → the key of the column it came from.
 EMPLOYMENT_FIELD_KEYS = {name: name for name in EMPLOYMENT_KEYS}
-DECISION_FIELD_KEYS = {"starts_on": "decision_starts_on", "ends_on": "decision_ends_on", "decided_on": "decided_on",
-                       "municipality": "municipality"}
+DECISION_FIELD_KEYS = {
+    "starts_on": "decision_starts_on",
+    "ends_on": "decision_ends_on",
+    "decided_on": "decided_on",
+    "municipality": "municipality",
+}
 DISCLOSED_LABELS = {"オープン": True, "開示": True, "クローズ": False, "非開示": False}
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
-ACTION_LABELS = {CREATE: gettext_lazy("新規登録"), UPDATE: gettext_lazy("更新"), SKIP: gettext_lazy("スキップ")}
+ACTION_LABELS = {
+    CREATE: gettext_lazy("新規登録"),
+    UPDATE: gettext_lazy("更新"),
+    SKIP: gettext_lazy("スキップ"),
+}
 # Decisions a possible duplicate needs: take the row (as its action says) or leave it out.
 DECIDE_TAKE, DECIDE_SKIP = "take", "skip"
 
@@ -102,7 +110,11 @@ class RowError:
 
     def __str__(self):
         where = f"「{self.column}」" if self.column else ""
-        return _("%(row)s行目%(where)s: %(message)s") % {"row": self.row, "where": where, "message": self.message}
+        return _("%(row)s行目%(where)s: %(message)s") % {
+            "row": self.row,
+            "where": where,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -143,7 +155,9 @@ def read_table(content: bytes, filename: str) -> list[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise FileError(_("文字コードを判別できません。UTF-8 または Shift_JIS（cp932）の CSV にしてください。"))
+        raise FileError(
+            _("文字コードを判別できません。UTF-8 または Shift_JIS（cp932）の CSV にしてください。")
+        )
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -226,8 +240,11 @@ def _choice(row: Row, key: str, choices, default=""):
     normalised = jaconv.z2h(text, kana=False, ascii=True, digit=True)
     if normalised in by_label:
         return by_label[normalised]
-    row.error(key, _("「%(value)s」は選べません。次のどれかにしてください: %(labels)s")
-              % {"value": text, "labels": "、".join(by_label)})
+    row.error(
+        key,
+        _("「%(value)s」は選べません。次のどれかにしてください: %(labels)s")
+        % {"value": text, "labels": "、".join(by_label)},
+    )
     return default
 
 
@@ -238,7 +255,9 @@ def _convert(row: Row):
     for key in ("family_name", "given_name", "municipality", "note", "job_title"):
         v[key] = _text(row.raw.get(HEADER_OF[key]))
     for key in ("family_name_kana", "given_name_kana"):
-        v[key] = jaconv.hira2kata(jaconv.h2z(_text(row.raw.get(HEADER_OF[key])), kana=True, ascii=False, digit=False))
+        v[key] = jaconv.hira2kata(
+            jaconv.h2z(_text(row.raw.get(HEADER_OF[key])), kana=True, ascii=False, digit=False)
+        )
     v["birth_date"] = _date(row, "birth_date")
     categories = re.split(r"[・、,，/／\s]+", _text(row.raw.get(HEADER_OF["disability_categories"])))
     by_label = {str(label): value for value, label in DisabilityCategory.choices}
@@ -247,8 +266,11 @@ def _convert(row: Row):
         if label in by_label:
             v["disability_categories"].append(by_label[label])
         else:
-            row.error("disability_categories", _("「%(value)s」は障害種別にありません（%(labels)s）")
-                      % {"value": label, "labels": "・".join(by_label)})
+            row.error(
+                "disability_categories",
+                _("「%(value)s」は障害種別にありません（%(labels)s）")
+                % {"value": label, "labels": "・".join(by_label)},
+            )
     v["burden_category"] = _choice(row, "burden_category", BurdenCategory.choices, BurdenCategory.GENERAL_1)
     v["prior_service"] = _choice(row, "prior_service", PriorService.choices, PriorService.TRANSITION)
     v["status"] = _choice(row, "status", ClientStatus.choices, ClientStatus.PREPARING)
@@ -309,7 +331,10 @@ def plan(rows: list[Row], office: Office) -> None:
     for row in rows:
         v = row.values
         existing = by_number.get(v.get("recipient_number"))
-        person = (v.get("birth_date"), normalise_kana((v.get("family_name_kana") or "") + (v.get("given_name_kana") or "")))
+        person = (
+            v.get("birth_date"),
+            normalise_kana((v.get("family_name_kana") or "") + (v.get("given_name_kana") or "")),
+        )
         if existing is not None:
             row.existing = existing
             row.action = SKIP if _unchanged(row, existing) else UPDATE
@@ -323,19 +348,32 @@ def plan(rows: list[Row], office: Office) -> None:
 
 def _unchanged(row: Row, client: Client) -> bool:
     v = row.values
-    for key in ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
-                "municipality", "burden_category", "prior_service", "status"):
+    for key in (
+        "family_name",
+        "given_name",
+        "family_name_kana",
+        "given_name_kana",
+        "birth_date",
+        "municipality",
+        "burden_category",
+        "prior_service",
+        "status",
+    ):
         if v.get(key) != getattr(client, key):
             return False
     if sorted(v["disability_categories"]) != sorted(client.disability_categories):
         return False
     if v["employer"]:
-        if not any(e.employer.name == v["employer"] and e.hired_on == v["hired_on"] and e.left_on == v["left_on"]
-                   for e in client.employments.all()):
+        if not any(
+            e.employer.name == v["employer"] and e.hired_on == v["hired_on"] and e.left_on == v["left_on"]
+            for e in client.employments.all()
+        ):
             return False
     if v["decision_starts_on"]:
-        if not any(d.starts_on == v["decision_starts_on"] and d.ends_on == v["decision_ends_on"]
-                   for d in client.decisions.all()):
+        if not any(
+            d.starts_on == v["decision_starts_on"] and d.ends_on == v["decision_ends_on"]
+            for d in client.decisions.all()
+        ):
             return False
     return True
 
@@ -389,8 +427,7 @@ def run(
     decisions = decisions or {}
     result = Result(rows=rows)
     staff_by_username = {
-        user.username: user
-        for user in User.objects.filter(memberships__office=office, is_active=True)
+        user.username: user for user in User.objects.filter(memberships__office=office, is_active=True)
     }
     employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
     try:
@@ -412,15 +449,19 @@ def run(
                     continue
                 try:
                     with transaction.atomic():
-                        _write_row(row, office=office, actor=actor, staff=staff_by_username, employers=employers)
+                        _write_row(
+                            row, office=office, actor=actor, staff=staff_by_username, employers=employers
+                        )
                 except ValidationError:
                     continue
                 if row.action == CREATE:
                     result.created += 1
                 else:
                     result.updated += 1
-            if not commit or result.errors or any(
-                row.needs_decision and row.number not in decisions for row in rows
+            if (
+                not commit
+                or result.errors
+                or any(row.needs_decision and row.number not in decisions for row in rows)
             ):
                 raise _Rollback
             result.committed = True
@@ -437,7 +478,10 @@ def _write_row(row: Row, *, office, actor, staff, employers):
     username = v["primary_staff"]
     if username:
         if username not in staff:
-            row.error("primary_staff", _("この事業所に「%(username)s」というユーザーはいません。") % {"username": username})
+            row.error(
+                "primary_staff",
+                _("この事業所に「%(username)s」というユーザーはいません。") % {"username": username},
+            )
             raise ValidationError("primary_staff")
         fields["primary_staff"] = staff[username]
     elif row.existing is None:
@@ -506,15 +550,42 @@ def failed_rows_csv(rows: list[Row]) -> bytes:
             if isinstance(value, datetime):
                 value = value.date()
             cells.append(_cell(value.isoformat() if isinstance(value, date) else value))
-        cells.append(_cell(" / ".join(error.message if not error.column else f"{error.column}: {error.message}"
-                                      for error in row.errors)))
+        cells.append(
+            _cell(
+                " / ".join(
+                    error.message if not error.column else f"{error.column}: {error.message}"
+                    for error in row.errors
+                )
+            )
+        )
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-EXAMPLE = ["0123456789", "山田", "太郎", "ヤマダ", "タロウ", "1990-04-01", "精神・発達", "新宿区", "一般1",
-           "就労移行支援", "利用中", "staff", "", "株式会社サンプル", "2025-01-06", "", "事務補助", "30",
-           "オープン", "2025-07-06", "2026-07-05", "2025-06-20"]
+EXAMPLE = [
+    "0123456789",
+    "山田",
+    "太郎",
+    "ヤマダ",
+    "タロウ",
+    "1990-04-01",
+    "精神・発達",
+    "新宿区",
+    "一般1",
+    "就労移行支援",
+    "利用中",
+    "staff",
+    "",
+    "株式会社サンプル",
+    "2025-01-06",
+    "",
+    "事務補助",
+    "30",
+    "オープン",
+    "2025-07-06",
+    "2026-07-05",
+    "2025-06-20",
+]
 
 
 def template_csv() -> bytes:
@@ -542,7 +613,12 @@ def template_xlsx() -> bytes:
     notes.append(EXAMPLE)
     notes.append([])
     notes.append(["必須の列", "、".join(h for h, _k, required in COLUMNS if required)])
-    notes.append(["障害種別", "・".join(str(label) for _v, label in DisabilityCategory.choices) + "（複数は・で区切る）"])
+    notes.append(
+        [
+            "障害種別",
+            "・".join(str(label) for _v, label in DisabilityCategory.choices) + "（複数は・で区切る）",
+        ]
+    )
     notes.append(["負担上限区分", "、".join(str(label) for _v, label in BurdenCategory.choices)])
     notes.append(["利用前サービス", "、".join(str(label) for _v, label in PriorService.choices)])
     notes.append(["状態", "、".join(str(label) for _v, label in ClientStatus.choices)])

@@ -39,7 +39,10 @@ def describe_event(event) -> str:
             "method": PASSWORD_METHOD_LABELS.get(details.get("method"), ""),
         }
     if kind == EventKind.ROLE_CHANGED:
-        return _("%(old)s → %(new)s") % {"old": role_label(details.get("old")), "new": role_label(details.get("new"))}
+        return _("%(old)s → %(new)s") % {
+            "old": role_label(details.get("old")),
+            "new": role_label(details.get("new")),
+        }
     if kind == EventKind.SETTINGS_CHANGED:
         return "、".join(
             _("%(name)s: %(old)s → %(new)s")

@@ -50,6 +50,4 @@ def events_of_office(office_id: int):
 
 
 def imports_of_office(office_id: int):
-    return (
-        ClientImport.objects.filter(office_id=office_id).select_related("uploaded_by").defer("content")
-    )
+    return ClientImport.objects.filter(office_id=office_id).select_related("uploaded_by").defer("content")

@@ -92,7 +92,11 @@ def staff_create(
     _require_change(user, bool(password))
     Membership.objects.create(user=user, office=office, role=role)
     office_event_record(
-        actor=actor, office=office, kind=EventKind.STAFF_ADDED, target=user, role=role,
+        actor=actor,
+        office=office,
+        kind=EventKind.STAFF_ADDED,
+        target=user,
+        role=role,
         method="password" if password else "link",
     )
     return user
@@ -109,8 +113,12 @@ def staff_role_change(*, actor: User, membership: Membership, role: str) -> Memb
     membership.role = role
     membership.save(update_fields=["role"])
     office_event_record(
-        actor=actor, office=membership.office, kind=EventKind.ROLE_CHANGED, target=membership.user,
-        old=old, new=role,
+        actor=actor,
+        office=membership.office,
+        kind=EventKind.ROLE_CHANGED,
+        target=membership.user,
+        old=old,
+        new=role,
     )
     return membership
 
@@ -159,7 +167,11 @@ def staff_two_factor_reset(*, actor: User, membership: Membership) -> int:
     for device in devices:
         device.delete()
     office_event_record(
-        actor=actor, office=membership.office, kind=EventKind.TWO_FACTOR_RESET, target=user, devices=len(devices)
+        actor=actor,
+        office=membership.office,
+        kind=EventKind.TWO_FACTOR_RESET,
+        target=user,
+        devices=len(devices),
     )
     return len(devices)
 
@@ -171,9 +183,7 @@ def lockout_reset(*, actor: User, office: Office, username: str) -> int:
     if member is None:
         raise ValidationError(_("この事業所のユーザーではありません。"))
     removed = axes_reset(username=username)
-    office_event_record(
-        actor=actor, office=office, kind=EventKind.UNLOCKED, target=member, attempts=removed
-    )
+    office_event_record(actor=actor, office=office, kind=EventKind.UNLOCKED, target=member, attempts=removed)
     return removed
 
 

@@ -20,7 +20,8 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("setup/", views.account_setup, name="account_setup"),
     path("import/", import_views.import_start, name="import_start"),
-    path("import/template.<str:fmt>", import_views.import_template, name="import_template"),
+    path("import/template.csv", import_views.import_template, {"fmt": "csv"}, name="import_template_csv"),
+    path("import/template.xlsx", import_views.import_template, {"fmt": "xlsx"}, name="import_template_xlsx"),
     path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
     path("import/<int:pk>/failed.csv", import_views.import_failed_rows, name="import_failed_rows"),
 ]

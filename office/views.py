@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import office_required
-from cases.models import Role, User
+from cases.models import Office, Role, User
 from cases.views import add_service_errors
 
 from . import selectors, services
@@ -106,6 +106,7 @@ def _member_action(request, pk, page, action, success):
 @admin_only
 @require_POST
 def staff_role(request, pk):
+    _member(request, pk)  # another office's member: 404 before anything else
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("役割を選んでください。"))
@@ -114,7 +115,9 @@ def staff_role(request, pk):
         request,
         pk,
         "office:staff_role",
-        lambda m: services.staff_role_change(actor=request.user, membership=m, role=form.cleaned_data["role"]),
+        lambda m: services.staff_role_change(
+            actor=request.user, membership=m, role=form.cleaned_data["role"]
+        ),
         _("役割を変更しました。"),
     )
 
@@ -146,6 +149,7 @@ def staff_reactivate(request, pk):
 @admin_only
 @require_POST
 def staff_password(request, pk):
+    _member(request, pk)
     form = PasswordResetForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -159,7 +163,10 @@ def staff_password(request, pk):
         return None if password else _setup_url(request, membership.user)
 
     return _member_action(
-        request, pk, "office:staff_password", reset,
+        request,
+        pk,
+        "office:staff_password",
+        reset,
         _("初期パスワードを設定しました。次のログインで本人が変更します。"),
     )
 
@@ -199,7 +206,8 @@ def lockout_unlock(request):
 @admin_only
 def office_settings(request):
     office = request.membership.office
-    form = OfficeSettingsForm(request.POST or None, instance=office)
+    # The form validates on a copy: the service compares the office as saved with the new values.
+    form = OfficeSettingsForm(request.POST or None, instance=Office.objects.get(pk=office.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.office_settings_update(
@@ -228,7 +236,9 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.own_password_change(
-            user=request.user, password=form.cleaned_data["new_password1"], office=request.membership and request.membership.office
+            user=request.user,
+            password=form.cleaned_data["new_password1"],
+            office=request.membership and request.membership.office,
         )
         update_session_auth_hash(request, user)
         request.session.pop(MUST_CHANGE_SESSION_KEY, None)
@@ -268,7 +278,9 @@ def account_setup(request):
                 actor=user, office=membership.office, kind="password_changed", target=user
             )
         log_access(request, page="office:account_setup")
-        messages.success(request, _("パスワードを設定しました。ユーザー名と新しいパスワードでログインしてください。"))
+        messages.success(
+            request, _("パスワードを設定しました。ユーザー名と新しいパスワードでログインしてください。")
+        )
         return redirect("login")
     return render(
         request, "office/account_setup.html", {"form": form, "uid": uid, "token": token, "member_user": user}

@@ -220,3 +220,16 @@ class MonthLockFactory(DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     month = date(2025, 9, 1)
     locked_by = factory.SubFactory(UserFactory)
+
+
+# --- office ---
+class ClientImportFactory(DjangoModelFactory):
+    class Meta:
+        model = "office.ClientImport"
+
+    office = factory.SubFactory(OfficeFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    filename = "clients.csv"
+    content = factory.LazyFunction(lambda: "受給者証番号,姓,名,セイ,メイ,生年月日,支給決定市町村\n".encode())
+    sha256 = "0" * 64
+    status = "invalid"

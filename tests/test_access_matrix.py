@@ -18,6 +18,7 @@ from cases.models import Role
 from .factories import (
     BenefitDecisionFactory,
     ClientFactory,
+    ClientImportFactory,
     ConsentFactory,
     ContactLogFactory,
     EmployerFactory,
@@ -61,6 +62,8 @@ OBJECTS = {
     },
     "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
     "contact": lambda office: {"pk": ContactLogFactory(client=ClientFactory(office=office)).pk},
+    "member": lambda office: {"pk": MembershipFactory(office=office).user_id},
+    "import": lambda office: {"pk": ClientImportFactory(office=office).pk},
     "report": lambda office: (
         (r := SupportReportFactory(client=ClientFactory(office=office)))
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
@@ -97,6 +100,14 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "office:staff_detail": ("member", GET, 403, 403, 200),
+    "office:staff_role": ("member", POST, 403, 403, 302),
+    "office:staff_deactivate": ("member", POST, 403, 403, 302),
+    "office:staff_reactivate": ("member", POST, 403, 403, 302),
+    "office:staff_password": ("member", POST, 403, 403, 302),
+    "office:staff_two_factor": ("member", POST, 403, 403, 302),
+    "office:import_preview": ("import", GET, 403, 200, 200),
+    "office:import_failed_rows": ("import", GET, 403, 200, 200),
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -125,6 +136,17 @@ OFFICE_URLS = {
     "audit:session_end": (POST, 302, 302, 302),
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
+    "office:staff_list": (GET, 403, 403, 200),
+    "office:staff_create": (GET, 403, 403, 200),
+    "office:lockout_list": (GET, 403, 403, 200),
+    "office:lockout_unlock": (POST, 403, 403, 302),
+    "office:settings": (GET, 403, 403, 200),
+    "office:event_list": (GET, 403, 403, 200),
+    "office:password_change": (GET, 200, 200, 200),
+    "office:account_setup": (GET, 200, 200, 200),
+    "office:import_start": (GET, 403, 200, 200),
+    "office:import_template_csv": (GET, 403, 200, 200),
+    "office:import_template_xlsx": (GET, 403, 200, 200),
 }
 
 # Namespaces tested elsewhere: the Django admin is for superusers only (tests/audit/test_access_log.py).
