@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import services as case_services
+from cases.kana import normalise_kana
 from cases.models import (
     BurdenCategory,
     Client,
@@ -82,13 +83,6 @@ ACTION_LABELS = {
 }
 # Decisions a possible duplicate needs: take the row (as its action says) or leave it out.
 DECIDE_TAKE, DECIDE_SKIP = "take", "skip"
-
-
-def normalise_kana(text: str) -> str:
-    """Full-width katakana without spaces: さいとう, サイトウ and ｻｲﾄｳ compare equal."""
-    text = jaconv.h2z(text or "", kana=True, ascii=False, digit=False)
-    text = jaconv.hira2kata(text)
-    return re.sub(r"[\s\u3000]+", "", text)
 
 
 def _normalise_cell(value) -> str | date | datetime | int | float | None:

@@ -162,7 +162,7 @@ def test_possible_duplicates_need_a_decision(as_admin, office, staff_member):
 def test_an_unreadable_file_is_refused_in_japanese(as_admin):
     response = _upload(as_admin, b"\x89PNG not a table", "photo.csv")
     assert "文字コードを判別できません" in response.content.decode() or "見出しの行" in response.content.decode()
-    response = _upload(as_admin, "a,b\n1,2\n".encode(), "wrong.csv")
+    response = _upload(as_admin, b"a,b\n1,2\n", "wrong.csv")
     assert "見出しの行に次の列がありません" in response.content.decode()
     assert not Client.objects.exists()
 
