@@ -100,6 +100,8 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "visits:support_record": ("client", GET, 200, 200, 200),
+    "visits:support_record_print": ("client", GET, 200, 200, 200),
     "office:staff_detail": ("member", GET, 403, 403, 200),
     "office:staff_role": ("member", POST, 403, 403, 302),
     "office:staff_deactivate": ("member", POST, 403, 403, 302),
