@@ -190,3 +190,20 @@ def test_failed_logins_and_the_lockout_reach_the_offices_access_log(as_admin, of
     assert rows.filter(page="axes:lockout").count() == 1
     page = as_admin.get(reverse("audit:access_log")).content.decode()
     assert user.username in page
+
+
+def test_handover_policy_and_person_in_charge(as_admin, office, admin_user):
+    outsider = MembershipFactory(office=OfficeFactory()).user
+    response = as_admin.post(
+        reverse("office:settings"),
+        {"record_retention_years": "5", "handover_policy": "支援終了の3か月前までに…", "handover_officer": outsider.pk},
+    )
+    assert response.status_code == 200  # another office's person can't be chosen
+    as_admin.post(
+        reverse("office:settings"),
+        {"record_retention_years": "5", "handover_policy": "支援終了の3か月前までに情報を共有する。", "handover_officer": admin_user.pk},
+    )
+    office.refresh_from_db()
+    assert office.handover_officer == admin_user and office.handover_policy.startswith("支援終了")
+    history = as_admin.get(reverse("office:event_list")).content.decode()
+    assert f"引継ぎの責任者: （なし） → {admin_user.display_name}" in history
