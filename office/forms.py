@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Office, Role
+from cases.models import Office, Role, User
 
 METHOD_LINK, METHOD_PASSWORD = "link", "password"
 METHODS = [
@@ -58,7 +58,20 @@ class PasswordResetForm(InitialPasswordMixin):
 class OfficeSettingsForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = ["require_two_factor", "online_counts_as_face_to_face", "record_retention_years"]
+        fields = [
+            "require_two_factor",
+            "online_counts_as_face_to_face",
+            "record_retention_years",
+            "handover_policy",
+            "handover_officer",
+        ]
+        widgets = {"handover_policy": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handover_officer"].queryset = User.objects.filter(
+            memberships__office=self.instance, is_active=True
+        ).order_by("last_name", "first_name", "id")
 
 
 def _service_fields(form, names):

@@ -9,7 +9,13 @@ from .models import EventKind
 
 SETTING_LABELS = {
     name: Office._meta.get_field(name).verbose_name
-    for name in ("online_counts_as_face_to_face", "require_two_factor", "record_retention_years")
+    for name in (
+        "online_counts_as_face_to_face",
+        "require_two_factor",
+        "record_retention_years",
+        "handover_policy",
+        "handover_officer",
+    )
 }
 PASSWORD_METHOD_LABELS = {
     "password": gettext_lazy("初期パスワード"),
@@ -26,6 +32,8 @@ def setting_value(value) -> str:
         return _("する")
     if value is False:
         return _("しない")
+    if value is None or value == "":
+        return _("（なし）")
     return str(value)
 
 

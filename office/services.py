@@ -18,7 +18,22 @@ from cases.models import Membership, Office, Role, User
 
 from .models import EventKind, OfficeEvent, PasswordChangeRequired
 
-SETTINGS_FIELDS = ("online_counts_as_face_to_face", "require_two_factor", "record_retention_years")
+SETTINGS_FIELDS = (
+    "require_two_factor",
+    "online_counts_as_face_to_face",
+    "record_retention_years",
+    "handover_policy",
+    "handover_officer",
+)
+
+
+def _for_history(value):
+    """A setting's value as the history keeps it: a person by name, long text shortened."""
+    if isinstance(value, User):
+        return value.display_name
+    if isinstance(value, str) and len(value) > 40:
+        return value[:40] + "…"
+    return value
 
 
 def office_event_record(*, actor: User, office: Office, kind: str, target: User | None = None, **details):
@@ -192,11 +207,14 @@ def office_settings_update(*, actor: User, office: Office, **fields) -> Office:
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    officer = fields.get("handover_officer")
+    if officer is not None and not officer.memberships.filter(office=office).exists():
+        raise ValidationError({"handover_officer": _("この事業所の職員から選んでください。")})
     changes = []
     for name, value in fields.items():
         old = getattr(office, name)
         if old != value:
-            changes.append({"field": name, "old": old, "new": value})
+            changes.append({"field": name, "old": _for_history(old), "new": _for_history(value)})
             setattr(office, name, value)
     if not changes:
         return office
