@@ -33,6 +33,11 @@ def test_admin_adds_a_member_who_sets_a_password_and_unlocks_a_locked_account(
     log_in(page, live_server, admin)
     page.get_by_role("link", name="事業所の管理").click()
     page.get_by_role("link", name="＋ 職員を追加").click()
+    # a save with nothing filled in: an error summary at the top, the first field in error focused
+    page.get_by_role("button", name="保存").click()
+    page.locator(".error-summary").wait_for()
+    assert page.locator(".error-summary").inner_text().startswith("入力内容を確認してください。")
+    assert page.evaluate("document.activeElement.id") == "id_username"
     page.get_by_label("ユーザー名").fill("sato.hanako")
     page.locator("#id_last_name").fill("佐藤")
     page.locator("#id_first_name").fill("花子")
