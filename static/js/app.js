@@ -37,7 +37,7 @@ document.querySelectorAll("[data-fragment]").forEach(async (holder) => {
   summary.tabIndex = -1;
   const title = document.createElement("p");
   title.className = "fw-semibold mb-1";
-  title.textContent = `${main.dataset.errorSummary} ${main.dataset.errorCount.replace("%(count)s", invalid.length)}`;
+  title.textContent = `${main.dataset.errorSummary} ${main.dataset.errorCount.replace("{count}", invalid.length)}`;
   summary.appendChild(title);
   const list = document.createElement("ul");
   list.className = "mb-0";
