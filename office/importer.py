@@ -244,7 +244,10 @@ def _choice(row: Row, key: str, choices, default=""):
 
 def _convert(row: Row):
     v = row.values
-    number = _text(row.raw.get(HEADER_OF["recipient_number"]))
+    cell = row.raw.get(HEADER_OF["recipient_number"])
+    number = _text(cell)
+    if isinstance(cell, int | float) and number.isdigit():  # a number cell in Excel lost its leading zeros
+        number = number.zfill(10)
     v["recipient_number"] = jaconv.z2h(number, kana=False, ascii=True, digit=True).replace("-", "")
     for key in ("family_name", "given_name", "municipality", "note", "job_title"):
         v[key] = _text(row.raw.get(HEADER_OF[key]))

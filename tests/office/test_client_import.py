@@ -122,13 +122,15 @@ def test_xlsx_template_round_trip(as_admin, office, staff_member):
     sheet.append(importer.HEADERS)
     for row in _rows(staff_member, GOOD):
         sheet.append(row)
+    sheet.append([12345678, "伊藤", "三郎", "イトウ", "サブロウ", date(1988, 8, 8), "", "新宿区"])  # numbers and dates as cells
     buffer = io.BytesIO()
     book.save(buffer)
     _upload(as_admin, buffer.getvalue(), "clients.xlsx")
     record = ClientImport.objects.get()
     assert record.status == ImportStatus.PREVIEWED
     as_admin.post(reverse("office:import_preview", args=[record.pk]))
-    assert Client.objects.filter(office=office).count() == 2
+    assert Client.objects.filter(office=office).count() == 3
+    assert Client.objects.get(recipient_number="0012345678").birth_date == date(1988, 8, 8)
 
 
 def test_csv_template_has_japanese_headers(as_admin):
