@@ -432,6 +432,7 @@ def run(
             for row in rows:
                 if row.errors:
                     continue
+                undecided = False
                 if row.needs_decision:
                     choice = decisions.get(row.number)
                     if choice == DECIDE_SKIP:
@@ -440,7 +441,8 @@ def run(
                     if choice != DECIDE_TAKE:
                         if commit:
                             row.error("", _("重複の可能性があります。取り込むかどうかを選んでください。"))
-                        continue
+                            continue
+                        undecided = True  # previewed: its errors show now, its count once decided
                 if row.action == SKIP:
                     result.skipped += 1
                     continue
@@ -450,6 +452,8 @@ def run(
                             row, office=office, actor=actor, staff=staff_by_username, employers=employers
                         )
                 except ValidationError:
+                    continue
+                if undecided:
                     continue
                 if row.action == CREATE:
                     result.created += 1
