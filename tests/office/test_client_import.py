@@ -179,3 +179,24 @@ def test_another_offices_import_is_not_found(as_admin):
 
     other = ClientImportFactory()
     assert as_admin.get(reverse("office:import_preview", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("empty.csv", b""),
+        ("header-only.csv", _csv([])),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("sjis.csv", "受給者証番号,姓\n１２３,山田\n".encode("cp932")),
+        ("long.csv", _csv([["1" * 10, "山" * 80, "名", "セイ", "メイ", "2000-01-01", "", "新宿区"]])),
+        ("bad-number.csv", _csv([["abc", "山田", "花子", "ヤマダ", "ハナコ", "2000-01-01", "", "新宿区"]])),
+    ],
+)
+def test_no_input_gives_a_server_error(as_admin, name, content):
+    response = _upload(as_admin, content, name)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        page = as_admin.get(response["Location"])
+        assert page.status_code == 200 and 'class="import-error"' in page.content.decode()
+        assert as_admin.post(response["Location"], {"decide-2": "nonsense"}).status_code == 200
+    assert not Client.objects.exists()
