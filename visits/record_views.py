@@ -13,11 +13,10 @@ from cases import selectors as case_selectors
 from cases.access import office_required
 from cases.rules import month_start
 
-from .models import ContactKind, Topic
+from .models import ContactKind
 
 PAGE_SIZE = 20
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-TOPIC_LABELS = dict(Topic.choices)
 
 
 def _month(value: str) -> date | None:
@@ -41,7 +40,7 @@ def _filtered(request, client):
 
 
 def _rows(contacts):
-    return [(contact, [str(TOPIC_LABELS.get(t, t)) for t in contact.topics]) for contact in contacts]
+    return [(contact, contact.topic_labels) for contact in contacts]
 
 
 def _context(request, client, month, kind):

@@ -62,3 +62,9 @@ def test_query_count_does_not_grow(as_staff, office, staff, extra, django_assert
         ContactLogFactory(client=client, staff=staff, on=date(2025, 9, 1 + day % 28))
     with django_assert_max_num_queries(10):
         assert as_staff.get(reverse("visits:support_record", args=[client.pk])).status_code == 200
+
+
+def test_the_months_report_page_lists_that_months_contacts(as_staff, record_client):
+    body = as_staff.get(reverse("visits:report_detail", args=[record_client.pk, 2025, 10])).content.decode()
+    assert "2025年10月の支援記録（1件）" in body
+    assert "十月の面談" in body and "体調・通院・業務量" in body and "電話1<" not in body
