@@ -31,6 +31,7 @@ from cases.models import (
     PriorService,
     User,
 )
+from flags.services import flags_refreshed_per_office
 
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -428,7 +429,7 @@ def run(
     }
     employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), flags_refreshed_per_office():
             for row in rows:
                 if row.errors:
                     continue

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from cases.models import BenefitDecision, Client, Employment, Role
+from flags.models import Flag
 from office import importer
 from office.models import ClientImport, ImportStatus
 
@@ -76,6 +77,7 @@ def test_three_bad_rows_import_nothing_and_come_back_then_the_corrected_file_imp
     assert "5行目「負担上限区分」: 「一般3」は選べません" in page
     assert "6行目「支給決定終了日」: 支給決定期間は1年以内です" in page
     assert not Client.objects.exists()  # the preview wrote nothing
+    assert not Flag.objects.exists()
     assert as_admin.post(reverse("office:import_preview", args=[first.pk])).status_code == 200
     assert not Client.objects.exists()  # nor does a file with errors import
 
@@ -102,6 +104,8 @@ def test_three_bad_rows_import_nothing_and_come_back_then_the_corrected_file_imp
     assert hanako.primary_staff == staff_member.user and hanako.window_starts_on is not None
     assert Employment.objects.get(client=hanako).employer.name == "株式会社みどり"
     assert BenefitDecision.objects.filter(client__office=office).count() == 2
+    # the office's flags were computed once, after the rows, as each service would have
+    assert Flag.objects.filter(client=hanako).exists()
 
     history = as_admin.get(reverse("office:import_start")).content.decode()
     assert history.count('class="import-history-row"') == 2
