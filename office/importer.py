@@ -30,6 +30,7 @@ from cases.models import (
     Office,
     PriorService,
     User,
+    WorkplaceKind,
 )
 from flags.services import flags_refreshed_per_office
 
@@ -60,12 +61,14 @@ COLUMNS = [
     ("支給決定開始日", "decision_starts_on", False),
     ("支給決定終了日", "decision_ends_on", False),
     ("決定日", "decided_on", False),
+    ("就労移行支援等の利用終了日", "prior_service_ended_on", False),
+    ("就労先の種類", "workplace_kind", False),
 ]
 HEADERS = [header for header, _key, _required in COLUMNS]
 HEADER_OF = {key: header for header, key, _required in COLUMNS}
 ERROR_HEADER = "エラー内容"
 CLIENT_KEYS = [key for key in case_services.CLIENT_FIELDS]
-EMPLOYMENT_KEYS = ("employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed")
+EMPLOYMENT_KEYS = ("employer", "workplace_kind", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed")
 # A service's field name → the key of the column it came from.
 EMPLOYMENT_FIELD_KEYS = {name: name for name in EMPLOYMENT_KEYS}
 DECISION_FIELD_KEYS = {
@@ -293,6 +296,8 @@ def _convert(row: Row):
     v["decision_starts_on"] = _date(row, "decision_starts_on")
     v["decision_ends_on"] = _date(row, "decision_ends_on")
     v["decided_on"] = _date(row, "decided_on")
+    v["prior_service_ended_on"] = _date(row, "prior_service_ended_on")
+    v["workplace_kind"] = _choice(row, "workplace_kind", WorkplaceKind.choices, WorkplaceKind.REGULAR)
     for header, key, required in COLUMNS:
         if required and v.get(key) in (None, "") and not any(e.column == header for e in row.errors):
             row.error(key, _("必須です。"))
@@ -355,6 +360,7 @@ def _unchanged(row: Row, client: Client) -> bool:
         "municipality",
         "burden_category",
         "prior_service",
+        "prior_service_ended_on",
         "status",
     ):
         if v.get(key) != getattr(client, key):
@@ -587,6 +593,8 @@ EXAMPLE = [
     "2025-07-06",
     "2026-07-05",
     "2025-06-20",
+    "",
+    "通常の事業所（一般就労）",
 ]
 
 
@@ -625,6 +633,7 @@ def template_xlsx() -> bytes:
     notes.append(["利用前サービス", "、".join(str(label) for _v, label in PriorService.choices)])
     notes.append(["状態", "、".join(str(label) for _v, label in ClientStatus.choices)])
     notes.append(["障害開示", "オープン、クローズ"])
+    notes.append(["就労先の種類", "、".join(str(label) for _v, label in WorkplaceKind.choices)])
     notes.append(["日付", "2025-04-01 または 2025/4/1"])
     buffer = io.BytesIO()
     workbook.save(buffer)
