@@ -204,3 +204,17 @@ def test_no_input_gives_a_server_error(as_admin, name, content):
         assert page.status_code == 200 and 'class="import-error"' in page.content.decode()
         assert as_admin.post(response["Location"], {"decide-2": "nonsense"}).status_code == 200
     assert not Client.objects.exists()
+
+
+def test_workplace_kind_and_prior_service_end_are_imported(as_admin, office, staff_member):
+    row = _rows(staff_member, GOOD)[0] + ["2025-03-31", "就労継続支援A型事業所"]
+    _upload(as_admin, _csv([row]))
+    record = ClientImport.objects.get()
+    as_admin.post(reverse("office:import_preview", args=[record.pk]))
+    client = Client.objects.get(recipient_number="1000000001")
+    assert client.prior_service_ended_on == date(2025, 3, 31)
+    assert Employment.objects.get(client=client).workplace_kind == "continuous_a"
+    bad = _rows(staff_member, GOOD)[1] + ["", "工場"]
+    _upload(as_admin, _csv([bad]), "bad.csv")
+    page = as_admin.get(reverse("office:import_preview", args=[ClientImport.objects.latest("pk").pk]))
+    assert "2行目「就労先の種類」: 「工場」は選べません" in page.content.decode()
