@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from cases.rules import after_months, latest_day_before, months_after_event, period_end
+from cases.rules import (
+    after_months,
+    latest_day_before,
+    month_end,
+    month_start,
+    months_after_event,
+    period_end,
+    shift_month,
+)
 
 REVIEW_INTERVAL_MONTHS = 3
 DUE_SOON_DAYS = 14
@@ -33,6 +43,60 @@ def review_status(due_on: date, today: date, due_soon_days: int = DUE_SOON_DAYS)
     if (due_on - today).days <= due_soon_days:
         return REVIEW_DUE_SOON
     return REVIEW_OK
+
+
+# --- Plans in effect (個別支援計画未作成減算) ---
+
+
+@dataclass(frozen=True)
+class PlanFact:
+    """One plan version as the month rule sees it."""
+
+    version: int
+    starts_on: date
+    ends_on: date
+    agreed_on: date | None
+    delivered_on: date | None
+
+
+def plan_in_effect(month: date, plans: Iterable[PlanFact], review_days: Iterable[date]) -> bool:
+    """Whether a plan is in effect for the calendar month: agreed and delivered on or before its last day,
+    its period overlapping the month, and no review overdue at the month's end.
+
+    The plan judged is the newest version that meets the first two conditions; `review_days` are the
+    client's reviews of any version (a review that revises is recorded on the version it replaces).
+    """
+    first, last = month_start(month), month_end(month)
+    candidates = [
+        p
+        for p in plans
+        if p.agreed_on is not None
+        and p.delivered_on is not None
+        and p.agreed_on <= last
+        and p.delivered_on <= last
+        and p.starts_on <= last
+        and p.ends_on >= first
+    ]
+    if not candidates:
+        return False
+    plan = max(candidates, key=lambda p: p.version)
+    last_review = max((d for d in review_days if d <= last), default=None)
+    return next_review_due(plan.starts_on, last_review) >= last
+
+
+def months_without_plan(month: date, service_first_month: date | None, covered: set[date]) -> int:
+    """The ordinal of `month` in the client's run of consecutive months in service without a plan in
+    effect (1, 2, 3 …; 0 when the month is covered or not in service): 70% of the fee for the first two,
+    50% from the third. `covered` holds the first days of the covered months; `service_first_month` is
+    the first day of the month the service (the window) starts in."""
+    month = month_start(month)
+    if service_first_month is None:
+        return 0
+    count = 0
+    while month >= service_first_month and month not in covered:
+        count += 1
+        month = shift_month(month, -1)
+    return count
 
 
 # --- The end of service: information shared with the receiver ≥3 months before the window ends ---

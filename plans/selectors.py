@@ -19,6 +19,7 @@ from cases.access import clients_visible_to
 from cases.models import BenefitDecision, Client, ClientStatus, Membership, Office
 
 from . import rules
+from .coverage import plan_coverage, plan_missing_month_counts  # noqa: F401  (other apps read them here)
 from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, SupportPlan
 from .services import PLAN_CONTENT_FIELDS
 
@@ -130,22 +131,39 @@ def client_plans(client: Client) -> list[SupportPlan]:
     return client._plans_newest_first
 
 
+def client_reviews(client: Client) -> list[PlanReview]:
+    """The reviews of all the client's plan versions, newest first; fetched once per client instance."""
+    if not hasattr(client, "_reviews_newest_first"):
+        # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
+        by_id = {p.pk: p for p in client_plans(client)}
+        reviews = list(
+            PlanReview.objects.filter(plan_id__in=list(by_id))
+            .select_related("reviewer")
+            .order_by("-reviewed_on")
+        )
+        for review in reviews:
+            review.plan = by_id[review.plan_id]
+        client._reviews_newest_first = reviews
+    return client._reviews_newest_first
+
+
+def client_consents(client: Client) -> list[Consent]:
+    """The client's consent records; fetched once per client instance."""
+    if not hasattr(client, "_consents"):
+        client._consents = list(client.consents.select_related("recorded_by"))
+    return client._consents
+
+
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     plans = client_plans(client)
     current = next((p for p in plans if p.status in IN_EFFECT), None)
-    # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
-    by_id = {p.pk: p for p in plans}
-    reviews = list(
-        PlanReview.objects.filter(plan_id__in=list(by_id)).select_related("reviewer").order_by("-reviewed_on")
-    )
-    for review in reviews:
-        review.plan = by_id[review.plan_id]
+    reviews = client_reviews(client)
     next_on = state = None
     if current:
         last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today), default=None)
         next_on = rules.next_review_due(current.starts_on, last)
         state = rules.review_status(next_on, today)
-    consents = list(client.consents.select_related("recorded_by"))
+    consents = client_consents(client)
     summary = [
         (
             code,

@@ -12,9 +12,11 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
-from cases.models import BenefitDecision, Client, Membership, Office
+from cases.models import BenefitDecision, Client, Employment, Membership, Office
 from cases.rules import month_end, month_start, months_between, shift_month
-from plans.models import Consent, ConsentPurpose, PlanStatus, SupportPlan
+from plans.coverage import plan_coverage
+from plans.models import Consent, ConsentPurpose, PlanStatus
+from plans.rules import PlanFact, months_without_plan, plan_in_effect
 
 from . import rules
 from .models import ContactLog, MonthLock, SupportReport
@@ -30,6 +32,9 @@ class ClientMonth:
     face_to_face_dates: list[date] = field(default_factory=list)
     employer_visit_dates: list[date] = field(default_factory=list)
     report: SupportReport | None = None
+    # The month's place in a run of months in service without a plan in effect (1, 2, 3 …; 0 when
+    # covered); None where the rows do not reach back to the start of service.
+    plan_missing_count: int | None = None
 
     @property
     def report_shared_on(self) -> date | None:
@@ -68,6 +73,13 @@ def month_rows(
 NOT_MET, MET_OUTSIDE_WINDOW, MET_IN_WINDOW = 0, 1, 2
 EMPLOYER_VISIT_BIT, DECIDED_BIT, SHARED_BIT, AGREED_BIT, IN_WINDOW_BIT = 4, 8, 16, 32, 64
 ONE_DECISION_SPANS_BIT, MEETING_DAY_DECIDED_BIT = 128, 256
+DISCLOSED_BIT, EMPLOYER_CONSENT_BIT, EMPLOYER_SHARED_BIT = 512, 1024, 2048
+# The sections of a report; it counts as written when any of them is filled in.
+REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_given", "next_steps")
+
+
+def report_written(report) -> bool:
+    return any(getattr(report, name) for name in REPORT_TEXT_FIELDS)
 
 
 @cache
@@ -83,6 +95,9 @@ def decode_facts(code: int) -> rules.MonthFacts:
         report_shared=bool(code & SHARED_BIT),
         employer_visit=bool(code & EMPLOYER_VISIT_BIT),
         plan_agreed=bool(code & AGREED_BIT),
+        employer_report_required=bool(code & DISCLOSED_BIT) and bool(code & EMPLOYER_CONSENT_BIT),
+        employer_report_shared=bool(code & EMPLOYER_SHARED_BIT),
+        employer_consent_missing=bool(code & DISCLOSED_BIT) and not code & EMPLOYER_CONSENT_BIT,
     )
 
 
@@ -90,9 +105,10 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     """(client id, office id, facts code) of each client of `clients` (a Client queryset) for `month`;
     `decode_facts(code)` gives the MonthFacts.
 
-    One query whatever the number of clients: per client, one index range scan of its contacts in the
-    month (one aggregate for the four contact facts) and an index probe each for decisions, the report
-    and plans. Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
+    Three queries whatever the number of clients: one for the facts (per client, one index range scan of
+    its contacts in the month, one aggregate for the contact facts, and an index probe each for
+    decisions, the report, disclosure and consent), two for the plans in effect
+    (`plans.selectors.plan_coverage`, the same Python rule as the pages). Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
     took to run it (bench/README.md). The flag jobs use it; pages compute the same facts from the rows
     they show (`rules.month_facts`), and tests hold the two to the same answers.
     """
@@ -113,7 +129,11 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     in_window = "(c.window_starts_on <= %s AND c.window_ends_on >= %s)"
     service_first = f"CASE WHEN {in_window} AND c.window_starts_on > %s THEN c.window_starts_on ELSE %s END"
     service_last = f"CASE WHEN {in_window} AND c.window_ends_on < %s THEN c.window_ends_on ELSE %s END"
-    meeting = f"(l.face_to_face OR (l.kind IN ({marks(online)}) AND o.online_counts_as_face_to_face))"
+    meeting = (
+        f"(l.narrative <> '' AND (l.face_to_face"
+        f" OR (l.kind IN ({marks(online)}) AND o.online_counts_as_face_to_face)))"
+    )
+    written = " OR ".join(f"r.{name} <> ''" for name in REPORT_TEXT_FIELDS)
     on_window_day = f"(l.{on} >= c.window_starts_on AND l.{on} <= c.window_ends_on)"
     decisions, contacts = q(BenefitDecision._meta.db_table), q(ContactLog._meta.db_table)
     sql = f"""
@@ -122,7 +142,8 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
             SELECT MAX(CASE WHEN NOT {meeting} THEN {NOT_MET}
                             WHEN {on_window_day} THEN {MET_IN_WINDOW}
                             ELSE {MET_OUTSIDE_WINDOW} END)
-              + MAX(CASE WHEN l.kind IN ({marks(visits)}) THEN {EMPLOYER_VISIT_BIT} ELSE 0 END)
+              + MAX(CASE WHEN l.kind IN ({marks(visits)}) AND l.employer_met
+                         THEN {EMPLOYER_VISIT_BIT} ELSE 0 END)
             FROM {contacts} l
             WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s), 0)
           + CASE
@@ -139,14 +160,22 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
                   WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND {meeting} AND {on_window_day}
                 ) THEN {MEETING_DAY_DECIDED_BIT} ELSE 0 END
               ELSE 0 END
+          + COALESCE((
+              SELECT CASE WHEN r.shared_with_client_on IS NOT NULL AND ({written}) THEN {SHARED_BIT} ELSE 0 END
+                + CASE WHEN r.shared_with_employer_on IS NOT NULL THEN {EMPLOYER_SHARED_BIT} ELSE 0 END
+              FROM {q(SupportReport._meta.db_table)} r
+              WHERE r.client_id = c.id AND r.month = %s
+            ), 0)
           + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(SupportReport._meta.db_table)} r
-              WHERE r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL
-            ) THEN {SHARED_BIT} ELSE 0 END
+              SELECT 1 FROM {q(Employment._meta.db_table)} e
+              WHERE e.client_id = c.id AND e.disclosed AND e.hired_on <= %s
+                AND (e.left_on IS NULL OR e.left_on >= %s)
+            ) THEN {DISCLOSED_BIT} ELSE 0 END
           + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(SupportPlan._meta.db_table)} p
-              WHERE p.client_id = c.id AND p.status IN (%s, %s) AND p.agreed_on <= %s
-            ) THEN {AGREED_BIT} ELSE 0 END
+              SELECT 1 FROM {q(Consent._meta.db_table)} k
+              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s
+                AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
+            ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
           + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
         FROM ({clients_sql}) c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
     """
@@ -166,20 +195,34 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         last,
         *online,
         first,
-        PlanStatus.AGREED.value,
-        PlanStatus.DELIVERED.value,
+        last,
+        first,
+        ConsentPurpose.REPORT_TO_EMPLOYER.value,
+        last,
         last,
         *window_params,
         *clients_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    ids = [pk for pk, _office, _code in rows]
+    covered = plan_coverage(ids, first, first) if ids else {}
+    return [
+        (pk, office_id, code | AGREED_BIT if first in covered.get(pk, ()) else code)
+        for pk, office_id, code in rows
+    ]
 
 
 def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFacts]]:
     """(client id, office id, MonthFacts) of each client of `clients` for `month` (see month_fact_codes)."""
     return [(pk, office_id, decode_facts(code)) for pk, office_id, code in month_fact_codes(clients, month)]
+
+
+def month_verdicts(clients, month: date) -> dict[int, rules.Verdict]:
+    """{client id: Verdict} of each client of `clients` (a Client queryset) for `month`: the seam other
+    apps (flags, claims) read the billable month through, whatever the facts' encoding. Three queries."""
+    return {pk: rules.verdict_from_facts(facts) for pk, _office, facts in month_facts_rows(clients, month)}
 
 
 def window_months(client: Client) -> list[date]:
@@ -197,29 +240,47 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     """One ClientMonth per month of the client's whole window.
 
     Reuses what the client page has fetched already: `contacts` (all the client's contacts, see
-    `client_contacts`), the decisions prefetched on `client` and its plans (`client_plans`); otherwise
-    queries them. Reports are the one query of its own.
+    `client_contacts`), the employments and decisions prefetched on `client`, its plans, reviews and
+    consents (`client_plans`, `client_reviews`, `client_consents`, shared with the plans panel);
+    otherwise queries them. Reports are the one query of its own.
     """
     months = window_months(client)
     if not months:
         return []
-    from plans.selectors import client_plans
+    from plans.selectors import client_consents, client_plans, client_reviews
 
-    decisions = None
-    if "decisions" in getattr(client, "_prefetched_objects_cache", {}):
+    cache = getattr(client, "_prefetched_objects_cache", {})
+    decisions = employments = None
+    if "decisions" in cache:
         decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+    if "employments" in cache:
+        employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
+    plans = client_plans(client)
+    reviews = [r.reviewed_on for r in client_reviews(client)]
+    plan_facts = [
+        PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
+        for p in plans
+        if p.status == PlanStatus.DELIVERED
+    ]
     return verdict_grid(
         [client],
         months[0],
         months[-1],
-        contact_rows=None if contacts is None else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
+        contact_rows=None if contacts is None else [contact_row(c) for c in contacts],
         decision_rows=decisions,
-        agreed_rows=[
-            (p.client_id, p.agreed_on)
-            for p in client_plans(client)
-            if p.status in (PlanStatus.AGREED, PlanStatus.DELIVERED) and p.agreed_on is not None
+        employment_rows=employments,
+        consent_rows=[
+            (c.client_id, c.given_on, c.withdrawn_on)
+            for c in client_consents(client)
+            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER
         ],
+        coverage={client.pk: {m for m in months if plan_in_effect(m, plan_facts, reviews)}},
     )[client.pk]
+
+
+def contact_row(c: ContactLog) -> tuple:
+    """The values of a contact the month rule reads, as verdict_grid takes them."""
+    return (c.client_id, c.on, c.kind, c.face_to_face, c.narrative != "", c.employer_met)
 
 
 def verdict_grid(
@@ -230,15 +291,20 @@ def verdict_grid(
     online_counts: bool | None = None,
     contact_rows=None,
     decision_rows=None,
-    agreed_rows=None,
+    employment_rows=None,
+    consent_rows=None,
+    coverage=None,
 ) -> dict[int, list[ClientMonth]]:
     """Verdicts for each client and each month from first_month to last_month.
 
-    Four queries whatever the number of clients, months or contacts (contacts, decisions, reports and
-    agreed plans for the whole span, one query each), then one pass in Python through the pure rule.
-    A caller that holds some of these already passes them as rows, (client_id, on, kind, face_to_face),
-    (client_id, starts_on, ends_on) and (client_id, agreed_on), and the query is skipped; rows outside
-    the span are ignored.
+    A fixed number of queries whatever the number of clients, months or contacts (contacts, decisions,
+    reports, employments, employer-sharing consents and plans with their reviews for the whole span),
+    then one pass in Python through the pure rule. A caller that holds some of these already passes them
+    as rows, (client_id, on, kind, face_to_face, written, employer_met), (client_id, starts_on, ends_on),
+    (client_id, hired_on, left_on, disclosed), (client_id, given_on, withdrawn_on) and `coverage`
+    ({client_id: months with a plan in effect}), and the query is skipped; rows outside the span are
+    ignored. When the span starts at a client's first month of service, each row also carries its place
+    in the run of months without a plan in effect (`plan_missing_count`).
     """
     if not clients:
         return {}
@@ -253,11 +319,14 @@ def verdict_grid(
         contact_rows = (
             ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
             .order_by("on", "id")
-            .values_list("client_id", "on", "kind", "face_to_face")
+            .annotate(written=~Q(narrative=""))
+            .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
         )
-    for client_id, on, kind, face_to_face in contact_rows:
+    for client_id, on, kind, face_to_face, written, employer_met in contact_rows:
         if first <= on <= last:
-            contacts[(client_id, month_start(on))].append(rules.ContactFact(on, kind, face_to_face))
+            contacts[(client_id, month_start(on))].append(
+                rules.ContactFact(on, kind, face_to_face, bool(written), employer_met)
+            )
 
     decisions = defaultdict(list)
     if decision_rows is None:
@@ -270,41 +339,73 @@ def verdict_grid(
 
     reports = {
         (r.client_id, r.month): r
-        # The grid needs whether and when a report was shared, not its text (the report page reads that).
+        # The grid needs whether a report was written and when it was shared (the report page reads it).
         for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
         .order_by()
-        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
+        .only(
+            "id",
+            "client_id",
+            "month",
+            "shared_with_client_on",
+            "shared_with_employer_on",
+            "share_method",
+            *REPORT_TEXT_FIELDS,
+        )
     }
 
-    agreed = defaultdict(list)
-    if agreed_rows is None:
-        agreed_rows = SupportPlan.objects.filter(
-            client_id__in=ids,
-            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-            agreed_on__lte=last,
-        ).order_by().values_list("client_id", "agreed_on")  # no ordering: the default one joins the client
-    for client_id, agreed_on in agreed_rows:
-        if agreed_on <= last:
-            agreed[client_id].append(agreed_on)
+    disclosed = defaultdict(list)
+    if employment_rows is None:
+        employment_rows = Employment.objects.filter(client_id__in=ids, disclosed=True).values_list(
+            "client_id", "hired_on", "left_on", "disclosed"
+        )
+    for client_id, hired_on, left_on, is_disclosed in employment_rows:
+        if is_disclosed:
+            disclosed[client_id].append((hired_on, left_on))
+
+    consents = defaultdict(list)
+    if consent_rows is None:
+        consent_rows = Consent.objects.filter(
+            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last
+        ).values_list("client_id", "given_on", "withdrawn_on")
+    for client_id, given_on, withdrawn_on in consent_rows:
+        consents[client_id].append((given_on, withdrawn_on))
+
+    if coverage is None:
+        coverage = plan_coverage(ids, first, last)
 
     grid = {}
     for client in clients:
         window = client.window
+        covered = coverage.get(client.pk, set())
+        counting = window is not None and month_start(window.starts_on) >= first
         rows = []
         for month in months:
             facts = contacts[(client.pk, month)]
             report = reports.get((client.pk, month))
             month_last = month_end(month)
-            plan_agreed_on = max((d for d in agreed[client.pk] if d <= month_last), default=None)
+            open_ = any(
+                hired_on <= month_last and (left_on is None or left_on >= month)
+                for hired_on, left_on in disclosed[client.pk]
+            )
+            consent = any(
+                given_on <= month_last and (withdrawn_on is None or withdrawn_on > month_last)
+                for given_on, withdrawn_on in consents[client.pk]
+            )
             verdict = rules.month_verdict(
                 month,
                 facts,
                 window,
                 decisions[client.pk],
-                plan_agreed_on,
+                None,
                 report_shared=bool(report and report.shared_with_client_on),
                 online_counts=online_counts,
+                plan_in_effect=month in covered,
+                report_written=bool(report and report_written(report)),
+                employer_report_required=open_ and consent,
+                employer_report_shared=bool(report and report.shared_with_employer_on),
+                employer_consent_missing=open_ and not consent,
             )
+            in_service = window is not None and window.starts_on <= month_last and window.ends_on >= month
             rows.append(
                 ClientMonth(
                     client=client,
@@ -313,10 +414,13 @@ def verdict_grid(
                     face_to_face_dates=sorted(
                         {c.on for c in facts if rules.counts_as_face_to_face(c, online_counts)}
                     ),
-                    employer_visit_dates=sorted(
-                        {c.on for c in facts if c.kind in rules.EMPLOYER_VISIT_KINDS}
-                    ),
+                    employer_visit_dates=sorted({c.on for c in facts if rules.counts_as_employer_visit(c)}),
                     report=report,
+                    plan_missing_count=(
+                        months_without_plan(month, month_start(window.starts_on), covered)
+                        if counting and in_service
+                        else (0 if counting else None)
+                    ),
                 )
             )
         grid[client.pk] = rows
@@ -330,10 +434,12 @@ REASON_LABELS = {
     rules.OUTSIDE_WINDOW: _("支援期間外です"),
     rules.NO_DECISION: _("支給決定期間外です"),
     rules.NO_SUPPORT_REPORT: _("支援レポートを本人と共有していません"),
+    rules.NO_EMPLOYER_REPORT: _("支援レポートを企業と共有していません（オープン・同意あり）"),
 }
 WARNING_LABELS = {
     rules.NO_EMPLOYER_VISIT: _("企業訪問がありません（努力義務）"),
-    rules.NO_AGREED_PLAN: _("同意済みの支援計画がありません（減算）"),
+    rules.NO_AGREED_PLAN: _("有効な支援計画がありません（減算）"),
+    rules.EMPLOYER_CONSENT_MISSING: _("オープン就労ですが企業への共有に本人の同意がありません"),
 }
 
 
@@ -342,6 +448,7 @@ REASON_SHORT = {
     rules.OUTSIDE_WINDOW: _("期間外"),
     rules.NO_DECISION: _("支給決定なし"),
     rules.NO_SUPPORT_REPORT: _("レポート未共有"),
+    rules.NO_EMPLOYER_REPORT: _("企業へ未共有"),
 }
 
 
@@ -444,7 +551,7 @@ class OfficeMonth:
 
 def _missing(row: ClientMonth) -> bool:
     reasons = row.verdict.reasons
-    return rules.NO_FACE_TO_FACE in reasons or rules.NO_SUPPORT_REPORT in reasons
+    return bool({rules.NO_FACE_TO_FACE, rules.NO_SUPPORT_REPORT, rules.NO_EMPLOYER_REPORT} & set(reasons))
 
 
 def _group_by_staff(rows: list[ClientMonth]) -> list[StaffGroup]:

@@ -102,7 +102,7 @@ def contact_log_create(
         employer_met=employer_met or kind == ContactKind.EMPLOYER_VISIT,
         place=place,
         topics=topics,
-        narrative=narrative,
+        narrative=narrative.strip(),
         next_actions=next_actions,
     )
     contact._history_user = actor
@@ -132,6 +132,7 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.topics = list(contact.topics or [])
+    contact.narrative = (contact.narrative or "").strip()
     _validate_contact(client=contact.client, on=contact.on, kind=contact.kind, topics=contact.topics)
     contact.face_to_face = face_to_face_for(contact.kind, contact.face_to_face)
     if contact.kind == ContactKind.EMPLOYER_VISIT:

@@ -22,7 +22,7 @@ EXPORT = reverse("visits:billing_export")
 
 def billable(client, staff):
     ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 4))
-    ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 18), kind="workplace_visit")
+    ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 18), kind="workplace_visit", employer_met=True)
     SupportReportFactory(client=client, month=AUG, created_by=staff, shared_with_client_on=date(2025, 9, 2))
 
 
@@ -75,9 +75,14 @@ def test_rows_in_the_documented_order(office, two_clients):
         "2025-09-02",
         "1",
         "",
-        "no_agreed_plan",
+        # client_in_service works オープン with no consent to share with the employer: billable, said so
+        "no_agreed_plan;employer_consent_missing",
     ]
-    assert rows[1][11:] == ["0", "no_face_to_face;no_support_report", "no_employer_visit;no_agreed_plan"]
+    assert rows[1][11:] == [
+        "0",
+        "no_face_to_face;no_support_report",
+        "no_employer_visit;no_agreed_plan;employer_consent_missing",
+    ]
 
 
 def test_browser_csv_and_command_csv_are_byte_identical(as_admin, office, two_clients, tmp_path):
@@ -157,7 +162,7 @@ def test_command_rejects_bad_input_without_writing(office, tmp_path, options, me
 def test_export_query_count_is_constant(as_admin, office, staff, size, django_assert_max_num_queries):
     for _ in range(size):
         billable(client_in_service(office=office), staff)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # the month rows read disclosure and consent too
         response = as_admin.get(EXPORT, {"month": "2025-08", "format": "csv"})
     assert response.content.decode("utf-8-sig").count("\r\n") == size + 1
 
