@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 
-from .models import Consent, Handover, PlanReview, SupportPlan
-from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
+from .models import PLAN_CONTENT_FIELDS, Consent, Handover, PlanReview, SupportPlan
+from .services import HANDOVER_FIELDS, REVIEW_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 

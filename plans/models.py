@@ -83,6 +83,20 @@ class SupportPlan(models.Model):
         return f"{self.client} 第{self.version}版"
 
 
+# The fields a new version copies and the comparison shows.
+PLAN_CONTENT_FIELDS = (
+    "starts_on",
+    "ends_on",
+    "long_term_goal",
+    "short_term_goals",
+    "support_content",
+    "interview_frequency",
+    "workplace_visit_frequency",
+    "employer_contact_frequency",
+    "accommodations",
+)
+
+
 class ReviewDecision(models.TextChoices):
     KEEP = "keep", _("計画を継続")
     REVISE = "revise", _("計画を見直す")

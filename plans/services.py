@@ -16,19 +16,17 @@ from cases.models import Client, ClientStatus, Membership, Role, User
 from cases.services import assign_fields
 from flags.services import client_changed
 
-from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, ReviewDecision, SupportPlan
-
-PLAN_CONTENT_FIELDS = (
-    "starts_on",
-    "ends_on",
-    "long_term_goal",
-    "short_term_goals",
-    "support_content",
-    "interview_frequency",
-    "workplace_visit_frequency",
-    "employer_contact_frequency",
-    "accommodations",
+from .models import (
+    PLAN_CONTENT_FIELDS,
+    Consent,
+    ConsentPurpose,
+    Handover,
+    PlanReview,
+    PlanStatus,
+    ReviewDecision,
+    SupportPlan,
 )
+
 REVIEW_FIELDS = ("reviewed_on", "findings", "client_view", "employer_view", "decision")
 HANDOVER_FIELDS = (
     "receiver_name",

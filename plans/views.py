@@ -13,7 +13,7 @@ from cases.models import Role
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
 
-from . import rules, selectors, services
+from . import deadlines, selectors, services
 from .forms import ConsentForm, ConsentWithdrawForm, HandoverForm, PlanDateForm, PlanForm, ReviewForm
 from .models import ConsentPurpose, Handover, PlanStatus
 
@@ -309,7 +309,7 @@ def handover_edit(request, client_pk):
             "client": client,
             "can_write": can_write,
             "consent_stands": selectors.consent_stands(client, ConsentPurpose.HANDOVER, today),
-            "share_deadline": client.window_ends_on and rules.handover_share_deadline(client.window_ends_on),
+            "share_deadline": client.window_ends_on and deadlines.handover_share_deadline(client.window_ends_on),
         },
     )
 

@@ -18,6 +18,9 @@ NO_AGREED_PLAN = "no_agreed_plan"  # no plan in effect (agreed, delivered, perio
 NO_EMPLOYER_REPORT = "no_employer_report"  # オープン with consent: the report must reach the employer too
 EMPLOYER_CONSENT_MISSING = "employer_consent_missing"  # オープン without consent: billable, but said so
 
+# Claims for a month go to the 国保連 from the 1st to the 10th of the next month.
+CLAIM_DUE_DAY = 10
+
 REASON_ORDER = (NO_FACE_TO_FACE, OUTSIDE_WINDOW, NO_DECISION, NO_SUPPORT_REPORT, NO_EMPLOYER_REPORT)
 
 # Kinds are the stored codes (visits.models.ContactKind); the Japanese labels are accepted too.

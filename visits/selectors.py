@@ -219,10 +219,19 @@ def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFa
     return [(pk, office_id, decode_facts(code)) for pk, office_id, code in month_fact_codes(clients, month)]
 
 
+def month_verdict_rows(clients, month: date) -> list[tuple[int, int, rules.Verdict]]:
+    """(client id, office id, Verdict) of each client of `clients` (a Client queryset) for `month`: the
+    seam other apps (flags, claims) read the billable month through, whatever the facts' encoding.
+    Three queries whatever the number of clients."""
+    return [
+        (pk, office_id, rules.verdict_from_facts(decode_facts(code)))
+        for pk, office_id, code in month_fact_codes(clients, month)
+    ]
+
+
 def month_verdicts(clients, month: date) -> dict[int, rules.Verdict]:
-    """{client id: Verdict} of each client of `clients` (a Client queryset) for `month`: the seam other
-    apps (flags, claims) read the billable month through, whatever the facts' encoding. Three queries."""
-    return {pk: rules.verdict_from_facts(facts) for pk, _office, facts in month_facts_rows(clients, month)}
+    """{client id: Verdict} of each client of `clients` for `month` (see month_verdict_rows)."""
+    return {pk: verdict for pk, _office, verdict in month_verdict_rows(clients, month)}
 
 
 def window_months(client: Client) -> list[date]:

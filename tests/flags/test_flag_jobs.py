@@ -34,7 +34,9 @@ def open_kinds(client):
 
 
 def meet(client, staff, on):
-    return ContactLog.objects.create(client=client, staff=staff, on=on, kind="interview", face_to_face=True)
+    return ContactLog.objects.create(
+        client=client, staff=staff, on=on, kind="interview", face_to_face=True, narrative="面談を実施。"
+    )
 
 
 def test_month_job_twice_leaves_the_same_rows(office, staff):
@@ -78,7 +80,11 @@ def test_next_run_resolves_a_cleared_flag_and_reopens_it_when_the_condition_retu
 
     contact = meet(client, staff, date(2025, 9, 21))
     report = SupportReport.objects.create(
-        client=client, month=SEPT, created_by=staff, shared_with_client_on=date(2025, 9, 21)
+        client=client,
+        month=SEPT,
+        created_by=staff,
+        shared_with_client_on=date(2025, 9, 21),
+        support_given="面談で体調を確認",
     )
     result = flag_months(office=office, month=SEPT, today=date(2025, 9, 21))
     assert {f.kind for f in result.resolved} == {rules.NO_CONTACT_YET, rules.NO_SUPPORT_REPORT}
@@ -264,7 +270,11 @@ def test_a_late_record_for_an_old_month_resolves_its_not_billable_flag(office, s
     flag_months(office=office, month=date(2025, 8, 1), today=date(2025, 9, 1))
     meet(client, staff, date(2025, 8, 20))
     SupportReport.objects.create(
-        client=client, month=date(2025, 8, 1), created_by=staff, shared_with_client_on=date(2025, 8, 29)
+        client=client,
+        month=date(2025, 8, 1),
+        created_by=staff,
+        shared_with_client_on=date(2025, 8, 29),
+        support_given="面談で体調を確認",
     )
     refresh_client_flags(client=client, today=date(2025, 11, 5), months=[date(2025, 8, 15)])
     assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) not in open_kinds(client)

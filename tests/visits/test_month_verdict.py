@@ -8,8 +8,8 @@ from cases.rules import Window
 from visits.rules import (
     EMPLOYER_CONSENT_MISSING,
     NO_AGREED_PLAN,
-    NO_EMPLOYER_REPORT,
     NO_DECISION,
+    NO_EMPLOYER_REPORT,
     NO_EMPLOYER_VISIT,
     NO_FACE_TO_FACE,
     NO_SUPPORT_REPORT,
