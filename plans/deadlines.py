@@ -150,7 +150,10 @@ def review_case(facts: DeadlineFacts, today: date) -> list[Due]:
         }
         return [Due(facts.client_id, status, due, URGENT, message, plan.id)]
     if status == DeadlineKind.REVIEW_DUE_SOON:
-        message = _("モニタリングの期限は%(d)sです（あと%(n)s日）。") % {"d": _ymd(due), "n": (due - today).days}
+        message = _("モニタリングの期限は%(d)sです（あと%(n)s日）。") % {
+            "d": _ymd(due),
+            "n": (due - today).days,
+        }
         return [Due(facts.client_id, status, due, WARNING, message, plan.id)]
     return []
 
@@ -191,7 +194,10 @@ def plan_workflow_case(facts: DeadlineFacts, today: date) -> list[Due]:
     steps = {
         "draft": (DeadlineKind.PLAN_AWAITING_APPROVAL, _("第%(v)s版 承認待ち")),
         "approved": (DeadlineKind.PLAN_AWAITING_CONSENT, _("第%(v)s版 本人同意待ち")),
-        "agreed": (DeadlineKind.PLAN_AWAITING_DELIVERY, _("第%(v)s版 交付待ち（交付するまで計画は有効になりません）")),
+        "agreed": (
+            DeadlineKind.PLAN_AWAITING_DELIVERY,
+            _("第%(v)s版 交付待ち（交付するまで計画は有効になりません）"),
+        ),
     }
     newest = max((p.version for p in facts.plans if p.status in ("agreed", "delivered")), default=0)
     dues = []
@@ -200,7 +206,9 @@ def plan_workflow_case(facts: DeadlineFacts, today: date) -> list[Due]:
             continue
         kind, words = steps[plan.status]
         severity = URGENT if plan.starts_on < today else WARNING
-        dues.append(Due(facts.client_id, kind, plan.starts_on, severity, words % {"v": plan.version}, plan.id))
+        dues.append(
+            Due(facts.client_id, kind, plan.starts_on, severity, words % {"v": plan.version}, plan.id)
+        )
     return dues
 
 
@@ -222,7 +230,9 @@ def renewal_case(facts: DeadlineFacts, today: date) -> list[Due]:
         if days_left > RENEWAL_ALERT_DAYS:
             continue
         if days_left < 0:
-            message = _("支給決定が%(d)sに終了しています（%(n)s日経過）。更新の支給決定を登録してください。") % {
+            message = _(
+                "支給決定が%(d)sに終了しています（%(n)s日経過）。更新の支給決定を登録してください。"
+            ) % {
                 "d": _ymd(d.ends_on),
                 "n": -days_left,
             }
@@ -284,15 +294,17 @@ def application_case(facts: DeadlineFacts, today: date) -> list[Due]:
         return []
     if today < start:
         severity = URGENT if month >= APPLICATION_URGENT_FROM_MONTH else WARNING
-        message = _("雇用%(m)sか月目・%(d)sから始まる支給決定がありません。受給者証の申請準備を進めてください。") % {
+        message = _(
+            "雇用%(m)sか月目・%(d)sから始まる支給決定がありません。受給者証の申請準備を進めてください。"
+        ) % {
             "m": month,
             "d": _ymd(start),
         }
     else:
         severity = URGENT
-        message = _("支援開始可能日（%(d)s）を過ぎても支給決定がありません。受給者証の申請を急いでください。") % {
-            "d": _ymd(start)
-        }
+        message = _(
+            "支援開始可能日（%(d)s）を過ぎても支給決定がありません。受給者証の申請を急いでください。"
+        ) % {"d": _ymd(start)}
     return [Due(facts.client_id, DeadlineKind.APPLICATION_PREPARATION, start, severity, message)]
 
 
@@ -302,7 +314,9 @@ def handover_share_deadline(window_ends_on: date) -> date:
 
 
 def handover_shared_late(window_ends_on: date | None, info_shared_on: date | None) -> bool:
-    return bool(window_ends_on and info_shared_on and info_shared_on > handover_share_deadline(window_ends_on))
+    return bool(
+        window_ends_on and info_shared_on and info_shared_on > handover_share_deadline(window_ends_on)
+    )
 
 
 def handover_case(facts: DeadlineFacts, today: date) -> list[Due]:
@@ -333,9 +347,9 @@ def handover_case(facts: DeadlineFacts, today: date) -> list[Due]:
         }
     else:
         severity = URGENT
-        message = _("減算の対象: 引継ぎ先への情報共有の期限（%(d)s）を過ぎました（支援体制構築未実施減算）。") % {
-            "d": _ymd(deadline)
-        }
+        message = _(
+            "減算の対象: 引継ぎ先への情報共有の期限（%(d)s）を過ぎました（支援体制構築未実施減算）。"
+        ) % {"d": _ymd(deadline)}
     return [Due(facts.client_id, DeadlineKind.HANDOVER_SHARING, deadline, severity, message)]
 
 
@@ -357,9 +371,6 @@ def deadlines(facts: DeadlineFacts, today: date) -> list[Due]:
     """Every deadline of one client on `today`, ordered by kind (DeadlineKind's order) and due day."""
     order = {kind: i for i, kind in enumerate(DeadlineKind.values)}
     dues = [
-        due
-        for case in CASES
-        if not facts.handed_over or case in AFTER_HANDOVER
-        for due in case(facts, today)
+        due for case in CASES if not facts.handed_over or case in AFTER_HANDOVER for due in case(facts, today)
     ]
     return sorted(dues, key=lambda d: (order[d.kind], d.due_on))
