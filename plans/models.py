@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Client
 
+from .retention import RetainedRecord
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("作成中")
@@ -14,7 +16,7 @@ class PlanStatus(models.TextChoices):
     DELIVERED = "delivered", _("交付済み")
 
 
-class SupportPlan(models.Model):
+class SupportPlan(RetainedRecord):
     """就労定着支援計画. A new version is a new row; a plan is in effect from agreed_on."""
 
     client = models.ForeignKey(
@@ -82,6 +84,9 @@ class SupportPlan(models.Model):
     def __str__(self):
         return f"{self.client} 第{self.version}版"
 
+    def retention_date(self):
+        return self.ends_on
+
 
 # The fields a new version copies and the comparison shows.
 PLAN_CONTENT_FIELDS = (
@@ -102,7 +107,7 @@ class ReviewDecision(models.TextChoices):
     REVISE = "revise", _("計画を見直す")
 
 
-class PlanReview(models.Model):
+class PlanReview(RetainedRecord):
     """モニタリング by the service manager, at least every 3 months."""
 
     plan = models.ForeignKey(
@@ -130,6 +135,9 @@ class PlanReview(models.Model):
     def __str__(self):
         return f"{self.plan} {self.reviewed_on}"
 
+    def retention_date(self):
+        return self.reviewed_on
+
 
 class ReceiverKind(models.TextChoices):
     NAKAPOTSU = "nakapotsu", _("障害者就業・生活支援センター")
@@ -138,7 +146,7 @@ class ReceiverKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class Handover(models.Model):
+class Handover(RetainedRecord):
     """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself."""
 
     client = models.OneToOneField(
@@ -176,6 +184,9 @@ class Handover(models.Model):
     def __str__(self):
         return f"{self.client} → {self.receiver_name}"
 
+    def retention_date(self):
+        return self.handed_over_on  # None (not handed over yet): kept
+
 
 class ConsentPurpose(models.TextChoices):
     REPORT_TO_EMPLOYER = "report_to_employer", _("支援レポートの企業への共有")
@@ -184,7 +195,7 @@ class ConsentPurpose(models.TextChoices):
     PLAN_TO_CONSULTATION = "plan_to_consultation", _("相談支援事業所への計画の交付")
 
 
-class Consent(models.Model):
+class Consent(RetainedRecord):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者")
     )
@@ -212,3 +223,6 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.get_purpose_display()} {self.given_on}"
+
+    def retention_date(self):
+        return self.withdrawn_on  # None (the consent stands): kept

@@ -145,7 +145,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
               + MAX(CASE WHEN l.kind IN ({marks(visits)}) AND l.employer_met
                          THEN {EMPLOYER_VISIT_BIT} ELSE 0 END)
             FROM {contacts} l
-            WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s), 0)
+            WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND l.withdrawn_at IS NULL), 0)
           + CASE
               WHEN EXISTS (
                 SELECT 1 FROM {decisions} d WHERE d.client_id = c.id
@@ -158,6 +158,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
                   SELECT 1 FROM {contacts} l JOIN {decisions} d
                     ON d.client_id = l.client_id AND d.starts_on <= l.{on} AND d.ends_on >= l.{on}
                   WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND {meeting} AND {on_window_day}
+                    AND l.withdrawn_at IS NULL
                 ) THEN {MEETING_DAY_DECIDED_BIT} ELSE 0 END
               ELSE 0 END
           + COALESCE((
@@ -275,7 +276,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
         [client],
         months[0],
         months[-1],
-        contact_rows=None if contacts is None else [contact_row(c) for c in contacts],
+        contact_rows=None if contacts is None else [contact_row(c) for c in contacts if not c.withdrawn],
         decision_rows=decisions,
         employment_rows=employments,
         consent_rows=[
@@ -326,7 +327,7 @@ def verdict_grid(
     contacts = defaultdict(list)
     if contact_rows is None:
         contact_rows = (
-            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
+            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last), withdrawn_at__isnull=True)
             .order_by("on", "id")
             .annotate(written=~Q(narrative=""))
             .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
@@ -502,7 +503,9 @@ def clients_for_recording(membership: Membership):
 
 
 def month_is_locked(office_id: int, day: date) -> bool:
-    return MonthLock.objects.filter(office_id=office_id, month=month_start(day)).exists()
+    return MonthLock.objects.filter(
+        office_id=office_id, month=month_start(day), unlocked_at__isnull=True
+    ).exists()
 
 
 def employer_sharing_allowed(client: Client, on: date) -> bool:
@@ -533,7 +536,7 @@ def recent_contacts(client: Client, limit: int = 10):
 
 def month_contacts(client: Client, month: date):
     return list(
-        client.contacts.filter(on__range=(month_start(month), month_end(month)))
+        client.contacts.filter(on__range=(month_start(month), month_end(month)), withdrawn_at__isnull=True)
         .select_related("staff")
         .order_by("on", "started_at", "id")
     )

@@ -114,13 +114,13 @@ def contact_delete(request, pk):
     if request.method == "POST" and form.is_valid():
         client_id = contact.client_id
         try:
-            services.contact_log_delete(
+            services.contact_log_withdraw(
                 actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("支援記録を削除しました（履歴は残ります）。"))
+            messages.success(request, _("支援記録を取り消しました（記録と理由は保存されます）。"))
             return redirect("cases:client_detail", pk=client_id)
     log_access(request, client=contact.client, page="visits:contact_delete")
     return render(request, "visits/contact_delete.html", {"form": form, "contact": contact})

@@ -92,8 +92,9 @@ def test_next_run_resolves_a_cleared_flag_and_reopens_it_when_the_condition_retu
     assert {f.kind for f in result.resolved} == {rules.NO_CONTACT_YET, rules.NO_SUPPORT_REPORT}
     assert Flag.objects.get(pk=flag_id).resolved_at is not None
 
-    contact.delete()
-    report.delete()
+    # withdrawn by mistake, report cleared (records are never deleted)
+    ContactLog.objects.filter(pk=contact.pk).update(withdrawn_at=datetime(2025, 9, 22, tzinfo=TOKYO))
+    SupportReport.objects.filter(pk=report.pk).update(shared_with_client_on=None)
     result = flag_months(office=office, month=SEPT, today=date(2025, 9, 22))
     assert {f.kind for f in result.reopened} == {rules.NO_CONTACT_YET, rules.NO_SUPPORT_REPORT}
     reopened = Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET)
