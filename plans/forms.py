@@ -94,3 +94,13 @@ class ConsentForm(forms.ModelForm):
 
 class ConsentWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput())
+    reason = forms.CharField(label=_("撤回の理由"), max_length=500)
+
+
+class ConsentCorrectForm(forms.Form):
+    """Correct a consent recorded wrongly; the reason stays in its history."""
+
+    given_on = forms.DateField(label=_("同意日"), widget=DateInput())
+    withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput(), required=False)
+    document_note = forms.CharField(label=_("同意書類"), max_length=200, required=False)
+    reason = forms.CharField(label=_("訂正の理由"), widget=forms.Textarea(attrs={"rows": 2}))

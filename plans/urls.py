@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<int:client_pk>/handover/", views.handover_edit, name="handover_edit"),
     path("clients/<int:client_pk>/consents/", views.consent_list, name="consent_list"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("consents/<int:pk>/correct/", views.consent_correct, name="consent_correct"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/print/", views.plan_print, name="plan_print"),

@@ -84,6 +84,7 @@ OBJECT_URLS = {
     "plans:handover_edit": ("client", GET, 200, 200, 200),
     "plans:consent_list": ("client", GET, 200, 200, 200),
     "plans:consent_withdraw": ("consent", POST, 302, 302, 403),
+    "plans:consent_correct": ("consent", GET, 200, 200, 403),
     "plans:plan_detail": ("plan", GET, 200, 200, 200),
     "plans:plan_edit": ("plan", GET, 200, 200, 403),
     "plans:plan_print": ("plan", GET, 200, 200, 200),

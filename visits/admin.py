@@ -33,7 +33,11 @@ class LockedMonthReasonForm(forms.ModelForm):
             if any(selectors.month_is_locked(office_id, day) for day in self.locked_days() if day):
                 if not (cleaned.get("change_reason") or "").strip():
                     raise ValidationError(
-                        {"change_reason": _("請求済みで締められた月の記録です。変更の理由を入力してください。")}
+                        {
+                            "change_reason": _(
+                                "請求済みで締められた月の記録です。変更の理由を入力してください。"
+                            )
+                        }
                     )
         return cleaned
 
@@ -65,7 +69,9 @@ class ContactAdminForm(LockedMonthReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:  # the stored day, before the form puts the new one on the instance
-            self.instance.on = ContactLog.objects.filter(pk=self.instance.pk).values_list("on", flat=True).get()
+            self.instance.on = (
+                ContactLog.objects.filter(pk=self.instance.pk).values_list("on", flat=True).get()
+            )
 
 
 class ReportAdminForm(LockedMonthReasonForm):
