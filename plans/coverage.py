@@ -5,6 +5,8 @@ plans.selectors reach the flag jobs)."""
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import Max
+
 from cases.rules import month_end, month_start, months_between, shift_month
 
 from . import rules
@@ -34,11 +36,16 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
     if not plans:
         return {}
     reviews = defaultdict(list)
-    for client_id, reviewed_on in (
-        PlanReview.objects.filter(plan__client_id__in=list(plans), reviewed_on__lte=last)
-        .order_by()
-        .values_list("plan__client_id", "reviewed_on")
-    ):
+    reviewed = PlanReview.objects.filter(plan__client_id__in=client_ids, reviewed_on__lte=last).order_by()
+    if len(months) == 1:  # one month: the last review by its end is all the rule reads
+        rows = (
+            reviewed.values("plan__client_id")
+            .annotate(last=Max("reviewed_on"))
+            .values_list("plan__client_id", "last")
+        )
+    else:
+        rows = reviewed.values_list("plan__client_id", "reviewed_on")
+    for client_id, reviewed_on in rows:
         reviews[client_id].append(reviewed_on)
     return {
         client_id: {m for m in months if rules.plan_in_effect(m, client_plans, reviews[client_id])}

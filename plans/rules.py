@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cases.rules import (
     month_end,
@@ -67,6 +67,18 @@ def plan_in_effect(month: date, plans: Iterable[PlanFact], review_days: Iterable
     plan = max(candidates, key=lambda p: p.version)
     last_review = max((d for d in review_days if d <= last), default=None)
     return next_review_due(plan.starts_on, last_review) >= last
+
+
+def review_kept_from(month: date) -> date:
+    """The earliest day a review period may start and still reach the month's last day: a plan whose
+    period counts from this day or later (its start, or the day after its last review) is not overdue at
+    the month's end. period_end is non-decreasing in its first day, so this one date decides, which lets
+    the jobs' SQL judge the review without date arithmetic (visits.selectors.month_fact_codes)."""
+    last = month_end(month)
+    day = last
+    while period_end(day - timedelta(days=1), REVIEW_INTERVAL_MONTHS) >= last:
+        day -= timedelta(days=1)
+    return day
 
 
 def months_without_plan(month: date, service_first_month: date | None, covered: set[date]) -> int:

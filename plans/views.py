@@ -321,6 +321,10 @@ def handover_edit(request, client_pk):
             "consent_stands": selectors.consent_stands(client, ConsentPurpose.HANDOVER, today),
             "share_deadline": client.window_ends_on
             and deadlines.handover_share_deadline(client.window_ends_on),
+            "handover": handover,
+            "shared_late": deadlines.handover_shared_late(
+                client.window_ends_on, handover.info_shared_on if handover else None
+            ),
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from django.db import connection
@@ -15,8 +15,8 @@ from cases.access import CASE_EDITORS, clients_visible_to, has_role
 from cases.models import BenefitDecision, Client, Employment, Membership, Office
 from cases.rules import month_end, month_start, months_between, shift_month
 from plans.coverage import plan_coverage
-from plans.models import Consent, ConsentPurpose, PlanStatus
-from plans.rules import PlanFact, months_without_plan, plan_in_effect
+from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
+from plans.rules import PlanFact, months_without_plan, plan_in_effect, review_kept_from
 
 from . import rules
 from .models import ContactLog, MonthLock, SupportReport
@@ -105,10 +105,10 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     """(client id, office id, facts code) of each client of `clients` (a Client queryset) for `month`;
     `decode_facts(code)` gives the MonthFacts.
 
-    Three queries whatever the number of clients: one for the facts (per client, one index range scan of
-    its contacts in the month, one aggregate for the contact facts, and an index probe each for
-    decisions, the report, disclosure and consent), two for the plans in effect
-    (`plans.selectors.plan_coverage`, the same Python rule as the pages). Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
+    One query whatever the number of clients: per client, one index range scan of its contacts in the
+    month (one aggregate for the contact facts) and an index probe each for decisions, the report,
+    disclosure, consent and the plan in effect (its review judged against `plans.rules.review_kept_from`,
+    so that no date arithmetic runs in SQL). Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
     took to run it (bench/README.md). The flag jobs use it; pages compute the same facts from the rows
     they show (`rules.month_facts`), and tests hold the two to the same answers.
     """
@@ -134,6 +134,18 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         f" OR (l.kind IN ({marks(online)}) AND o.online_counts_as_face_to_face)))"
     )
     written = " OR ".join(f"r.{name} <> ''" for name in REPORT_TEXT_FIELDS)
+    plans = q(SupportPlan._meta.db_table)
+
+    def candidate(alias):
+        """A version that may be the month's plan in effect (plans.rules.plan_in_effect's first test)."""
+        return (
+            f"{alias}.status = %s AND {alias}.agreed_on <= %s AND {alias}.delivered_on <= %s"
+            f" AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s"
+        )
+
+    candidate_params = [PlanStatus.DELIVERED.value, last, last, last, first]
+    # Not overdue at the month's end: the review period counts from `kept_from` or later (plans.rules).
+    kept_from = review_kept_from(first)
     on_window_day = f"(l.{on} >= c.window_starts_on AND l.{on} <= c.window_ends_on)"
     decisions, contacts = q(BenefitDecision._meta.db_table), q(ContactLog._meta.db_table)
     sql = f"""
@@ -177,6 +189,17 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
               WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s
                 AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
             ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
+          + CASE WHEN EXISTS (
+              SELECT 1 FROM {plans} p
+              WHERE p.client_id = c.id AND {candidate("p")}
+                AND NOT EXISTS (
+                  SELECT 1 FROM {plans} p2
+                  WHERE p2.client_id = c.id AND {candidate("p2")} AND p2.version > p.version)
+                AND (p.starts_on >= %s OR EXISTS (
+                  SELECT 1 FROM {q(PlanReview._meta.db_table)} r JOIN {plans} rp ON rp.id = r.plan_id
+                  WHERE rp.client_id = c.id AND r.reviewed_on >= p.starts_on
+                    AND r.reviewed_on >= %s AND r.reviewed_on <= %s))
+            ) THEN {AGREED_BIT} ELSE 0 END
           + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
         FROM ({clients_sql}) c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
     """
@@ -201,18 +224,17 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         ConsentPurpose.REPORT_TO_EMPLOYER.value,
         last,
         last,
+        *candidate_params,
+        *candidate_params,
+        kept_from,
+        kept_from - timedelta(days=1),
+        last,
         *window_params,
         *clients_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    ids = [pk for pk, _office, _code in rows]
-    covered = plan_coverage(ids, first, first) if ids else {}
-    return [
-        (pk, office_id, code | AGREED_BIT if first in covered.get(pk, ()) else code)
-        for pk, office_id, code in rows
-    ]
+        return cursor.fetchall()
 
 
 def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFacts]]:
@@ -223,7 +245,7 @@ def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFa
 def month_verdict_rows(clients, month: date) -> list[tuple[int, int, rules.Verdict]]:
     """(client id, office id, Verdict) of each client of `clients` (a Client queryset) for `month`: the
     seam other apps (flags, claims) read the billable month through, whatever the facts' encoding.
-    Three queries whatever the number of clients."""
+    One query whatever the number of clients."""
     return [
         (pk, office_id, rules.verdict_from_facts(decode_facts(code)))
         for pk, office_id, code in month_fact_codes(clients, month)

@@ -219,3 +219,20 @@ def test_a_future_consent_on_the_handover_form_is_refused(as_staff, office):
     )
     assert response.status_code == 200 and "未来の日付" in response.content.decode()
     assert not person.consents.exists() and not Handover.objects.filter(client=person).exists()
+
+
+@time_machine.travel(TODAY)
+def test_a_late_sharing_is_shown_as_late_on_the_handover_page(as_staff, office, staff):
+    from ..factories import client_in_service
+
+    client = client_in_service(office=office, hired_on=date(2023, 8, 16))  # ends 2027-02-15, share by 11-15
+    Handover.objects.create(
+        client=client,
+        receiver_name="なかぽつ",
+        receiver_kind="nakapotsu",
+        consent_on=date(2026, 11, 1),
+        info_shared_on=date(2026, 11, 20),
+        recorded_by=staff,
+    )
+    page = as_staff.get(reverse("plans:handover_edit", args=[client.pk])).content.decode()
+    assert "期限後の共有として記録され" in page
