@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.rules import month_end, month_start, shift_month
+from cases.rules import month_end, month_start
 from plans.deadlines import INFO, URGENT, WARNING, DeadlineKind
 from visits import rules as visit_rules
 
@@ -67,11 +67,6 @@ def in_last_days_of_month(today: date, days: int = MONTH_URGENT_LAST_DAYS) -> bo
     return today.day > month_end(today).day - days
 
 
-def claim_still_open(month: date, today: date) -> bool:
-    """The month's claim can still go in: today is in the next month, on or before its claim day (10th)."""
-    return shift_month(month_start(month), 1) == month_start(today) and today.day <= visit_rules.CLAIM_DUE_DAY
-
-
 def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[FlagDue]:
     """Flags of one client-month from its verdict, as seen on `today`.
 
@@ -116,7 +111,7 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
     else:
         if not verdict.billable:
             reasons = "、".join(_(REASON_LABELS.get(code, code)) for code in verdict.reasons)
-            if claim_still_open(first, today):
+            if visit_rules.claim_still_open(first, today):
                 message = _("%(m)s分は今月%(d)s日までに請求: まだ算定できません（%(r)s）。")
             else:
                 message = _("%(m)sは請求できません（%(r)s）。")

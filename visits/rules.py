@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from cases.rules import Window, month_end, month_start
+from cases.rules import Window, month_end, month_start, shift_month
 
 NO_FACE_TO_FACE = "no_face_to_face"
 OUTSIDE_WINDOW = "outside_window"
@@ -20,6 +20,11 @@ EMPLOYER_CONSENT_MISSING = "employer_consent_missing"  # オープン without co
 
 # Claims for a month go to the 国保連 from the 1st to the 10th of the next month.
 CLAIM_DUE_DAY = 10
+
+
+def claim_still_open(month: date, today: date) -> bool:
+    """The month's claim can still go in: today is in the next month, on or before its claim day (10th)."""
+    return shift_month(month_start(month), 1) == month_start(today) and today.day <= CLAIM_DUE_DAY
 
 REASON_ORDER = (NO_FACE_TO_FACE, OUTSIDE_WINDOW, NO_DECISION, NO_SUPPORT_REPORT, NO_EMPLOYER_REPORT)
 

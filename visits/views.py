@@ -16,7 +16,7 @@ from cases.models import Role
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
 
-from . import billing, selectors, services
+from . import billing, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
 from .models import SupportReport
 
@@ -218,7 +218,15 @@ def report_share(request, client_pk, year, month):
 def office_month(request):
     month = _month_param(request)
     summary = selectors.office_month(request.membership.office_id, month)
-    return render(request, "visits/office_month.html", {"summary": summary, **_month_nav(month)})
+    today = timezone.localdate()
+    claim = None  # a closed month: still to be claimed by the 10th, or past its claim day
+    if month_start(month) < month_start(today):
+        claim = "open" if rules.claim_still_open(month, today) else "closed"
+    return render(
+        request,
+        "visits/office_month.html",
+        {"summary": summary, "claim": claim, "claim_day": rules.CLAIM_DUE_DAY, **_month_nav(month)},
+    )
 
 
 @office_required()

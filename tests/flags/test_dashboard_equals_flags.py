@@ -141,3 +141,34 @@ def test_random_offices_on_random_days(seed):
         assert {client_id for client_id, *_ in dashboard_items(office, today)} <= set(
             Client.objects.filter(office=office).values_list("pk", flat=True)
         )
+
+
+def test_handover_day_by_day_with_time_frozen(office):
+    """Window ends 2027-09-30: sharing due by 2027-06-30. The job and the dashboard, run on each frozen
+    day around the thresholds, agree and move from nothing to a warning, to urgent, to the reduction."""
+    from django.utils import timezone
+
+    from plans.deadlines import DeadlineKind
+
+    from ..factories import client_in_service
+
+    client = client_in_service(office=office, hired_on=date(2024, 3, 31))
+    assert client.window_ends_on == date(2027, 9, 30)
+    expected = {
+        date(2027, 4, 30): None,  # 61 days before the sharing deadline
+        date(2027, 5, 1): "warning",  # 60 days before
+        date(2027, 6, 15): "warning",
+        date(2027, 6, 16): "urgent",  # 14 days before
+        date(2027, 6, 30): "urgent",  # the deadline
+        date(2027, 7, 1): "urgent",  # the reduction from the next day, not a mere warning
+        date(2027, 9, 30): "urgent",  # standing to the end of the window
+    }
+    for day, severity in expected.items():
+        with time_machine.travel(day, tick=False):
+            flag_deadlines(office=office)
+            today = timezone.localdate()
+            assert dashboard_items(office, today) == open_deadline_flags(office), day
+        flag = Flag.objects.filter(client=client, kind=DeadlineKind.HANDOVER_SHARING, resolved_at__isnull=True)
+        assert [f.severity for f in flag] == ([severity] if severity else []), day
+        if day >= date(2027, 7, 1):
+            assert flag.get().message.startswith("減算の対象"), day
