@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
@@ -49,20 +49,41 @@ def clients_in_service(office_id: int, month: date):
 def month_rows(
     office_id: int, month: date, *, clients=None, online_counts: bool | None = None
 ) -> list[ClientMonth]:
-    """Verdicts for every client in service in an office-month, from five queries whatever the size.
+    """Verdicts for every client in service in an office-month, from six queries whatever the size.
 
     `clients` narrows the rows (a queryset of the office's clients); by default every client whose window
-    overlaps the month.
+    overlaps the month. Whether the client works オープン and consented to the employer's copy comes
+    with the clients (two probes each), for this one month.
     """
-    first = month_start(month)
+    first, last = month_start(month), month_end(month)
     if clients is None:
         clients = clients_in_service(office_id, month)
-    clients = list(
-        clients.select_related("primary_staff", "office").order_by(
-            "family_name_kana", "given_name_kana", "id"
-        )
+    open_job = Employment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=first),
+        client_id=OuterRef("pk"),
+        disclosed=True,
+        hired_on__lte=last,
     )
-    grid = verdict_grid(clients, first, first, online_counts=online_counts)
+    consent = Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=last),
+        client_id=OuterRef("pk"),
+        purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+        given_on__lte=last,
+    )
+    clients = list(
+        clients.select_related("primary_staff", "office")
+        .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
+    grid = verdict_grid(
+        clients,
+        first,
+        first,
+        online_counts=online_counts,
+        # Rows that say the same for this month as the records do (open during it, standing at its end).
+        employment_rows=[(c.pk, first, None, True) for c in clients if c.works_open],
+        consent_rows=[(c.pk, first, None) for c in clients if c.employer_consent],
+    )
     return [grid[client.pk][0] for client in clients]
 
 
@@ -79,7 +100,17 @@ REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_giv
 
 
 def report_written(report) -> bool:
+    if hasattr(report, "has_text"):  # annotated by the grid's query, which leaves the texts unread
+        return bool(report.has_text)
     return any(getattr(report, name) for name in REPORT_TEXT_FIELDS)
+
+
+def written_expression():
+    """Any section of the report filled in, computed by the database."""
+    condition = Q()
+    for name in REPORT_TEXT_FIELDS:
+        condition |= ~Q(**{name: ""})
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 @cache
@@ -374,15 +405,8 @@ def verdict_grid(
         # The grid needs whether a report was written and when it was shared (the report page reads it).
         for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
         .order_by()
-        .only(
-            "id",
-            "client_id",
-            "month",
-            "shared_with_client_on",
-            "shared_with_employer_on",
-            "share_method",
-            *REPORT_TEXT_FIELDS,
-        )
+        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
+        .annotate(has_text=written_expression())
     }
 
     disclosed = defaultdict(list)

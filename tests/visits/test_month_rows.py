@@ -63,7 +63,7 @@ def test_query_count_is_constant(office, staff, size, django_assert_max_num_quer
         client = client_in_service(office=office)
         meet(client, staff, date(2025, 9, 3))
         share_report(client, staff)
-    # contacts, decisions, reports, disclosed jobs, employer-sharing consents, plans and their reviews
-    with django_assert_max_num_queries(7):
+    # the clients (with オープン and consent), contacts, decisions, reports, plans and their reviews
+    with django_assert_max_num_queries(6):
         rows = month_rows(office.pk, MONTH)
     assert len(rows) == size and all(r.verdict.billable for r in rows)
