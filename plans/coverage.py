@@ -25,6 +25,7 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
         SupportPlan.objects.filter(
             client_id__in=client_ids,
             status=PlanStatus.DELIVERED,
+            withdrawn_at__isnull=True,
             delivered_on__lte=last,
             starts_on__lte=last,
             ends_on__gte=first,
@@ -36,7 +37,9 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
     if not plans:
         return {}
     reviews = defaultdict(list)
-    reviewed = PlanReview.objects.filter(plan__client_id__in=client_ids, reviewed_on__lte=last).order_by()
+    reviewed = PlanReview.objects.filter(
+        plan__client_id__in=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
+    ).order_by()
     if len(months) == 1:  # one month: the last review by its end is all the rule reads
         rows = (
             reviewed.values("plan__client_id")

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Client
 
-from .retention import RetainedRecord
+from .retention import RetainedRecord, WithdrawableRecord
 
 
 class PlanStatus(models.TextChoices):
@@ -16,7 +16,7 @@ class PlanStatus(models.TextChoices):
     DELIVERED = "delivered", _("交付済み")
 
 
-class SupportPlan(RetainedRecord):
+class SupportPlan(WithdrawableRecord):
     """就労定着支援計画. A new version is a new row; a plan is in effect from agreed_on."""
 
     client = models.ForeignKey(
@@ -62,7 +62,7 @@ class SupportPlan(RetainedRecord):
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="plan_period_order"),
             models.UniqueConstraint(
                 fields=["client"],
-                condition=Q(status="draft"),
+                condition=Q(status="draft", withdrawn_at__isnull=True),
                 name="plan_one_draft_per_client",
                 violation_error_message=_("作成中の計画が既にあります。そちらを編集してください。"),
             ),
@@ -107,7 +107,7 @@ class ReviewDecision(models.TextChoices):
     REVISE = "revise", _("計画を見直す")
 
 
-class PlanReview(RetainedRecord):
+class PlanReview(WithdrawableRecord):
     """モニタリング by the service manager, at least every 3 months."""
 
     plan = models.ForeignKey(

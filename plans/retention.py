@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.rules import period_end
 
@@ -32,7 +33,9 @@ class RecordRetained(ValidationError):
 def _refuse(service_date: date | None) -> None:
     if service_date is None or timezone.localdate() <= kept_until(service_date):
         raise RecordRetained(
-            _("この記録は%(years)s年間保存する記録のため削除できません。誤りの場合は理由を添えて取り消してください。")
+            _(
+                "この記録は%(years)s年間保存する記録のため削除できません。誤りの場合は理由を添えて取り消してください。"
+            )
             % {"years": retention_years()}
         )
 
@@ -58,6 +61,39 @@ class RetainedRecord(models.Model):
     def delete(self, *args, **kwargs):
         _refuse(self.retention_date())
         return super().delete(*args, **kwargs)
+
+
+class WithdrawableRecord(RetainedRecord):
+    """A retained record that can be withdrawn when entered by mistake: kept, shown as withdrawn, and left
+    out of the verdicts and deadlines."""
+
+    withdrawn_at = models.DateTimeField(_lazy("取消日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_lazy("取消した人"),
+    )
+    withdrawal_reason = models.TextField(_lazy("取消の理由"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def mark_withdrawn(self, *, actor, reason: str) -> None:
+        """Set the withdrawal (the caller's service checks the role and saves)."""
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("取消の理由を入力してください。")})
+        if self.withdrawn:
+            raise ValidationError(_("この記録は既に取り消されています。"))
+        self.withdrawn_at, self.withdrawn_by, self.withdrawal_reason = timezone.now(), actor, reason.strip()
+        self._history_user = actor
+        self._change_reason = reason.strip()
 
 
 class RetentionAdminMixin:

@@ -125,11 +125,11 @@ def client_consents(client: Client) -> list[Consent]:
 
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     plans = client_plans(client)
-    current = next((p for p in plans if p.status in IN_EFFECT), None)
+    current = next((p for p in plans if p.status in IN_EFFECT and not p.withdrawn), None)
     reviews = client_reviews(client)
     next_on = state = None
     if current:
-        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today), default=None)
+        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today and not r.withdrawn), default=None)
         next_on = rules.next_review_due(current.starts_on, last)
         state = {
             deadlines.DeadlineKind.REVIEW_OVERDUE: "overdue",
@@ -245,7 +245,7 @@ def deadline_facts(
         decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
     plans = defaultdict(list)
     for row in (
-        SupportPlan.objects.filter(client_id__in=ids)
+        SupportPlan.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
         .order_by("version")
         .values_list("pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on")
     ):
@@ -253,7 +253,7 @@ def deadline_facts(
         plans[client_id].append(deadlines.PlanState(pk, *rest))
     reviews = defaultdict(list)
     for client_id, reviewed_on in (
-        PlanReview.objects.filter(plan__client_id__in=ids, reviewed_on__lte=today)
+        PlanReview.objects.filter(plan__client_id__in=ids, reviewed_on__lte=today, withdrawn_at__isnull=True)
         .order_by()
         .values_list("plan__client_id", "reviewed_on")
     ):

@@ -56,6 +56,8 @@ def _require_role(actor: User, client: Client, *roles):
 
 
 def _require_status(plan: SupportPlan, *statuses):
+    if plan.withdrawn:
+        raise ValidationError(_("取り消された計画は変更できません。"))
     if plan.status not in statuses:
         raise ValidationError(
             _("この計画は「%(status)s」のため、この操作はできません。")
@@ -79,7 +81,7 @@ def plan_create(*, actor: User, client: Client, **fields) -> SupportPlan:
     """A new draft. Versions count up per client; an open draft must be finished first."""
     _require_role(actor, client, *PLAN_WRITERS)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # serialise version numbering
-    if client.plans.filter(status=PlanStatus.DRAFT).exists():
+    if client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists():
         raise ValidationError(_("作成中の計画が既にあります。そちらを編集してください。"))
     last = client.plans.aggregate(last=Max("version"))["last"] or 0
     plan = SupportPlan(client=client, version=last + 1, status=PlanStatus.DRAFT, drafted_by=actor)
@@ -169,6 +171,8 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
     """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
     _require_role(actor, plan.client, Role.MANAGER)
+    if plan.withdrawn:
+        raise ValidationError(_("取り消された計画はモニタリングできません。"))
     _require_status(plan, PlanStatus.AGREED, PlanStatus.DELIVERED)
     review = PlanReview(plan=plan, reviewer=actor)
     assign_fields(review, fields, REVIEW_FIELDS)
@@ -177,7 +181,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
     review.save()
     if (
         review.decision == ReviewDecision.REVISE
-        and not plan.client.plans.filter(status=PlanStatus.DRAFT).exists()
+        and not plan.client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists()
     ):
         plan_new_version(actor=actor, plan=plan)
     client_changed(client=plan.client)
@@ -195,6 +199,29 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
     current.save()
     client_changed(client=current.plan.client)
     return current
+
+
+@transaction.atomic
+def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan:
+    """Withdraw a plan version entered by mistake (サービス管理責任者): kept with the reason, shown as
+    withdrawn, and no longer a plan in effect for any month or deadline."""
+    _require_role(actor, plan.client, Role.MANAGER)
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    plan.mark_withdrawn(actor=actor, reason=reason)
+    plan.save()
+    client_changed(client=plan.client)
+    return plan
+
+
+@transaction.atomic
+def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> PlanReview:
+    """Withdraw a review entered by mistake: kept with the reason, no longer counted as a review."""
+    _require_role(actor, review.plan.client, Role.MANAGER)
+    review = PlanReview.objects.select_for_update().get(pk=review.pk)
+    review.mark_withdrawn(actor=actor, reason=reason)
+    review.save()
+    client_changed(client=review.plan.client)
+    return review
 
 
 # --- handover ---

@@ -16,7 +16,9 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/print/", views.plan_print, name="plan_print"),
+    path("<int:pk>/withdraw/", views.plan_withdraw, name="plan_withdraw"),
     path("<int:pk>/<str:step>/", views.plan_step, name="plan_step"),
     path("<int:plan_pk>/reviews/new/", views.review_create, name="review_create"),
+    path("reviews/<int:pk>/withdraw/", views.review_withdraw, name="review_withdraw"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
 ]

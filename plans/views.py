@@ -287,6 +287,36 @@ def review_edit(request, pk):
     )
 
 
+@require_POST
+@office_required(*MANAGERS)
+def plan_withdraw(request, pk):
+    plan = selectors.plan_for_page(request.membership, pk)
+    try:
+        services.plan_withdraw(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("第%(v)s版を取り消しました（記録と理由は保存されます）。") % {"v": plan.version}
+        )
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@require_POST
+@office_required(*MANAGERS)
+def review_withdraw(request, pk):
+    review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
+    try:
+        services.plan_review_withdraw(
+            actor=request.user, review=review, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("モニタリングの記録を取り消しました（記録と理由は保存されます）。"))
+    return redirect("plans:plan_detail", pk=review.plan_id)
+
+
 # --- handover ---
 
 

@@ -91,6 +91,8 @@ OBJECT_URLS = {
     "plans:plan_step": ("plan", POST, 403, 302, 403),
     "plans:review_create": ("plan", GET, 403, 200, 403),
     "plans:review_edit": ("review", GET, 403, 200, 403),
+    "plans:plan_withdraw": ("plan", POST, 403, 302, 403),
+    "plans:review_withdraw": ("review", POST, 403, 302, 403),
     # a staff member edits only the contacts they wrote; this one is a colleague's
     "visits:contact_update": ("contact", GET, 403, 200, 200),
     "visits:contact_delete": ("contact", GET, 403, 200, 200),

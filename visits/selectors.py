@@ -170,8 +170,8 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     def candidate(alias):
         """A version that may be the month's plan in effect (plans.rules.plan_in_effect's first test)."""
         return (
-            f"{alias}.status = %s AND {alias}.agreed_on <= %s AND {alias}.delivered_on <= %s"
-            f" AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s"
+            f"{alias}.status = %s AND {alias}.withdrawn_at IS NULL AND {alias}.agreed_on <= %s"
+            f" AND {alias}.delivered_on <= %s AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s"
         )
 
     candidate_params = [PlanStatus.DELIVERED.value, last, last, last, first]
@@ -228,7 +228,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
                   WHERE p2.client_id = c.id AND {candidate("p2")} AND p2.version > p.version)
                 AND (p.starts_on >= %s OR EXISTS (
                   SELECT 1 FROM {q(PlanReview._meta.db_table)} r JOIN {plans} rp ON rp.id = r.plan_id
-                  WHERE rp.client_id = c.id AND r.reviewed_on >= p.starts_on
+                  WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
                     AND r.reviewed_on >= %s AND r.reviewed_on <= %s))
             ) THEN {AGREED_BIT} ELSE 0 END
           + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
@@ -319,11 +319,11 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     if "employments" in cache:
         employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
     plans = client_plans(client)
-    reviews = [r.reviewed_on for r in client_reviews(client)]
+    reviews = [r.reviewed_on for r in client_reviews(client) if not r.withdrawn]
     plan_facts = [
         PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
         for p in plans
-        if p.status == PlanStatus.DELIVERED
+        if p.status == PlanStatus.DELIVERED and not p.withdrawn
     ]
     return verdict_grid(
         [client],

@@ -91,3 +91,62 @@ def test_the_client_page_and_its_grid_show_the_count(as_staff, office):
     assert "計画未作成 3か月目（減算）" in html  # this month (September)
     for n in (1, 2, 3):
         assert f"計画なし{n}か月目" in html
+
+
+# --- a plan or review entered by mistake is withdrawn, not deleted ---
+
+
+@pytest.mark.django_db
+@time_machine.travel(D(2025, 9, 20))
+def test_a_withdrawn_plan_is_kept_shown_and_no_plan_in_effect(as_manager, office, manager):
+    from cases.models import Client
+    from plans import selectors
+    from plans.deadlines import DeadlineKind
+    from visits.selectors import month_verdicts
+
+    client = client_in_service(office=office)
+    plan = agreed_plan(client=client, manager=manager, starts_on=D(2025, 7, 6), ends_on=D(2026, 7, 5))
+    assert plan_missing_month_counts([client], D(2025, 9, 1)) == {client.pk: 0}
+    url = reverse("plans:plan_withdraw", args=[plan.pk])
+    as_manager.post(url, {"reason": ""})
+    plan.refresh_from_db()
+    assert not plan.withdrawn  # a reason is needed
+    as_manager.post(url, {"reason": "別の利用者の計画を登録していた"})
+    plan.refresh_from_db()
+    assert plan.withdrawn and plan.withdrawal_reason == "別の利用者の計画を登録していた"
+    assert plan.history.first().history_change_reason == "別の利用者の計画を登録していた"
+
+    assert plan_missing_month_counts([client], D(2025, 9, 1)) == {client.pk: 3}
+    verdict = month_verdicts(Client.objects.filter(pk=client.pk), D(2025, 9, 1))[client.pk]
+    assert "no_agreed_plan" in verdict.warnings
+    kinds = {kind for kind, _label, rows in selectors.dashboard(office, D(2025, 9, 20)) for r in rows}
+    assert DeadlineKind.PLAN_MISSING in kinds
+    page = as_manager.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "取消済み" in page
+    assert as_manager.post(reverse("plans:plan_step", args=[plan.pk, "deliver"]), {}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.withdrawn  # nothing more happens to a withdrawn version
+
+
+@pytest.mark.django_db
+@time_machine.travel(D(2025, 11, 10))
+def test_a_withdrawn_review_no_longer_counts(as_manager, office, manager):
+    from plans import selectors
+    from plans.deadlines import DeadlineKind
+
+    client = client_in_service(office=office)
+    plan = agreed_plan(client=client, manager=manager, starts_on=D(2025, 7, 6), ends_on=D(2026, 7, 5))
+    review = PlanReviewFactory(plan=plan, reviewer=manager, reviewed_on=D(2025, 10, 1))
+
+    def overdue():
+        lists = {kind: rows for kind, _label, rows in selectors.dashboard(office, D(2025, 11, 10))}
+        return {r.client_id for r in lists[DeadlineKind.REVIEW_OVERDUE]}
+
+    assert overdue() == set()
+    as_manager.post(
+        reverse("plans:review_withdraw", args=[review.pk]), {"reason": "日付の誤り（実施していない）"}
+    )
+    review.refresh_from_db()
+    assert review.withdrawn
+    assert overdue() == {client.pk}  # due 2025-10-05 without the review
+    assert plan_missing_month_counts([client], D(2025, 11, 1)) == {client.pk: 2}

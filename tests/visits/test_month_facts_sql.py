@@ -4,6 +4,7 @@ for the pages) on every row of the billable-month rule's table, and so gives the
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Client
 from plans.models import ConsentPurpose, SupportPlan
@@ -30,7 +31,8 @@ def build_client(
     month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, extra=None, plans=None
 ):
     """The records that give the facts of a row of the rule's table (keyword facts in `extra`); `plans`,
-    when given, is [(PlanFact, status, review days)] to store instead of the plan of `plan_agreed_on`."""
+    when given, is [(PlanFact, status, [(review day, withdrawn)], withdrawn)] to store instead of the
+    plan of `plan_agreed_on`."""
     extra = extra or {}
     staff = UserFactory()
     client = ClientFactory(office=OfficeFactory(online_counts_as_face_to_face=online_counts))
@@ -60,7 +62,7 @@ def build_client(
         )
     plan_in_effect = extra.get("plan_in_effect")
     if plans is not None:
-        for fact, status, review_days in plans:
+        for fact, status, review_days, withdrawn in plans:
             stored = SupportPlan.objects.create(
                 client=client,
                 version=fact.version,
@@ -72,9 +74,15 @@ def build_client(
                 approved_on=fact.starts_on,
                 agreed_on=fact.agreed_on,
                 delivered_on=fact.delivered_on,
+                withdrawn_at=timezone.now() if withdrawn else None,
             )
-            for day in review_days:
-                PlanReviewFactory(plan=stored, reviewer=staff, reviewed_on=day)
+            for day, review_withdrawn in review_days:
+                PlanReviewFactory(
+                    plan=stored,
+                    reviewer=staff,
+                    reviewed_on=day,
+                    withdrawn_at=timezone.now() if review_withdrawn else None,
+                )
     elif plan_in_effect is False:
         # Agreed on time but never delivered: not in effect.
         agreed_plan(client=client, manager=staff, starts_on=plan_agreed_on, status="agreed")
@@ -187,9 +195,12 @@ def test_sql_and_python_facts_agree_on_random_client_months():
             reviews = sorted(
                 {starts + timedelta(days=rng.randint(-20, 200)) for _ in range(rng.randint(0, 2))}
             )
-            plans.append((fact, status, reviews))
-            facts_of_plans.append(fact)
-            all_reviews += reviews
+            reviews = [(day, rng.random() < 0.15) for day in reviews]  # some withdrawn by mistake
+            withdrawn = rng.random() < 0.15
+            plans.append((fact, status, reviews, withdrawn))
+            if not withdrawn:  # withdrawn records are left out of the rule
+                facts_of_plans.append(fact)
+            all_reviews += [day for day, review_withdrawn in reviews if not review_withdrawn]
         disclosed, consent = rng.random() < 0.5, rng.random() < 0.5
         extra = {
             "report_written": rng.random() < 0.8,
