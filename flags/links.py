@@ -24,6 +24,12 @@ def _client_page(flag) -> str:
     return reverse("cases:client_detail", args=[flag.client_id])
 
 
+def _follow_up(flag) -> str:
+    return f"{reverse('meetings:follow_up_record', args=[flag.client_id])}?year_end={flag.period:%Y-%m-%d}"
+
+
+# The follow-up of former clients (meetings) is neither a month nor a deadline kind.
+OTHER_FIX_URLS = {rules.FOLLOW_UP_MISSING: _follow_up}
 MONTH_FIX_URLS = {
     rules.NO_CONTACT_YET: _record_contact,
     rules.NO_EMPLOYER_VISIT: _record_contact,
@@ -31,11 +37,11 @@ MONTH_FIX_URLS = {
     rules.NO_SUPPORT_REPORT: _month_report,
     rules.NO_AGREED_PLAN: _plans,
 }
-KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS
+KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,)
 
 
 def flag_fix_url(flag) -> str:
     """The page where `flag` is acted on (the client page for a kind without a better one)."""
     if flag.kind in DEADLINE_FIX_PAGES:
         return DEADLINE_FIX_PAGES[flag.kind](flag.client_id, flag.object_id)
-    return MONTH_FIX_URLS.get(flag.kind, _client_page)(flag)
+    return {**MONTH_FIX_URLS, **OTHER_FIX_URLS}.get(flag.kind, _client_page)(flag)

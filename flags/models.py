@@ -8,8 +8,9 @@ from plans.deadlines import DeadlineKind
 
 from . import rules
 
-# Every kind a flag may have: the month kinds (flags.rules) and the deadline engine's (plans.deadlines).
-FLAG_KIND_CHOICES = [*rules.MONTH_KIND_CHOICES, *DeadlineKind.choices]
+# Every kind a flag may have: the month kinds (flags.rules), the deadline engine's (plans.deadlines) and
+# the follow-up of former clients.
+FLAG_KIND_CHOICES = [*rules.MONTH_KIND_CHOICES, *DeadlineKind.choices, *rules.OTHER_KIND_CHOICES]
 
 
 class Severity(models.TextChoices):

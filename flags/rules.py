@@ -24,6 +24,7 @@ MONTH_NOT_BILLABLE = "month_not_billable"
 NO_EMPLOYER_VISIT = visit_rules.NO_EMPLOYER_VISIT
 NO_AGREED_PLAN = visit_rules.NO_AGREED_PLAN
 NO_SUPPORT_REPORT = visit_rules.NO_SUPPORT_REPORT
+FOLLOW_UP_MISSING = "follow_up_missing"  # a former client's status at the last fiscal-year end
 
 MONTH_KIND_CHOICES = (
     (NO_CONTACT_YET, gettext_lazy("今月の対面支援なし")),
@@ -36,6 +37,7 @@ MONTH_KINDS = tuple(code for code, _label in MONTH_KIND_CHOICES)
 # Reminders about a month that can no longer be acted on once the month before last is over.
 CLOSED_OUT_KINDS = (NO_CONTACT_YET, NO_EMPLOYER_VISIT, NO_AGREED_PLAN, NO_SUPPORT_REPORT)
 DEADLINE_KINDS = tuple(DeadlineKind.values)
+OTHER_KIND_CHOICES = ((FOLLOW_UP_MISSING, gettext_lazy("終了後の就労状況が未記録")),)
 SEVERITIES = (INFO, WARNING, URGENT)
 
 # Thresholds of the month flags (domain.md); the deadlines' are in plans.deadlines
@@ -136,3 +138,18 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
             )
         )
     return flags
+
+
+def _ymd(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def follow_up_flag(year_end: date, today: date) -> FlagDue:
+    """From April, a former client whose employment at the fiscal-year end just past is not recorded
+    (meetings: follow-up until 78 months after hire); the flag stays until the record is made."""
+    return FlagDue(
+        FOLLOW_UP_MISSING,
+        year_end,
+        WARNING,
+        _("%(d)s時点の就労状況（フォローアップ）が未記録です。") % {"d": _ymd(year_end)},
+    )

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from flags import rules
-from flags.links import MONTH_FIX_URLS, flag_fix_url
+from flags.links import MONTH_FIX_URLS, OTHER_FIX_URLS, flag_fix_url
 from plans.deadlines import DeadlineKind
 from plans.links import FIX_PAGES
 from plans.selectors import Deadline
@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
         (DeadlineKind.DECISION_RENEWAL, None, "/clients/{id}/decisions/new/"),
         (DeadlineKind.DECISION_MISSING, None, "/clients/{id}/decisions/new/"),
         (DeadlineKind.HANDOVER_SHARING, None, "/plans/clients/{id}/handover/"),
+        (rules.FOLLOW_UP_MISSING, None, "/meetings/clients/{id}/follow-up/?year_end=2025-09-01"),
     ],
 )
 def test_flag_links_to_where_it_is_fixed(office, kind, object_id, expected):
@@ -37,6 +38,7 @@ def test_flag_links_to_where_it_is_fixed(office, kind, object_id, expected):
 
 def test_every_kind_has_a_page():
     assert set(MONTH_FIX_URLS) == set(rules.MONTH_KINDS)
+    assert set(OTHER_FIX_URLS) == {rules.FOLLOW_UP_MISSING}
     assert set(FIX_PAGES) == set(DeadlineKind.values) == set(rules.DEADLINE_KINDS)
 
 

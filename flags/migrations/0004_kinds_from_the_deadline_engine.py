@@ -28,7 +28,7 @@ def restore_kinds(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('flags', '0002_periodic_tasks'),
+        ('flags', '0003_follow_up_missing_kind'),
     ]
 
     operations = [
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='flag',
             name='kind',
-            field=models.CharField(choices=[('no_contact_yet', '今月の対面支援なし'), ('month_not_billable', '請求できない月'), ('no_employer_visit', '企業訪問なし'), ('no_agreed_plan', '有効な計画なし'), ('no_support_report', '支援レポート未共有'), ('review_overdue', 'モニタリング期限超過'), ('review_due_soon', 'モニタリング期限間近'), ('plan_missing', '有効な計画のない利用者（減算）'), ('plan_awaiting_approval', '承認待ちの計画'), ('plan_awaiting_consent', '本人同意待ちの計画'), ('plan_awaiting_delivery', '交付待ちの計画'), ('decision_renewal', '支給決定の更新'), ('decision_missing', '支給決定のない月'), ('application_preparation', '受給者証の申請準備'), ('handover_sharing', '引継ぎ先への情報共有')], max_length=24, verbose_name='種類'),
+            field=models.CharField(choices=[('no_contact_yet', '今月の対面支援なし'), ('month_not_billable', '請求できない月'), ('no_employer_visit', '企業訪問なし'), ('no_agreed_plan', '有効な計画なし'), ('no_support_report', '支援レポート未共有'), ('review_overdue', 'モニタリング期限超過'), ('review_due_soon', 'モニタリング期限間近'), ('plan_missing', '有効な計画のない利用者（減算）'), ('plan_awaiting_approval', '承認待ちの計画'), ('plan_awaiting_consent', '本人同意待ちの計画'), ('plan_awaiting_delivery', '交付待ちの計画'), ('decision_renewal', '支給決定の更新'), ('decision_missing', '支給決定のない月'), ('application_preparation', '受給者証の申請準備'), ('handover_sharing', '引継ぎ先への情報共有'), ('follow_up_missing', '終了後の就労状況が未記録')], max_length=24, verbose_name='種類'),
         ),
         migrations.RunPython(rename_kinds, restore_kinds),
     ]
