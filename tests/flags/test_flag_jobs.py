@@ -23,6 +23,15 @@ SEPT = date(2025, 9, 1)
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+@pytest.fixture(autouse=True)
+def before_any_service():
+    """Records made in a test refresh their client's flags at once (cases' client_facts_changed) on the
+    clock's day: the clock stands before every window here, so only the jobs each test runs, on the days
+    it names, raise flags."""
+    with time_machine.travel(date(2020, 1, 6), tick=False):
+        yield
+
+
 def rows(office):
     return sorted(
         Flag.objects.filter(office=office).values_list(
@@ -191,9 +200,10 @@ def test_deadline_flags_resolve_when_the_work_is_done(office, staff):
     BenefitDecision.objects.create(
         client=client, starts_on=date(2026, 7, 6), ends_on=date(2027, 7, 5), municipality="新宿区"
     )
-    result = refresh_client_flags(client=client, today=date(2026, 5, 25))
+    refresh_client_flags(client=client, today=date(2026, 5, 25))
 
-    assert {f.kind for f in result.resolved} >= {K.DECISION_RENEWAL, K.REVIEW_OVERDUE}
+    resolved = Flag.objects.filter(client=client, resolved_at__isnull=False).values_list("kind", flat=True)
+    assert set(resolved) >= {K.DECISION_RENEWAL, K.REVIEW_OVERDUE}
     assert [k for k in open_kinds(client) if k[0] in rules.DEADLINE_KINDS] == []
 
 
