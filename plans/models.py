@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -226,3 +228,14 @@ class Consent(RetainedRecord):
 
     def retention_date(self):
         return self.withdrawn_on  # None (the consent stands): kept
+
+    def clean(self):
+        """Consent dates are facts of the past, whatever the path (services, the admin)."""
+        today = timezone.localdate()
+        errors = {}
+        if self.given_on and self.given_on > today:
+            errors["given_on"] = _("同意日に未来の日付は入力できません。")
+        if self.withdrawn_on and self.withdrawn_on > today:
+            errors["withdrawn_on"] = _("撤回日に未来の日付は入力できません。")
+        if errors:
+            raise ValidationError(errors)

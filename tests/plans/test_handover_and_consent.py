@@ -236,3 +236,24 @@ def test_a_late_sharing_is_shown_as_late_on_the_handover_page(as_staff, office, 
     )
     page = as_staff.get(reverse("plans:handover_edit", args=[client.pk])).content.decode()
     assert "期限後の共有として記録され" in page
+
+
+@time_machine.travel(TODAY)
+def test_the_admin_cannot_date_a_consent_in_the_future(client, office):
+    from ..factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    consent = ConsentFactory(client=ClientFactory(office=office), given_on=date(2026, 11, 1))
+    url = reverse("admin:plans_consent_change", args=[consent.pk])
+    data = {
+        "client": consent.client_id,
+        "purpose": consent.purpose,
+        "given_on": "2026-12-24",
+        "withdrawn_on": "",
+        "document_note": "",
+        "recorded_by": consent.recorded_by_id,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "未来の日付" in response.content.decode()
+    consent.refresh_from_db()
+    assert consent.given_on == date(2026, 11, 1)
