@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HardenedFormMixin
 
-class TokenForm(forms.Form):
+
+class TokenForm(HardenedFormMixin, forms.Form):
     token = forms.RegexField(
         label=_("確認コード（6桁）"),
         regex=r"^\d{6}$",

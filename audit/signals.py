@@ -4,6 +4,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from cases.models import Membership
+
 from .log import client_ip
 from .models import AccessKind, AccessLog, UserSession
 
@@ -62,11 +64,21 @@ def on_logout(sender, request, user, **kwargs):
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 
 
+def _office_of_username(username: str):
+    """The office of the account the failed login named (its first by name), so the office sees it."""
+    membership = (
+        Membership.objects.filter(user__username=username).order_by("office__name").only("office_id").first()
+    )
+    return membership.office_id if membership else None
+
+
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
     AccessLog.objects.create(
         kind=AccessKind.LOGIN_FAILED,
-        username=str(credentials.get("username", ""))[:150],
+        username=username,
+        office_id=_office_of_username(username) if username else None,
         page="login",
         path=_path(request),
         ip=_ip(request),

@@ -5,7 +5,7 @@ from . import views
 app_name = "audit"
 
 urlpatterns = [
-    path("clients/<int:pk>/history/", views.client_history, name="client_history"),
+    path("clients/<id:pk>/history/", views.client_history, name="client_history"),
     path("access-log/", views.access_log, name="access_log"),
     path("access-log.csv", views.access_log_csv, name="access_log_csv"),
     path("sessions/", views.session_list, name="session_list"),

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HardenedFormMixin
+
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
 from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS
@@ -13,7 +15,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(HardenedFormMixin, forms.ModelForm):
     disability_categories = forms.MultipleChoiceField(
         label=_("障害種別"),
         choices=DisabilityCategory.choices,
@@ -42,7 +44,7 @@ class ClientForm(forms.ModelForm):
         return self.cleaned_data["given_name_kana"].strip()
 
 
-class EmployerForm(forms.ModelForm):
+class EmployerForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Employer
         fields = ["name", "industry", "address", "contact_person", "phone"]
@@ -52,7 +54,7 @@ class EmployerForm(forms.ModelForm):
         self.instance.office = office
 
 
-class EmploymentForm(forms.ModelForm):
+class EmploymentForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Employment
         fields = ["employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed"]
@@ -71,7 +73,7 @@ class EmploymentForm(forms.ModelForm):
         return cleaned
 
 
-class BenefitDecisionForm(forms.ModelForm):
+class BenefitDecisionForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = BenefitDecision
         fields = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
+from core.params import id_param
 
 from . import selectors, services
 from .access import (
@@ -204,7 +205,7 @@ def decision_edit(request, client_pk, pk=None):
 @require_POST
 @office_required()
 def office_switch(request):
-    office_id = int(request.POST.get("office", 0) or 0)
+    office_id = id_param(request.POST.get("office"))
     if any(m.office_id == office_id for m in request.memberships):
         request.session[OFFICE_SESSION_KEY] = office_id
     return redirect("home")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "core",
     "cases",
     "visits",
     "plans",
@@ -216,11 +217,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Login hardening (issue 6): lockout by username AND address, so nobody can lock a user out from elsewhere.
-AXES_FAILURE_LIMIT = 5
+# Login hardening: a limit per account across addresses (5) and per address across accounts (20),
+# audit/throttle.py; a locked account is unlocked by the office admin or after 15 minutes.
+AXES_HANDLER = "audit.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "audit.throttle.failure_limit"
+AXES_USERNAME_CALLABLE = "audit.throttle.username_from"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: else a sprayer's own valid account would reset its address.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "audit/lockout.html"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

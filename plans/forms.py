@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.forms import HardenedFormMixin
 
 from .models import Consent, Handover, PlanReview, SupportPlan
 from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
@@ -9,7 +10,7 @@ from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class LockedForm(forms.ModelForm):
+class LockedForm(HardenedFormMixin, forms.ModelForm):
     """A form carrying the row's lock_version, so a stale save can be refused."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -60,7 +61,7 @@ class ReviewForm(LockedForm):
         help_texts = {"decision": _("「見直す」を選ぶと、この計画をもとに新しい版の下書きが作られます。")}
 
 
-class PlanDateForm(forms.Form):
+class PlanDateForm(HardenedFormMixin, forms.Form):
     """One date for a status step (approval, consent, delivery)."""
 
     def __init__(self, *args, field_name, label, initial_date, **kwargs):
@@ -68,7 +69,7 @@ class PlanDateForm(forms.Form):
         self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
 
 
-class HandoverForm(forms.ModelForm):
+class HandoverForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Handover
         fields = list(HANDOVER_FIELDS)
@@ -85,12 +86,12 @@ class HandoverForm(forms.ModelForm):
         }
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "given_on", "document_note"]
         widgets = {"given_on": DateInput()}
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(HardenedFormMixin, forms.Form):
     withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput())

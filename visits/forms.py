@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.forms import REASON_MAX_LENGTH, HardenedFormMixin
 
 from .models import (
     FACE_TO_FACE_OVERRIDABLE_KINDS,
@@ -36,7 +37,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(HardenedFormMixin, forms.ModelForm):
     """Record or change a contact. 対面 is derived from the kind; the box matters only for a case meeting."""
 
     topics = forms.MultipleChoiceField(
@@ -45,6 +46,7 @@ class ContactForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("変更の理由"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("請求後に締めた月の記録を変更するときは必須です。"),
     )
@@ -100,18 +102,20 @@ class ContactForm(forms.ModelForm):
         return bool(value) and kind in FACE_TO_FACE_OVERRIDABLE_KINDS
 
 
-class ContactDeleteForm(forms.Form):
-    reason = forms.CharField(label=_("削除の理由"), widget=forms.Textarea(attrs={"rows": 3}))
+class ContactDeleteForm(HardenedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("削除の理由"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = SupportReport
         fields = ["work_situation", "life_situation", "issues", "support_given", "next_steps"]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
 
 
-class ReportShareForm(forms.Form):
+class ReportShareForm(HardenedFormMixin, forms.Form):
     shared_with_client_on = forms.DateField(label=_("本人への共有日"), widget=DateInput())
     share_method = forms.ChoiceField(
         label=_("共有方法"), choices=ShareMethod.choices, widget=forms.RadioSelect

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, User
 from cases.rules import month_end, month_start
+from core.forms import REASON_MAX_LENGTH
 from flags.services import client_changed
 
 from . import selectors
@@ -63,7 +64,15 @@ def _validate_contact(*, client: Client, on: date, kind: str, topics) -> None:
         raise ValidationError(errors)
 
 
+def _check_reason_length(reason: str) -> None:
+    if len((reason or "").strip()) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
+        )
+
+
 def _require_reason_if_locked(*, office_id: int, days, reason: str) -> None:
+    _check_reason_length(reason)
     if any(selectors.month_is_locked(office_id, day) for day in days) and not reason.strip():
         raise ValidationError(
             {"reason": _("請求済みで締められた月の記録です。変更の理由を入力してください。")}
@@ -151,6 +160,7 @@ def contact_log_delete(*, actor: User, contact: ContactLog, reason: str) -> None
     _check_may_edit(actor, contact)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("削除の理由を入力してください。")})
+    _check_reason_length(reason)
     contact._history_user = actor
     contact._change_reason = reason.strip()
     client, on = contact.client, contact.on

@@ -15,6 +15,7 @@ from cases.access import clients_visible_to, has_role, office_required
 from cases.models import Role
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
+from core.params import id_param
 
 from . import billing, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
@@ -44,8 +45,8 @@ def contact_create(request):
     membership = request.membership
     clients = selectors.clients_for_recording(membership)
     initial = {}
-    if request.GET.get("client", "").isdigit():
-        initial["client"] = int(request.GET["client"])
+    if client_id := id_param(request.GET.get("client")):
+        initial["client"] = client_id
     form = ContactForm(request.POST or None, clients=clients, initial=initial)
     if request.method == "POST" and form.is_valid():
         contact = apply_service(form, services.contact_log_create, actor=request.user)
