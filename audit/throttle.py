@@ -7,9 +7,8 @@ ACCOUNT_LIMIT failures from anywhere, an address after ADDRESS_LIMIT failures ov
 handler scales the account's count to the address limit (AXES_FAILURE_LIMIT = ADDRESS_LIMIT).
 """
 
-from django.db.models import Sum
-
 from axes.handlers.database import AxesDatabaseHandler
+from django.db.models import Sum
 
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20

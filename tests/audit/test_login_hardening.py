@@ -25,7 +25,7 @@ def _login(client, username, password, ip):
 def test_five_failures_lock_that_user_from_every_address(client, office):
     user = MembershipFactory(office=office).user
     for _ in range(5):
-        response = _login(client, user.username, "wrong-password-xx", "203.0.113.5")
+        _login(client, user.username, "wrong-password-xx", "203.0.113.5")
     locked = _login(client, user.username, PASSWORD, "203.0.113.5")
     assert locked.status_code == 429
     assert "ログインを一時停止しました" in locked.content.decode()
