@@ -39,7 +39,7 @@ class Office(models.Model):
         default=False,
         help_text=_("既定は「扱わない」。自治体の判断がある場合のみ有効にしてください。"),
     )
-    require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=False)
+    require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=True)
     # Moves on with every change to what the caseload shows (cases.pagecache); part of its cache key.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 

@@ -4,12 +4,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from core.params import id_param
+from core.params import id_param, safe_next
 
 from . import selectors, services
 from .access import (
@@ -212,7 +211,4 @@ def office_switch(request):
 
 
 def _next_url(request):
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return None
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))

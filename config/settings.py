@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "audit.admin_apps.TeichakuAdminConfig",  # django.contrib.admin with OTP and an access log
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

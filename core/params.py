@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.http import url_has_allowed_host_and_scheme
+
 _ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -14,3 +16,13 @@ def id_param(value) -> int | None:
         return None
     number = int(text)
     return number or None
+
+
+def safe_next(request, candidate) -> str | None:
+    """A `next` target on this site (a path starting with one slash), or None. `redirect()` would take
+    anything else ('0', 'home') for a view name and fail."""
+    if not candidate or not isinstance(candidate, str) or not candidate.startswith("/") or candidate.startswith("//"):
+        return None
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return None

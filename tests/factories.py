@@ -14,6 +14,8 @@ class OfficeFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト事業所{n}")
     provider_number = factory.Sequence(lambda n: f"{1300000000 + n:010d}")
     municipality = "新宿区"
+    # 2FA is required by default (tests/audit/test_two_factor.py); other tests sign in without a device
+    require_two_factor = False
 
 
 class UserFactory(DjangoModelFactory):

@@ -125,6 +125,7 @@ OFFICE_URLS = {
     "audit:session_end": (POST, 302, 302, 302),
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
+    "audit:recovery_codes": (GET, 200, 200, 200),
 }
 
 # Namespaces tested elsewhere: the Django admin is for superusers only (tests/audit/test_access_log.py).
