@@ -112,6 +112,7 @@ def client_update(request, pk):
         if apply_service(form, services.client_update, actor=request.user, client=client):
             messages.success(request, _("利用者情報を更新しました。"))
             return redirect("cases:client_detail", pk=client.pk)
+    log_access(request, client=client, page="cases:client_update")  # the form shows the whole file
     return render(
         request, "cases/form.html", {"form": form, "title": _("利用者情報の編集"), "client": client}
     )
@@ -168,6 +169,7 @@ def _client_record_edit(
             messages.success(request, saved_message)
             return redirect("cases:client_detail", pk=client.pk)
     title = titles[1] if record else titles[0]
+    log_access(request, client=client, page=request.resolver_match.view_name if request.resolver_match else related)
     return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
 
 

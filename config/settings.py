@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 13}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "audit.passwords.UsernameInPasswordValidator"},
+    {"NAME": "audit.passwords.TrivialPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "ja"

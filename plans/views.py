@@ -103,6 +103,7 @@ def plan_create(request, client_pk):
         if plan:
             messages.success(request, _("計画の下書きを作成しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
+    log_access(request, client=client, page="plans:plan_create")
     return render(request, "plans/form.html", {"form": form, "client": client, "title": _("計画の作成")})
 
 

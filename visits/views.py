@@ -237,6 +237,7 @@ def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
     summary = selectors.office_month(office.pk, month)
+    log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,
         "visits/billing.html",
