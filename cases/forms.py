@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,8 @@ from core.forms import HardenedFormMixin
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
 from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS
+
+ASCII_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
 class DateInput(forms.DateInput):
@@ -37,6 +41,14 @@ class ClientForm(HardenedFormMixin, forms.ModelForm):
         self.instance.office = office
         self.fields["primary_staff"].queryset = support_staff_of_office(office.pk)
 
+    def clean_recipient_number(self):
+        # half-width already (HardenedFormMixin); other scripts' digits (\d matches them) are refused
+        # here, on the field, so the table's check constraint does not repeat the message
+        value = self.cleaned_data["recipient_number"].strip()
+        if not ASCII_TEN_DIGITS.fullmatch(value):
+            raise forms.ValidationError(_("10桁の数字で入力してください。"))
+        return value
+
     def clean_family_name_kana(self):
         return self.cleaned_data["family_name_kana"].strip()
 
@@ -55,6 +67,8 @@ class EmployerForm(HardenedFormMixin, forms.ModelForm):
 
 
 class EmploymentForm(HardenedFormMixin, forms.ModelForm):
+    bounds = {"weekly_hours": (0, 168)}  # hours in a week
+
     class Meta:
         model = Employment
         fields = ["employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed"]

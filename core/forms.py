@@ -77,8 +77,17 @@ def _is_numeric(field) -> bool:
 
 
 class HardenedFormMixin:
+    #: per-field (minimum, maximum) for numbers the defaults do not bound well, e.g. weekly hours
+    bounds: dict = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, (low, high) in self.bounds.items():
+            field = self.fields.get(name)
+            if field is not None:
+                field.min_value, field.max_value = low, high
+                field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+                field.widget.attrs.update({"min": str(low), "max": str(high)})
         for field in self.fields.values():
             harden_field(field)
 

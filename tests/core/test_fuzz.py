@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 MEGABYTE = "あ" * (1024 * 1024 // 3)  # 1 MB in UTF-8
 BAD_VALUES = ["0", "-1", "99999999999999999999999", "abc", "²", "１２３", "10000-01-01", "0001-01-01", MEGABYTE, ""]
+ADMIN_BAD_VALUES = [MEGABYTE, "²", "99999999999999999999999"]  # the admin's own views: fewer rounds
 GET_PARAMS = [
     "client", "office", "month", "page", "a", "b", "staff", "format", "next", "user", "kind",
     "date_from", "date_to", "q", "status", "phase", "severity", "archived",
@@ -65,7 +66,7 @@ def test_no_url_answers_a_malformed_request_with_a_server_error(client, settings
                 check("get", url)
                 check("post", url)
         url = call.url
-        for bad in BAD_VALUES:
+        for bad in ADMIN_BAD_VALUES if call.admin else BAD_VALUES:
             if bad is MEGABYTE:  # one long parameter is enough for the query string
                 check("get", url, {"q": bad, "client": "1"})
             else:
