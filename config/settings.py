@@ -163,11 +163,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="teichaku@localhost")
 # Celery: Redis when REDIS_URL is set, otherwise a file-system broker that needs no server.
 REDIS_URL = env("REDIS_URL")
 CELERY_LOCAL_DIR = Path(env("CELERY_LOCAL_DIR", default=str(BASE_DIR / "var" / "celery")))
+# A task a dead worker left unacknowledged goes back to the queue after the visibility timeout: above the
+# hard time limit (12 minutes, so a running task is never handed out twice) and below the shortest expiry
+# of a scheduled job (the hourly month job's 50 minutes, flags/schedules.py), so it still runs.
+# Workers look for such tasks every CELERY_RESTORE_INTERVAL seconds (kombu's default sweep is every 100 s).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_RESTORE_INTERVAL = env.int("CELERY_RESTORE_INTERVAL", default=10)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
+        "unacked_restore_throttle": 1,
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
