@@ -6,7 +6,7 @@ from datetime import datetime
 from cases.models import BenefitDecision, Client, Employment
 
 HISTORY_LIMIT = 50
-EXCLUDED_FIELDS = ("id",)
+EXCLUDED_FIELDS = ("id", "lock_version")
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
 from .selectors import support_staff_of_office
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ClientForm(HardenedFormMixin, forms.ModelForm):
+class ClientForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     disability_categories = forms.MultipleChoiceField(
         label=_("障害種別"),
         choices=DisabilityCategory.choices,
@@ -66,7 +67,7 @@ class EmployerForm(HardenedFormMixin, forms.ModelForm):
         self.instance.office = office
 
 
-class EmploymentForm(HardenedFormMixin, forms.ModelForm):
+class EmploymentForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     bounds = {"weekly_hours": (0, 168)}  # hours in a week
 
     class Meta:
@@ -87,7 +88,7 @@ class EmploymentForm(HardenedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class BenefitDecisionForm(HardenedFormMixin, forms.ModelForm):
+class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = BenefitDecision
         fields = [

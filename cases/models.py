@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.locking import LockVersionField
+
 from . import rules
 
 ten_digits = RegexValidator(r"^\d{10}$", _("10桁の数字で入力してください。"))
@@ -195,6 +197,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
     objects = ClientQuerySet.as_manager()
 
@@ -297,6 +301,8 @@ class Employment(models.Model):
         help_text=_("オフ: クローズ就労（企業に障害を開示していない）"),
     )
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
 
     class Meta:
@@ -346,6 +352,8 @@ class BenefitDecision(models.Model):
         _("確認した在職証明"), max_length=20, choices=EmploymentProof.choices, blank=True
     )
     employment_proof_seen_on = models.DateField(_("在職証明の確認日"), null=True, blank=True)
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

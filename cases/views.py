@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
+from core.locking import StaleEdit, conflict_rows, status_of
 from core.params import id_param, safe_next
 
 from . import selectors, services
@@ -38,6 +39,9 @@ def apply_service(form, service, data=None, **kwargs):
     """Run a write service with the form's data (default: its cleaned data); errors land on the form."""
     try:
         return service(**kwargs, **(form.cleaned_data if data is None else data))
+    except StaleEdit as stale:  # 409: the page shows both versions (core/locking.py)
+        form.refuse_stale(stale)
+        return None
     except ValidationError as error:
         add_service_errors(form, error)
         return None
@@ -114,7 +118,10 @@ def client_update(request, pk):
             return redirect("cases:client_detail", pk=client.pk)
     log_access(request, client=client, page="cases:client_update")  # the form shows the whole file
     return render(
-        request, "cases/form.html", {"form": form, "title": _("利用者情報の編集"), "client": client}
+        request,
+        "cases/form.html",
+        {"form": form, "title": _("利用者情報の編集"), "client": client, "conflict": conflict_rows(form)},
+        status=status_of(form),
     )
 
 
@@ -170,7 +177,12 @@ def _client_record_edit(
             return redirect("cases:client_detail", pk=client.pk)
     title = titles[1] if record else titles[0]
     log_access(request, client=client, page=request.resolver_match.view_name if request.resolver_match else related)
-    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "title": title, "client": client, "conflict": conflict_rows(form)},
+        status=status_of(form),
+    )
 
 
 @office_required(*CASE_EDITORS)

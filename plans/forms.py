@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.forms import HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import Consent, Handover, PlanReview, SupportPlan
 from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
@@ -10,20 +11,8 @@ from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class LockedForm(HardenedFormMixin, forms.ModelForm):
-    """A form carrying the row's lock_version, so a stale save can be refused."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["lock_version"] = self.instance.lock_version
-
-    def content(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("lock_version", None)
-        return data
+class LockedForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
+    """A form carrying the row's lock_version, so a stale save can be refused (core/locking.py)."""
 
 
 class PlanForm(LockedForm):
@@ -69,7 +58,7 @@ class PlanDateForm(HardenedFormMixin, forms.Form):
         self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
 
 
-class HandoverForm(HardenedFormMixin, forms.ModelForm):
+class HandoverForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Handover
         fields = list(HANDOVER_FIELDS)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client
+from core.locking import LockVersionField
 
 
 class PlanStatus(models.TextChoices):
@@ -143,6 +144,8 @@ class Handover(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

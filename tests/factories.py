@@ -222,3 +222,13 @@ class MonthLockFactory(DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     month = date(2025, 9, 1)
     locked_by = factory.SubFactory(UserFactory)
+
+
+def verify_otp(client, user):
+    """Mark the test client's session as verified by a second factor (the Django admin asks for one)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

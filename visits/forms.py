@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.forms import REASON_MAX_LENGTH, HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import (
     FACE_TO_FACE_OVERRIDABLE_KINDS,
@@ -37,7 +38,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class ContactForm(HardenedFormMixin, forms.ModelForm):
+class ContactForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     """Record or change a contact. 対面 is derived from the kind; the box matters only for a case meeting."""
 
     topics = forms.MultipleChoiceField(
@@ -108,7 +109,7 @@ class ContactDeleteForm(HardenedFormMixin, forms.Form):
     )
 
 
-class ReportForm(HardenedFormMixin, forms.ModelForm):
+class ReportForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = SupportReport
         fields = ["work_situation", "life_situation", "issues", "support_given", "next_steps"]

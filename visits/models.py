@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Office
+from core.locking import LockVersionField
 
 
 class ContactKind(models.TextChoices):
@@ -66,6 +67,8 @@ class ContactLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
 
     class Meta:
@@ -107,6 +110,8 @@ class SupportReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.models import Client, Office, User
 from cases.rules import month_end, month_start
 from core.forms import REASON_MAX_LENGTH
+from core.locking import check_version
 from flags.services import client_changed
 
 from . import selectors
@@ -129,13 +130,16 @@ def _check_may_edit(actor: User, contact: ContactLog) -> None:
 
 
 @transaction.atomic
-def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **fields) -> ContactLog:
+def contact_log_update(
+    *, actor: User, contact: ContactLog, reason: str = "", lock_version: int | None = None, **fields
+) -> ContactLog:
     """Change a contact. Staff change their own contacts, managers any; a locked month needs a reason."""
     unknown = set(fields) - set(CONTACT_FIELDS) - {"client"}
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     fields.pop("client", None)  # a contact never moves to another client
     _check_may_edit(actor, contact)
+    check_version(contact, lock_version)
     # The stored date, not the instance's: a ModelForm may already have put the new values on it.
     old_on = ContactLog.objects.filter(pk=contact.pk).values_list("on", flat=True).get()
     for name, value in fields.items():
@@ -218,10 +222,13 @@ REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_giv
 
 
 @transaction.atomic
-def support_report_update(*, actor: User, report: SupportReport, **texts) -> SupportReport:
+def support_report_update(
+    *, actor: User, report: SupportReport, lock_version: int | None = None, **texts
+) -> SupportReport:
     unknown = set(texts) - set(REPORT_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    check_version(report, lock_version)
     for name, value in texts.items():
         setattr(report, name, value)
     report._history_user = actor

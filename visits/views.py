@@ -15,6 +15,7 @@ from cases.access import clients_visible_to, has_role, office_required
 from cases.models import Role
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
+from core.locking import conflict_rows, status_of
 from core.params import id_param
 
 from . import billing, selectors, services
@@ -104,7 +105,9 @@ def contact_update(request, pk):
             "contact": contact,
             "client": contact.client,
             "locked": locked,
+            "conflict": conflict_rows(form),
         },
+        status=status_of(form),
     )
 
 
@@ -182,7 +185,12 @@ def report_edit(request, client_pk, year, month):
             return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
     title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
     log_access(request, client=client, page="visits:report_edit")
-    return render(request, "visits/form.html", {"form": form, "title": title, "client": client})
+    return render(
+        request,
+        "visits/form.html",
+        {"form": form, "title": title, "client": client, "conflict": conflict_rows(form)},
+        status=status_of(form),
+    )
 
 
 @office_required(*RECORDERS)

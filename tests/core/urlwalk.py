@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import test_access_matrix as matrix
 
-from ..factories import MembershipFactory, OfficeFactory, UserFactory
+from ..factories import MembershipFactory, OfficeFactory, UserFactory, verify_otp
 
 # Patterns outside the access matrix: (route as written, method, kwargs builder or None)
 EXTRA = {
@@ -99,18 +99,9 @@ def sign_in(client, office, call: Call):
     if call.admin:
         user = UserFactory(is_superuser=True, is_staff=True)
         client.force_login(user)
-        _verify_otp(client, user)
+        verify_otp(client, user)
     else:
         client.force_login(MembershipFactory(office=office, role=matrix.ROLES[call.role_index]).user)
-
-
-def _verify_otp(client, user):
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
 
 
 def fresh_office():
