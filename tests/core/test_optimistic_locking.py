@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def _form_data(form) -> dict:
     """What the browser would post back for an unchanged form."""
     data = {}
-    for name, bound in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, bool):
             if value:
