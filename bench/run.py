@@ -377,6 +377,45 @@ def bench_billing(report: Report, args):
     ))
 
 
+def bench_rates(report: Report, args):
+    """就労定着率 and 就労定着実績体制加算 of every office (four reads each, then the pure rules) against the
+    same four reads alone."""
+    from cases.models import Client, Employment, Office
+    from cases.rules import fiscal_year
+    from meetings import rules as meeting_rules
+    from meetings import selectors as meeting_selectors
+    from meetings.models import FollowUp
+    from visits.models import ContactLog
+
+    offices = list(Office.objects.order_by("pk").values_list("pk", flat=True))
+    year = fiscal_year(args.today)
+    counted = 0
+
+    def calculators():
+        nonlocal counted
+        counted = 0
+        for office_id in offices:
+            facts = [r.facts for r in meeting_selectors.client_facts(office_id, args.today)]
+            counted += meeting_rules.retention_rate(year, facts).counted
+            meeting_rules.track_record(year, facts, None)
+
+    def reads():
+        for office_id in offices:
+            ids = list(Client.objects.filter(office_id=office_id).values_list("pk", "status", "window_ends_on"))
+            pks = [i[0] for i in ids]
+            list(Employment.objects.filter(client_id__in=pks).values_list("client_id", "hired_on", "left_on"))
+            list(FollowUp.objects.filter(client_id__in=pks).values_list("client_id", "year_end", "still_employed"))
+            list(ContactLog.objects.filter(client_id__in=pks, face_to_face=True).values_list("client_id", "on")[:1])
+
+    calculators()
+    value = timed(calculators, repeat=args.repeat)
+    ref = timed(reads, repeat=args.repeat)
+    report.add(Figure(
+        f"retention rate + track-record add-on, {len(offices)} offices, FY{year}", value, ref, "s", "< 3 s",
+        value < 3, f"{counted} clients counted for the rate",
+    ))
+
+
 def page_users():
     """(smallest office, largest office) as (manager membership, a client with the most contacts)."""
     from django.db.models import Count
@@ -515,6 +554,7 @@ def main(argv=None) -> int:
     budget_ok = bench_query_counts(report, args)
     bench_month(report, args)
     bench_billing(report, args)
+    bench_rates(report, args)
     if shutil.which("wrk"):
         bench_http(report, args)
     elif not args.ci:

@@ -150,10 +150,12 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
         client.status = _demo_status(window, scenario, today)
         client.save(update_fields=["status"])
     from flags.services import flag_deadlines, flag_months, months_to_flag
+    from meetings.demo import seed_meetings
     from plans.demo import seed_plans  # here, not at the top: plans, visits and flags import cases
     from visits.demo import seed_contacts
 
     seed_plans(office, today)
+    seed_meetings(office, today)  # before the contacts: its former clients get theirs too
     seed_contacts(office, today)
     for month in months_to_flag(today):  # the demo shows flags before the first scheduled run
         flag_months(office=office, month=month, today=today)

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HardenedFormMixin
 from core.locking import LockedFormMixin
 
-from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment
+from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment, WorkplaceKind
 from .selectors import support_staff_of_office
-from .services import CLIENT_FIELDS
+from .services import CLIENT_FIELDS, DECISION_FIELDS, EMPLOYMENT_FIELDS
 
 ASCII_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
@@ -33,6 +33,7 @@ class ClientForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
         fields = list(CLIENT_FIELDS)
         widgets = {
             "birth_date": DateInput(),
+            "prior_service_ended_on": DateInput(),
             "recipient_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10}),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -72,33 +73,23 @@ class EmploymentForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Employment
-        fields = ["employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed"]
+        fields = list(EMPLOYMENT_FIELDS)
         widgets = {"hired_on": DateInput(), "left_on": DateInput()}
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.client = client
         self.fields["employer"].queryset = Employer.objects.filter(office_id=client.office_id)
+        self.fields["workplace_kind"].required = False  # left out, a job is at a regular workplace
 
-    def clean(self):
-        cleaned = super().clean()
-        hired_on, left_on = cleaned.get("hired_on"), cleaned.get("left_on")
-        if hired_on and left_on and left_on < hired_on:
-            self.add_error("left_on", _("離職日が雇用開始日より前になっています。"))
-        return cleaned
+    def clean_workplace_kind(self):
+        return self.cleaned_data.get("workplace_kind") or WorkplaceKind.REGULAR
 
 
 class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = BenefitDecision
-        fields = [
-            "starts_on",
-            "ends_on",
-            "municipality",
-            "decided_on",
-            "employment_proof",
-            "employment_proof_seen_on",
-        ]
+        fields = list(DECISION_FIELDS)
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

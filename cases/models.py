@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,14 @@ from simple_history.models import HistoricalRecords
 from core.locking import LockVersionField
 
 from . import rules
+
+# Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
+DOMAIN_DATE_MIN = date(1900, 1, 1)
+DOMAIN_DATE_MAX = date(2100, 12, 31)
+domain_date_validators = [
+    MinValueValidator(DOMAIN_DATE_MIN, _("1900年1月1日以降の日付を入力してください。")),
+    MaxValueValidator(DOMAIN_DATE_MAX, _("2100年12月31日以前の日付を入力してください。")),
+]
 
 ten_digits = RegexValidator(r"^\d{10}$", _("10桁の数字で入力してください。"))
 katakana = RegexValidator(
@@ -167,7 +176,7 @@ class Client(models.Model):
     given_name = models.CharField(_("名"), max_length=50)
     family_name_kana = models.CharField(_("セイ"), max_length=50, validators=[katakana])
     given_name_kana = models.CharField(_("メイ"), max_length=50, validators=[katakana])
-    birth_date = models.DateField(_("生年月日"))
+    birth_date = models.DateField(_("生年月日"), validators=domain_date_validators)
     disability_categories = models.JSONField(_("障害種別"), default=list, blank=True)
     recipient_number = models.CharField(_("受給者証番号"), max_length=10, validators=[ten_digits])
     municipality = models.CharField(_("支給決定市町村"), max_length=100)
@@ -176,6 +185,16 @@ class Client(models.Model):
     )
     prior_service = models.CharField(
         _("利用前サービス"), max_length=14, choices=PriorService.choices, default=PriorService.TRANSITION
+    )
+    prior_service_ended_on = models.DateField(
+        _("就労移行支援等の利用終了日"),
+        null=True,
+        blank=True,
+        validators=domain_date_validators,
+        help_text=_(
+            "就職後も就労移行支援等を利用した場合（復職支援など）はその終了日。"
+            "この日より前に終わった雇用は数えず、6か月はこの日の翌日から数えます。"
+        ),
     )
     primary_staff = models.ForeignKey(
         User,
@@ -282,6 +301,12 @@ class Employer(models.Model):
         return self.name
 
 
+class WorkplaceKind(models.TextChoices):
+    REGULAR = "regular", _("通常の事業所（一般就労）")
+    CONTINUOUS_A = "continuous_a", _("就労継続支援A型事業所")
+    OTHER_WELFARE = "other_welfare", _("その他の福祉的就労")
+
+
 class Employment(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="employments", verbose_name=_("利用者")
@@ -289,8 +314,15 @@ class Employment(models.Model):
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="employments", verbose_name=_("企業")
     )
-    hired_on = models.DateField(_("雇用開始日"))
-    left_on = models.DateField(_("離職日"), null=True, blank=True)
+    hired_on = models.DateField(_("雇用開始日"), validators=domain_date_validators)
+    left_on = models.DateField(_("離職日"), null=True, blank=True, validators=domain_date_validators)
+    workplace_kind = models.CharField(
+        _("就労先の種類"),
+        max_length=20,
+        choices=WorkplaceKind.choices,
+        default=WorkplaceKind.REGULAR,
+        help_text=_("就労継続支援A型事業所などでの雇用は、支援期間の起算となる一般就労に数えません。"),
+    )
     job_title = models.CharField(_("職種"), max_length=100, blank=True)
     weekly_hours = models.DecimalField(
         _("週所定労働時間"), max_digits=4, decimal_places=1, null=True, blank=True
@@ -315,22 +347,27 @@ class Employment(models.Model):
                 name="employment_date_order",
                 violation_error_message=_("離職日は雇用開始日以降の日付にしてください。"),
             ),
-            models.UniqueConstraint(
-                fields=["client"],
-                condition=Q(left_on__isnull=True),
-                name="employment_one_open_per_client",
-                violation_error_message=_(
-                    "在職中の雇用は1人につき1件までです。前の雇用に離職日を入れてください。"
-                ),
-            ),
         ]
 
     def __str__(self):
         return f"{self.employer} ({self.hired_on}〜{self.left_on or ''})"
 
     @property
+    def regular(self) -> bool:
+        return self.workplace_kind == WorkplaceKind.REGULAR
+
+    @property
     def job(self) -> rules.Job:
-        return rules.Job(self.hired_on, self.left_on)
+        return rules.Job(self.hired_on, self.left_on, self.regular)
+
+    def clean(self):
+        errors = {}
+        if self.left_on and self.hired_on and self.left_on < self.hired_on:
+            errors["left_on"] = _("離職日が雇用開始日より前になっています。")
+        if self.employer_id and self.client_id and self.employer.office_id != self.client.office_id:
+            errors["employer"] = _("この事業所に登録された企業を選んでください。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class EmploymentProof(models.TextChoices):
@@ -344,14 +381,16 @@ class BenefitDecision(models.Model):
     client = models.ForeignKey(  # indexed by decision_client_period_idx
         Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者"), db_index=False
     )
-    starts_on = models.DateField(_("支給決定期間 開始日"))
-    ends_on = models.DateField(_("支給決定期間 終了日"))
+    starts_on = models.DateField(_("支給決定期間 開始日"), validators=domain_date_validators)
+    ends_on = models.DateField(_("支給決定期間 終了日"), validators=domain_date_validators)
     municipality = models.CharField(_("支給決定市町村"), max_length=100)
-    decided_on = models.DateField(_("決定日"), null=True, blank=True)
+    decided_on = models.DateField(_("決定日"), null=True, blank=True, validators=domain_date_validators)
     employment_proof = models.CharField(
         _("確認した在職証明"), max_length=20, choices=EmploymentProof.choices, blank=True
     )
-    employment_proof_seen_on = models.DateField(_("在職証明の確認日"), null=True, blank=True)
+    employment_proof_seen_on = models.DateField(
+        _("在職証明の確認日"), null=True, blank=True, validators=domain_date_validators
+    )
 
     lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
@@ -367,13 +406,42 @@ class BenefitDecision(models.Model):
                 name="decision_date_order",
                 violation_error_message=_("支給決定の終了日は開始日以降にしてください。"),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__lt=F("starts_on") + timedelta(days=366)),
-                name="decision_at_most_one_year",
-                violation_error_message=_("支給決定期間は1年以内です。"),
-            ),
         ]
         indexes = [models.Index(fields=["client", "starts_on", "ends_on"], name="decision_client_period_idx")]
+        # The one-year limit and "no overlap" also live in the database, per backend (migration 0004).
 
     def __str__(self):
         return f"{self.starts_on}〜{self.ends_on}"
+
+    def clean(self):
+        """One year at most, no overlap with the client's other decisions, three years in all."""
+        if not (self.starts_on and self.ends_on and self.client_id):
+            return
+        if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
+            return  # the field validators say why
+        others = [
+            (starts_on, ends_on)
+            for pk, starts_on, ends_on in self.client.decisions.values_list("pk", "starts_on", "ends_on")
+            if pk != self.pk
+        ]
+        problem = rules.decision_problem(self.starts_on, self.ends_on, others)
+        if problem and problem.code != "order":  # decision_date_order says that one
+            raise ValidationError({problem.field: decision_problem_message(problem)})
+
+
+def decision_problem_message(problem: rules.DecisionProblem) -> str:
+    params = {
+        "first": problem.first.isoformat() if problem.first else "",
+        "last": problem.last.isoformat() if problem.last else "",
+    }
+    messages = {
+        "order": _("支給決定の終了日が開始日より前になっています。"),
+        "longer_than_a_year": _(
+            "支給決定期間は1年以内です（民法の期間計算で最長 %(last)s まで）。"
+        ),
+        "overlap": _("既存の支給決定（%(first)s〜%(last)s）と期間が重なっています。支給決定は重ねられません。"),
+        "over_three_years": _(
+            "支給決定は通算3年（%(first)s〜%(last)s）までです。この決定を加えると3年を超えます。"
+        ),
+    }
+    return messages[problem.code] % params

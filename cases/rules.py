@@ -213,3 +213,42 @@ def window_progress(window: Window, today: date) -> WindowProgress:
 def max_decision_end(starts_on: date) -> date:
     """A 支給決定 lasts one year at most, counted from its first day (2028-02-29 → 2029-02-28)."""
     return period_end(starts_on, DECISION_MAX_MONTHS)
+
+
+@dataclass(frozen=True)
+class DecisionProblem:
+    field: str
+    code: str  # "order", "longer_than_a_year", "overlap", "over_three_years"
+    first: date | None = None
+    last: date | None = None
+
+
+def decision_total_limit(first_starts_on: date) -> int:
+    """Days of 支給決定 a client may have in all: three years counted from the first decision's start."""
+    return (period_end(first_starts_on, DECISIONS_MAX_TOTAL_MONTHS) - first_starts_on).days + 1
+
+
+def decision_problem(
+    starts_on: date, ends_on: date, others: Sequence[tuple[date, date]]
+) -> DecisionProblem | None:
+    """What breaks the 支給決定 rules when a decision [starts_on, ends_on] joins the client's `others`:
+    one year at most each (counted as 民法 143 counts it), no overlap, three years at most in all."""
+    if ends_on < starts_on:
+        return DecisionProblem("ends_on", "order")
+    if ends_on > max_decision_end(starts_on):
+        return DecisionProblem("ends_on", "longer_than_a_year", last=max_decision_end(starts_on))
+    for other_starts, other_ends in sorted(others):
+        if other_starts <= ends_on and other_ends >= starts_on:
+            return DecisionProblem("starts_on", "overlap", first=other_starts, last=other_ends)
+    spans = [*others, (starts_on, ends_on)]
+    first = min(start for start, _end in spans)
+    used = sum((end - start).days + 1 for start, end in spans)
+    if used > decision_total_limit(first):
+        return DecisionProblem("ends_on", "over_three_years", first=first, last=period_end(first, 36))
+    return None
+
+
+def decision_outside_window(starts_on: date, ends_on: date, window: Window | None) -> bool:
+    """A decision is recorded as the municipality wrote it; it is worth a warning when it reaches outside
+    the window (only the days inside both count)."""
+    return window is None or starts_on < window.starts_on or ends_on > window.ends_on

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core.locking import check_version
 
 from . import rules
-from .models import BenefitDecision, Client, Employer, Employment, Office, User
+from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
 
 CLIENT_FIELDS = (
     "family_name",
@@ -20,6 +20,7 @@ CLIENT_FIELDS = (
     "municipality",
     "burden_category",
     "prior_service",
+    "prior_service_ended_on",
     "primary_staff",
     "status",
     "note",
@@ -70,21 +71,29 @@ def client_archive(*, actor: User, client: Client, archived: bool = True) -> Cli
     return client
 
 
-def client_refresh_window(client: Client) -> rules.Window | None:
-    """Recompute the stored eligibility window from the client's employments."""
+def client_window_from_records(client: Client) -> rules.Window | None:
+    """The eligibility window the client's employments and prior-service end give today."""
     jobs = [
-        rules.Job(hired_on, left_on)
-        for hired_on, left_on in client.employments.values_list("hired_on", "left_on")
+        rules.Job(hired_on, left_on, kind == WorkplaceKind.REGULAR)
+        for hired_on, left_on, kind in client.employments.values_list("hired_on", "left_on", "workplace_kind")
     ]
-    window = rules.eligibility_window(jobs)
-    client.window_starts_on = window.starts_on if window else None
-    client.window_ends_on = window.ends_on if window else None
-    client.window_end_reason = (window.end_reason or "") if window else ""
-    Client.objects.filter(pk=client.pk).update(
-        window_starts_on=client.window_starts_on,
-        window_ends_on=client.window_ends_on,
-        window_end_reason=client.window_end_reason,
+    return rules.eligibility_window(jobs, client.prior_service_ended_on)
+
+
+def client_refresh_window(client: Client) -> rules.Window | None:
+    """Recompute the stored eligibility window; announce the change when it moved."""
+    window = client_window_from_records(client)
+    stored = (client.window_starts_on, client.window_ends_on, client.window_end_reason or "")
+    fresh = (
+        window.starts_on if window else None,
+        window.ends_on if window else None,
+        (window.end_reason or "") if window else "",
     )
+    client.window_starts_on, client.window_ends_on, client.window_end_reason = fresh
+    if fresh != stored:
+        Client.objects.filter(pk=client.pk).update(
+            window_starts_on=fresh[0], window_ends_on=fresh[1], window_end_reason=fresh[2]
+        )
     return window
 
 
@@ -114,27 +123,15 @@ def _save_with_history(record, *, actor: User):
     record.save()
 
 
-def _flags_changed(client: Client):
-    from flags.services import client_changed  # here: flags reads cases
-
-    client_changed(client=client)
-
-
-EMPLOYMENT_FIELDS = ("employer", "hired_on", "left_on", "job_title", "weekly_hours", "disclosed")
-
-
-def _validate_employment(employment: Employment):
-    errors = {}
-    if employment.left_on and employment.hired_on and employment.left_on < employment.hired_on:
-        errors["left_on"] = _("離職日が雇用開始日より前になっています。")
-    if employment.employer_id and employment.employer.office_id != employment.client.office_id:
-        errors["employer"] = _("この事業所に登録された企業を選んでください。")
-    if employment.left_on is None:
-        others_open = employment.client.employments.filter(left_on__isnull=True).exclude(pk=employment.pk)
-        if others_open.exists():
-            errors["left_on"] = _("在職中の雇用が既にあります。先に前の雇用の離職日を入力してください。")
-    if errors:
-        raise ValidationError(errors)
+EMPLOYMENT_FIELDS = (
+    "employer",
+    "workplace_kind",
+    "hired_on",
+    "left_on",
+    "job_title",
+    "weekly_hours",
+    "disclosed",
+)
 
 
 @transaction.atomic
@@ -144,10 +141,7 @@ def employment_save(
     employment = employment or Employment(client=client)
     check_version(employment, lock_version)
     assign_fields(employment, fields, EMPLOYMENT_FIELDS)
-    _validate_employment(employment)
-    _save_with_history(employment, actor=actor)
-    client_refresh_window(client)
-    _flags_changed(client)
+    _save_with_history(employment, actor=actor)  # the window and flags follow (cases.signals)
     return employment
 
 
@@ -161,29 +155,6 @@ DECISION_FIELDS = (
 )
 
 
-def _validate_decision(decision: BenefitDecision):
-    errors = {}
-    if decision.starts_on and decision.ends_on:
-        if decision.ends_on < decision.starts_on:
-            errors["ends_on"] = _("終了日が開始日より前になっています。")
-        elif decision.ends_on > rules.max_decision_end(decision.starts_on):
-            errors["ends_on"] = _("支給決定期間は1年以内です（最長 %(last)s まで）。") % {
-                "last": rules.max_decision_end(decision.starts_on).isoformat()
-            }
-        else:
-            overlapping = decision.client.decisions.filter(
-                starts_on__lte=decision.ends_on, ends_on__gte=decision.starts_on
-            ).exclude(pk=decision.pk)
-            clash = overlapping.first()
-            if clash:
-                errors["starts_on"] = _("既存の支給決定（%(start)s〜%(end)s）と期間が重なっています。") % {
-                    "start": clash.starts_on.isoformat(),
-                    "end": clash.ends_on.isoformat(),
-                }
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def benefit_decision_save(
     *, actor: User, client: Client, decision: BenefitDecision | None = None, lock_version: int | None = None,
@@ -192,7 +163,5 @@ def benefit_decision_save(
     decision = decision or BenefitDecision(client=client)
     check_version(decision, lock_version)
     assign_fields(decision, fields, DECISION_FIELDS)
-    _validate_decision(decision)
-    _save_with_history(decision, actor=actor)
-    _flags_changed(client)
+    _save_with_history(decision, actor=actor)  # flags follow (cases.signals)
     return decision

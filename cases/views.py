@@ -11,7 +11,7 @@ from audit.log import log_access
 from core.locking import StaleEdit, conflict_rows, status_of
 from core.params import id_param, safe_next
 
-from . import selectors, services
+from . import rules, selectors, services
 from .access import (
     CASE_EDITORS,
     OFFICE_SESSION_KEY,
@@ -21,6 +21,7 @@ from .access import (
 )
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
+from .models import Client
 from .pagecache import cached_office_page
 
 PAGE_SIZE = 25
@@ -164,7 +165,7 @@ def employer_edit(request, pk=None):
 
 
 def _client_record_edit(
-    request, client_pk, pk, *, related, form_class, service, record_kwarg, saved_message, titles
+    request, client_pk, pk, *, related, form_class, service, record_kwarg, saved_message, titles, warning=None
 ):
     """Create or edit a record that belongs to a client (an employment, a decision) through its service."""
     client = selectors.client_for_page(request.membership, client_pk)
@@ -172,8 +173,11 @@ def _client_record_edit(
     form = form_class(request.POST or None, instance=record, client=client)
     if request.method == "POST" and form.is_valid():
         kwargs = {"actor": request.user, "client": client, record_kwarg: record}
-        if apply_service(form, service, **kwargs):
+        saved = apply_service(form, service, **kwargs)
+        if saved:
             messages.success(request, saved_message)
+            if warning and (text := warning(saved)):
+                messages.warning(request, text)
             return redirect("cases:client_detail", pk=client.pk)
     title = titles[1] if record else titles[0]
     log_access(request, client=client, page=request.resolver_match.view_name if request.resolver_match else related)
@@ -212,7 +216,21 @@ def decision_edit(request, client_pk, pk=None):
         record_kwarg="decision",
         saved_message=_("支給決定を保存しました。"),
         titles=(_("支給決定の登録"), _("支給決定の編集")),
+        warning=_decision_outside_window_warning,
     )
+
+
+def _decision_outside_window_warning(decision) -> str | None:
+    client = Client.objects.only("window_starts_on", "window_ends_on").get(pk=decision.client_id)
+    window = client.window
+    if not rules.decision_outside_window(decision.starts_on, decision.ends_on, window):
+        return None
+    if window is None:
+        return _("支援期間がまだ決まっていないため、この支給決定の日はまだ算定に数えられません。雇用を登録してください。")
+    return _(
+        "支給決定は記載どおり記録しましたが、支援期間（%(start)s〜%(end)s）の外の日を含みます。"
+        "算定に数えるのは支援期間内の日だけです。"
+    ) % {"start": window.starts_on.isoformat(), "end": window.ends_on.isoformat()}
 
 
 @require_POST

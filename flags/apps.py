@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class FlagsConfig(AppConfig):
     name = "flags"
     verbose_name = _("アラート")
+
+    def ready(self):
+        from cases.signals import client_facts_changed
+
+        from .services import client_changed
+
+        def _refresh_flags(sender, client, days=(), **kwargs):
+            client_changed(client=client, days=days)
+
+        client_facts_changed.connect(_refresh_flags, weak=False, dispatch_uid="flags_client_facts_changed")

@@ -29,7 +29,12 @@ def _client_page(flag) -> str:
     return reverse("cases:client_detail", args=[flag.client_id])
 
 
+def _follow_up(flag) -> str:
+    return f"{reverse('meetings:follow_up_record', args=[flag.client_id])}?year_end={flag.period:%Y-%m-%d}"
+
+
 FIX_URLS = {
+    rules.FOLLOW_UP_MISSING: _follow_up,
     rules.NO_CONTACT_YET: _record_contact,
     rules.NO_EMPLOYER_VISIT: _record_contact,
     rules.MONTH_NOT_BILLABLE: _month_report,

@@ -19,6 +19,7 @@ class FlagKind(models.TextChoices):
     DECISION_RENEWAL = rules.DECISION_RENEWAL, _("支給決定の更新")
     APPLICATION_PREP = rules.APPLICATION_PREP, _("受給者証の申請準備")
     WINDOW_ENDING = rules.WINDOW_ENDING, _("支援期間の終了・引継ぎ")
+    FOLLOW_UP_MISSING = rules.FOLLOW_UP_MISSING, _("終了後の就労状況が未記録")
 
 
 class Severity(models.TextChoices):

@@ -29,6 +29,7 @@ REVIEW_OVERDUE_KIND = "review_overdue"
 DECISION_RENEWAL = "decision_renewal"
 APPLICATION_PREP = "application_prep"
 WINDOW_ENDING = "window_ending"
+FOLLOW_UP_MISSING = "follow_up_missing"  # a former client's status at the last fiscal-year end
 
 MONTH_KINDS = (NO_CONTACT_YET, MONTH_NOT_BILLABLE, NO_EMPLOYER_VISIT, NO_AGREED_PLAN, NO_SUPPORT_REPORT)
 # Reminders about a month that can no longer be acted on once the month before last is over.
@@ -287,3 +288,14 @@ def deadline_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
 
 def kinds_of(flags: Iterable[FlagDue]) -> set[str]:
     return {flag.kind for flag in flags}
+
+
+def follow_up_flag(year_end: date, today: date) -> FlagDue:
+    """From April, a former client whose employment at the fiscal-year end just past is not recorded
+    (meetings: follow-up until 78 months after hire); the flag stays until the record is made."""
+    return FlagDue(
+        FOLLOW_UP_MISSING,
+        year_end,
+        WARNING,
+        _("%(d)s時点の就労状況（フォローアップ）が未記録です。") % {"d": _ymd(year_end)},
+    )

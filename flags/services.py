@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from cases.models import Client, Office
 from cases.pagecache import bump_offices
 from cases.rules import month_end, month_start
+from meetings.selectors import follow_ups_missing
 from visits import rules as visit_rules
 from visits.selectors import decode_facts, month_fact_codes
 
@@ -210,6 +211,21 @@ def flag_deadlines(*, office: Office, today: date | None = None) -> SyncResult:
     today = today or timezone.localdate()
     wanted = _deadline_wanted(office.pk, today)
     scope = Flag.objects.filter(office_id=office.pk, kind__in=rules.DEADLINE_KINDS)
+    return _sync(scope=scope, wanted=wanted)
+
+
+@in_default_language
+@transaction.atomic
+def flag_follow_ups(*, office: Office, today: date | None = None) -> SyncResult:
+    """Former clients whose employment at the last fiscal-year end (3/31) is not yet recorded: raised
+    from April 1, resolved when the follow-up is recorded. Reads meetings' follow-up selector."""
+    today = today or timezone.localdate()
+    year_end = date(today.year if today.month >= 4 else today.year - 1, 3, 31)
+    wanted = [
+        _wanted(client_id, office.pk, rules.follow_up_flag(year_end, today))
+        for client_id in follow_ups_missing(office.pk, year_end, today)
+    ]
+    scope = Flag.objects.filter(office_id=office.pk, kind=rules.FOLLOW_UP_MISSING)
     return _sync(scope=scope, wanted=wanted)
 
 

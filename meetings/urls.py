@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="meeting_list"),
+    path("new/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/print/", views.meeting_print, name="meeting_print"),
+    path("clients/<int:client_pk>/", views.client_meetings, name="client_meetings"),
+    path("clients/<int:client_pk>/follow-up/", views.follow_up_record, name="follow_up_record"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("rates/", views.rates, name="rates"),
+    path("rates/confirm/", views.rates_confirm, name="rates_confirm"),
+    path("rates/designation/", views.designation_set, name="designation_set"),
+    path("rates/export/", views.rates_export, name="rates_export"),
+    path("statistics/", views.statistics, name="statistics"),
+]

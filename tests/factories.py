@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from cases import services
 from cases.models import BenefitDecision, Client, Employer, Employment, Membership, Office, Role, User
+from cases.rules import max_decision_end
 
 
 class OfficeFactory(DjangoModelFactory):
@@ -89,9 +90,7 @@ class BenefitDecisionFactory(DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     starts_on = date(2025, 7, 6)
-    ends_on = factory.LazyAttribute(
-        lambda o: o.starts_on.replace(year=o.starts_on.year + 1) - timedelta(days=1)
-    )
+    ends_on = factory.LazyAttribute(lambda o: max_decision_end(o.starts_on))
     municipality = "新宿区"
 
 
@@ -222,6 +221,50 @@ class MonthLockFactory(DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     month = date(2025, 9, 1)
     locked_by = factory.SubFactory(UserFactory)
+
+
+# --- meetings ---
+from meetings.models import Attendee, FollowUp, Meeting, Organisation, OrganisationKind  # noqa: E402
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    office = factory.SubFactory(OfficeFactory)
+    name = factory.Sequence(lambda n: f"ハローワーク{n}")
+    kind = OrganisationKind.HELLO_WORK
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    client = factory.SubFactory(ClientFactory)
+    held_on = date(2025, 9, 10)
+    presenter_role = "manager"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class AttendeeFactory(DjangoModelFactory):
+    class Meta:
+        model = Attendee
+
+    meeting = factory.SubFactory(MeetingFactory)
+    name = factory.Sequence(lambda n: f"出席者{n}")
+    organisation = factory.SubFactory(OrganisationFactory, office=factory.SelfAttribute("..meeting.client.office"))
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    client = factory.SubFactory(ClientFactory)
+    year_end = date(2026, 3, 31)
+    still_employed = "yes"
+    learned_by = "phone"
+    learned_on = date(2026, 4, 10)
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 def verify_otp(client, user):

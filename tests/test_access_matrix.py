@@ -22,6 +22,7 @@ from .factories import (
     ContactLogFactory,
     EmployerFactory,
     EmploymentFactory,
+    MeetingFactory,
     MembershipFactory,
     OfficeFactory,
     PlanReviewFactory,
@@ -65,6 +66,7 @@ OBJECTS = {
         (r := SupportReportFactory(client=ClientFactory(office=office)))
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
     ),
+    "meeting": lambda office: {"pk": MeetingFactory(client=ClientFactory(office=office)).pk},
 }
 
 # url name: (object, method, staff, manager, admin) on an object of the user's own office
@@ -78,6 +80,11 @@ OBJECT_URLS = {
     "cases:decision_create": ("client", GET, 403, 200, 200),
     "cases:decision_update": ("decision", GET, 403, 200, 200),
     "cases:employer_update": ("employer", GET, 403, 200, 200),
+    "meetings:client_meetings": ("client", GET, 200, 200, 200),
+    "meetings:follow_up_record": ("client", GET, 200, 200, 403),
+    "meetings:meeting_detail": ("meeting", GET, 200, 200, 200),
+    "meetings:meeting_edit": ("meeting", GET, 200, 200, 403),
+    "meetings:meeting_print": ("meeting", GET, 200, 200, 200),
     "plans:plan_versions": ("client", GET, 200, 200, 200),
     "plans:plan_create": ("client", GET, 200, 200, 403),
     "plans:plan_compare": ("client", GET, 200, 200, 200),
@@ -117,6 +124,15 @@ OFFICE_URLS = {
     "visits:billing": (GET, 403, 403, 200),
     "visits:billing_export": (GET, 403, 403, 200),
     "visits:billing_lock": (POST, 403, 403, 302),
+    "meetings:meeting_list": (GET, 200, 200, 200),
+    "meetings:meeting_create": (GET, 200, 200, 403),
+    "meetings:organisation_list": (GET, 200, 200, 200),
+    "meetings:follow_up_list": (GET, 200, 200, 200),
+    "meetings:rates": (GET, 403, 200, 200),
+    "meetings:rates_confirm": (POST, 403, 302, 302),
+    "meetings:designation_set": (POST, 403, 302, 302),
+    "meetings:rates_export": (GET, 403, 200, 200),
+    "meetings:statistics": (GET, 403, 200, 200),
     "flags:mine": (GET, 200, 200, 200),
     "flags:office": (GET, 403, 200, 200),
     "audit:access_log": (GET, 403, 403, 200),

@@ -71,15 +71,19 @@ def test_leave_date_before_hire_is_refused(as_manager, office):
     assert not Employment.objects.exists()
 
 
-def test_second_open_employment_is_refused(as_manager, office):
+def test_a_side_job_beside_the_main_job_is_recorded_and_keeps_the_window(as_manager, office):
+    # Two jobs at once are real (a second part-time job); employment goes on while any regular job does,
+    # so the side job neither restarts nor ends the window (domain: the eligibility window).
     client = ClientFactory(office=office)
     EmploymentFactory(client=client, hired_on=date(2025, 1, 6))
     response = as_manager.post(
         reverse("cases:employment_create", args=[client.pk]),
-        {"employer": EmployerFactory(office=office).pk, "hired_on": "2025-06-01"},
+        {"employer": EmployerFactory(office=office).pk, "hired_on": "2025-06-01", "left_on": "2025-09-30"},
     )
-    assert "在職中の雇用が既にあります" in response.content.decode()
-    assert Employment.objects.count() == 1
+    assert response.status_code == 302
+    assert Employment.objects.count() == 2
+    client.refresh_from_db()
+    assert (client.window_starts_on, client.window_ends_on) == (date(2025, 7, 6), date(2028, 7, 5))
 
 
 def test_employer_of_another_office_cannot_be_chosen(as_manager, office, other_office):
@@ -108,9 +112,9 @@ def test_saving_an_employment_recomputes_the_window(as_manager, office):
 @pytest.mark.parametrize(
     ("starts_on", "ends_on", "message"),
     [
-        ("2025-04-01", "2026-04-01", "支給決定期間は1年以内です（最長 2026-03-31 まで）。"),
+        ("2025-04-01", "2026-04-01", "支給決定期間は1年以内です（民法の期間計算で最長 2026-03-31 まで）。"),
         ("2025-04-01", "2025-03-31", "終了日が開始日より前になっています。"),
-        ("2025-09-01", "2026-03-31", "既存の支給決定（2025-07-06〜2026-07-05）と期間が重なっています。"),
+        ("2025-09-01", "2026-03-31", "既存の支給決定（2025-07-06〜2026-07-05）と期間が重なっています。支給決定は重ねられません。"),
     ],
 )
 def test_decision_form_rejects_bad_periods(as_manager, office, starts_on, ends_on, message):

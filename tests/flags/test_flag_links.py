@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
         (rules.REVIEW_OVERDUE_KIND, "/plans/clients/{id}/"),
         (rules.DECISION_RENEWAL, "/clients/{id}/decisions/new/"),
         (rules.WINDOW_ENDING, "/plans/clients/{id}/handover/"),
+        (rules.FOLLOW_UP_MISSING, "/meetings/clients/{id}/follow-up/?year_end=2025-09-01"),
     ],
 )
 def test_flag_links_to_where_it_is_fixed(office, kind, expected):
@@ -30,4 +31,4 @@ def test_flag_links_to_where_it_is_fixed(office, kind, expected):
 
 
 def test_every_kind_has_a_page():
-    assert set(FIX_URLS) == set(rules.MONTH_KINDS + rules.DEADLINE_KINDS)
+    assert set(FIX_URLS) == set(rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_two_factor_required_by_default'),
+        ('cases', '0005_two_factor_required_by_default'),
     ]
 
     operations = [

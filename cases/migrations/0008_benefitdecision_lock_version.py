@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_client_lock_version'),
+        ('cases', '0007_employment_lock_version'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='employment',
+            model_name='benefitdecision',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalemployment',
+            model_name='historicalbenefitdecision',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),

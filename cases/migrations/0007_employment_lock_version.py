@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_employment_lock_version'),
+        ('cases', '0006_client_lock_version'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='benefitdecision',
+            model_name='employment',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalbenefitdecision',
+            model_name='historicalemployment',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),

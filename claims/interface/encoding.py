@@ -1,0 +1,416 @@
+"""One encoder for every record: CP932, CRLF, the quoting rule, attributes and byte lengths.
+
+Framing facts (インタフェース仕様書 共通編, summarised in the claims README): records end with CRLF and are
+numbered from 1 through the file (control record, data records, end record); an item is quoted when it
+holds a comma, a double quote, a space or a 2-byte character, a double quote inside being doubled; a
+single quote (0x27) and control characters are forbidden; a numeric zero is written ``0``; byte lengths
+count the CP932 bytes of the content without quotes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from operator import itemgetter
+
+import jaconv
+from django.utils.translation import gettext as _
+
+from .errors import ClaimFileError, Problem
+from .layout import (
+    ALNUM,
+    CODE,
+    CONTROL,
+    DATA_PREFIX,
+    END,
+    KANJI,
+    NUMERIC,
+    Item,
+    RecordLayout,
+    layout,
+    layouts,
+)
+
+ENCODING = "cp932"
+_LAYOUTS = layouts()
+CRLF = "\r\n"
+
+_ALNUM_RE = re.compile(r"[A-Z0-9 \uff61-\uff9f]*\Z")
+_NUMERIC_RE = re.compile(r"-?[0-9]+\Z")
+_CODE_RE = re.compile(r"[0-9]+\Z")
+_FORBIDDEN_RE = re.compile(r"['\x00-\x1f\x7f-\x9f]")
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")  # 外字: CP932's user-defined and vendor-private codes
+
+# Characters that Unicode text often carries where CP932 has a look-alike (the "wave dash" family).
+_CP932_LOOKALIKES = str.maketrans(
+    {
+        "\u301c": "\uff5e",
+        "\u2212": "\uff0d",
+        "\u2016": "\u2225",
+        "\u00a2": "\uffe0",
+        "\u00a3": "\uffe1",
+        "\u00ac": "\uffe2",
+        "\u2014": "\u2015",
+    }
+)
+
+
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
+def to_alnum(text: str) -> str:
+    """英数: hiragana and full-width katakana/letters/digits to half-width, letters upper case."""
+    if text.isascii():
+        return text.upper()
+    return jaconv.z2h(text.translate(_HIRAGANA_TO_KATAKANA), kana=True, ascii=True, digit=True).upper()
+
+
+def to_kanji(text: str) -> str:
+    """漢字: every character 2-byte (half-width kana, letters and digits to full-width)."""
+    return jaconv.h2z(text, kana=True, ascii=True, digit=True).translate(_CP932_LOOKALIKES)
+
+
+def format_value(item: Item, value: object) -> str:
+    """The text of one item from a Python value (None → empty, 0 → "0", dates by the item's format)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise TypeError(f"{item.name}: bool is not an item value")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        if item.date_format == "YYYYMMDD":
+            return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        if item.date_format == "YYYYMM":
+            return f"{value.year:04d}{value.month:02d}"
+        raise TypeError(f"{item.name}: not a date item")
+    if isinstance(value, Decimal):
+        raise TypeError(f"{item.name}: scale a Decimal to an integer first")
+    text = str(value)
+    if item.attribute == ALNUM:
+        return to_alnum(text)
+    if item.attribute == KANJI:
+        return to_kanji(text)
+    return text
+
+
+def _valid_date(text: str, date_format: str) -> bool:
+    if date_format == "YYYYMMDD" and len(text) == 8:
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+        return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and year >= 1900
+    if date_format == "YYYYMM" and len(text) == 6:
+        return 1 <= int(text[4:]) <= 12 and int(text[:4]) >= 1900
+    return False
+
+
+def item_problem(item: Item, text: str) -> str | None:
+    """What is wrong with one item's text against its layout (not the required check), or None."""
+    if not text:
+        return None
+    if _FORBIDDEN_RE.search(text):
+        return _("使えない文字（シングルクォートまたは制御文字）が含まれています。")
+    if _PRIVATE_USE_RE.search(text):
+        return _("外字（利用者定義文字）は使えません。")
+    try:
+        encoded = text.encode(ENCODING)
+    except UnicodeEncodeError as error:
+        return _("CP932（Shift_JIS）で表せない文字「%(char)s」が含まれています。") % {
+            "char": text[error.start : error.end]
+        }
+    if len(encoded) > item.max_bytes:
+        return _("%(length)dバイトあり、最大%(max)dバイトを超えています。") % {
+            "length": len(encoded),
+            "max": item.max_bytes,
+        }
+    attribute = item.attribute
+    if attribute == ALNUM and not _ALNUM_RE.match(text):
+        return _("英数項目には半角の英大文字・数字・カナしか使えません。")
+    if attribute == NUMERIC and not _NUMERIC_RE.match(text):
+        return _("数値項目に数字以外が含まれています。")
+    if attribute == CODE and not _CODE_RE.match(text):
+        return _("コード値項目に数字以外が含まれています。")
+    if attribute == KANJI and len(encoded) != 2 * len(text):
+        return _("漢字項目には全角（2バイト）文字しか使えません。")
+    if item.blank:
+        return _("設定しない項目に値があります。")
+    if item.fixed is not None and text != item.fixed:
+        return _("「%(fixed)s」でなければなりません。") % {"fixed": item.fixed}
+    if item.date_format and not _valid_date(text, item.date_format):
+        return _("日付（%(format)s）として正しくありません。") % {"format": item.date_format}
+    return None
+
+
+def needs_quotes(text: str) -> bool:
+    if text.isascii():
+        return "," in text or '"' in text or " " in text
+    return "," in text or '"' in text or " " in text or len(text.encode(ENCODING)) != len(text)
+
+
+def quote(text: str) -> str:
+    if not text or not needs_quotes(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def encode_line(fields: list[str]) -> bytes:
+    return (",".join(quote(field) for field in fields) + CRLF).encode(ENCODING)
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """What the encoder precomputes per record layout: the record with every item at its fixed value or
+    empty, the required items (and a getter reading them at once), and the byte limit of the plain items
+    (no fixed value, not 設定しない, not a date, not 漢字), where a digits-only value needs only its length
+    checked."""
+
+    fields: tuple[str, ...]
+    required: frozenset[int]
+    required_getter: Callable[[list[str]], object]
+    limits: tuple[int, ...]  # the byte limit of each plain item, 0 for the others
+    dates: tuple[str, ...]  # the date format of each date item that takes a value, else ""
+
+
+_TEMPLATES: dict[str, _Template] = {}
+
+
+def _template(record: RecordLayout) -> _Template:
+    template = _TEMPLATES.get(record.key)
+    if template is None:
+        required = [item.no - 1 for item in record.items if item.required]
+        # itemgetter of one index returns the item itself; wrap it so both shapes are a tuple
+        getter = itemgetter(*required) if len(required) > 1 else (lambda fields, i=required[0]: (fields[i],))
+        template = _TEMPLATES[record.key] = _Template(
+            fields=tuple(item.fixed or "" for item in record.items),
+            required=frozenset(index + 1 for index in required),
+            required_getter=getter,
+            limits=tuple(
+                item.max_bytes
+                if item.fixed is None and not item.blank and not item.date_format and item.attribute != KANJI
+                else 0
+                for item in record.items
+            ),
+            dates=tuple(
+                item.date_format if item.fixed is None and not item.blank else "" for item in record.items
+            ),
+        )
+    return template
+
+
+def record_fields(
+    record: RecordLayout,
+    values: Mapping[int, object],
+    required: frozenset[int] = frozenset(),
+    *,
+    base: list[str] | None = None,
+    check_required: bool = True,
+) -> tuple[list[str], list[tuple[Item, str]]]:
+    """The items of a record, quoted as written, from a layout and {item number: value}, with the problems.
+
+    Items not in ``values`` (or None) keep their fixed value or stay empty (or their text in ``base``, the
+    already checked fields of items shared by several records). ``required`` adds item numbers that must be
+    set beyond the layout's own (office settings). Problems come in item order.
+    """
+    template = _template(record)
+    fields = list(template.fields if base is None else base)
+    limits = template.limits
+    if values and (min(values) < 1 or max(values) > len(fields)):
+        raise ValueError(f"{record.key}: no item {min(values)}..{max(values)}")
+    problems = []
+    for no, value in values.items():
+        if value is None:
+            continue
+        index = no - 1
+        kind = type(value)
+        # Fast paths, the bulk of a file: integers and ASCII digit strings in plain items, dates.
+        limit = limits[index]
+        if limit:
+            if kind is int:
+                text = str(value)
+                if len(text) <= limit and value >= 0:
+                    fields[index] = text
+                    continue
+            elif kind is str and value.isdigit() and value.isascii() and len(value) <= limit:
+                fields[index] = value
+                continue
+        elif kind is date and value.year >= 1900:
+            date_format = template.dates[index]
+            if date_format == "YYYYMMDD":
+                fields[index] = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+                continue
+            if date_format == "YYYYMM":
+                fields[index] = f"{value.year:04d}{value.month:02d}"
+                continue
+        item = record.items[index]
+        try:
+            text = format_value(item, value)
+        except TypeError as error:
+            raise ValueError(f"{record.key}: {error}") from error
+        problem = item_problem(item, text)
+        if problem is not None:
+            problems.append((item, problem))
+        fields[index] = quote(text)
+    if check_required and (not all(template.required_getter(fields)) or required):
+        for no in template.required | required:
+            if not fields[no - 1]:
+                problems.append((record.items[no - 1], _("必須項目が設定されていません。")))
+    if len(problems) > 1:
+        problems.sort(key=lambda problem: problem[0].no)
+    return fields, problems
+
+
+def _item_pattern(item) -> str:
+    """A strict pattern of the canonical form of one valid item (the record check's fast path)."""
+    n = item.max_bytes
+    if item.fixed is not None:
+        body = re.escape(item.fixed)
+    elif item.blank:
+        return ""
+    elif item.date_format:
+        body = f"[0-9]{{{len(item.date_format)}}}"
+    elif item.attribute == NUMERIC:
+        body = "[0-9]" if n == 1 else f"(?:-[0-9]{{1,{n - 1}}}|[0-9]{{1,{n}}})"
+    elif item.attribute == CODE:
+        body = f"[0-9]{{1,{n}}}"
+    elif item.attribute == ALNUM:
+        body = f'(?:[0-9A-Z\uff61-\uff9f]{{1,{n}}}|"[0-9A-Z \uff61-\uff9f]{{1,{n}}}")'
+    else:  # 漢字: 2-byte characters only (no ASCII, half-width kana or 外字), quoted
+        body = f'"[^\x00-\x7f\uff61-\uff9f\ue000-\uf8ff]{{1,{n // 2}}}"'
+    return body if item.required else f"(?:{body})?"
+
+
+_PATTERNS: dict[str, tuple[re.Pattern, tuple[int, ...]]] = {}
+
+
+def well_formed(record_layout: RecordLayout, text: str) -> bool:
+    """True when a data record ("2,N,…" without CRLF) is in canonical form and valid item by item, as one
+    regular expression per layout finds it (dates then checked as dates). False proves nothing: the caller
+    then checks item by item, which names each problem. The writer and the validator both use it."""
+    compiled = _PATTERNS.get(record_layout.key)
+    if compiled is None:
+        pattern = "2,[0-9]+," + ",".join(_item_pattern(item) for item in record_layout.items)
+        dates = tuple(item.no - 1 for item in record_layout.items if item.date_format and item.fixed is None)
+        compiled = _PATTERNS[record_layout.key] = (re.compile(pattern), dates)
+    pattern, dates = compiled
+    if pattern.fullmatch(text) is None:
+        return False
+    if dates:
+        values = text.split(",")[2:] if '"' not in text else None
+        if values is None:
+            return False
+        for index in dates:
+            value = values[index]
+            if value and item_problem(record_layout.items[index], value) is not None:
+                return False
+    return True
+
+
+_SAME_ITEMS: dict[tuple[str, str, tuple[int, ...]], bool] = {}
+
+
+def _same_items(record: RecordLayout, other: RecordLayout, numbers: tuple[int, ...]) -> bool:
+    """Whether items ``numbers`` of two layouts are the same items (so one check of their values holds)."""
+    cache_key = (record.key, other.key, numbers)
+    same = _SAME_ITEMS.get(cache_key)
+    if same is None:
+        same = _SAME_ITEMS[cache_key] = all(
+            no <= len(record.items) and no <= len(other.items) and record.item(no) == other.item(no)
+            for no in numbers
+        )
+    return same
+
+
+class ClaimFileWriter:
+    """Writes one file: the control record, the data records added, the end record.
+
+    ``add`` checks every item against the layout and collects the problems; ``getvalue`` raises
+    ClaimFileError with all of them, so a file is either complete and valid or not written at all.
+    """
+
+    def __init__(self, *, office_number: str, processing_month: date, name: str | None = None):
+        self.office_number = office_number
+        self.processing_month = processing_month
+        self.name = name
+        self.lines: list[str] = []
+        self.first_exchange_id: str | None = None
+        self.problems: list[Problem] = []
+        self._shared: Mapping[int, object] | None = None
+        self._shared_key = ""
+        self._shared_texts: list[tuple[int, str]] = []
+        self._bases: dict[str, list[str]] = {}
+
+    def _collect(self, record, number, problems, recipient=None):
+        for item, message in problems:
+            self.problems.append(
+                Problem(message, number, record.key, recipient, item.no, item.name, self.name)
+            )
+
+    def add(
+        self,
+        key: str,
+        values: Mapping[int, object],
+        *,
+        recipient: str | None = None,
+        required: frozenset[int] = frozenset(),
+        shared: Mapping[int, object] | None = None,
+    ) -> None:
+        """One data record of layout ``key`` from {item number: value}.
+
+        ``shared`` holds items several consecutive records carry alike (a client's サービス提供年月,
+        市町村番号, 事業所番号, 受給者証番号): pass the same mapping object to each of them and its items are
+        checked once per record kind.
+        """
+        record = _LAYOUTS.get(key) or layout(key)
+        number = len(self.lines) + 2  # the control record is 1
+        if self.first_exchange_id is None:
+            self.first_exchange_id = record.exchange_id
+        base = None
+        if shared is not None:
+            if shared is not self._shared:
+                # check the shared items once, against this record's layout
+                texts, problems = record_fields(record, shared, check_required=False)
+                if problems:
+                    self._collect(record, number, problems, recipient)
+                self._shared, self._shared_key, self._bases = shared, key, {key: texts}
+                self._shared_texts = [(no, texts[no - 1]) for no in shared]
+            base = self._bases.get(key)
+            if base is None:
+                if _same_items(record, _LAYOUTS[self._shared_key], tuple(shared)):
+                    base = list(_template(record).fields)
+                    for no, text in self._shared_texts:
+                        base[no - 1] = text
+                else:
+                    base, problems = record_fields(record, shared, check_required=False)
+                    if problems:
+                        self._collect(record, number, problems, recipient)
+                self._bases[key] = base
+        fields, problems = record_fields(record, values, required, base=base)
+        if problems:
+            self._collect(record, number, problems, recipient)
+            self.lines.append("")  # reported item by item; getvalue raises
+        else:
+            self.lines.append(f"{DATA_PREFIX},{number},{','.join(fields)}{CRLF}")
+
+    def getvalue(self) -> bytes:
+        if not self.lines:
+            self.problems.append(Problem(_("データレコードがありません。"), file=self.name))
+        count = len(self.lines)
+        control, control_problems = record_fields(
+            CONTROL,
+            {
+                2: 1,
+                4: count,
+                5: (self.first_exchange_id or "")[:3],
+                7: self.office_number,
+                10: self.processing_month,
+            },
+        )
+        self._collect(CONTROL, 1, control_problems)
+        end, end_problems = record_fields(END, {2: count + 2})
+        self._collect(END, count + 2, end_problems)
+        if self.problems:
+            raise ClaimFileError(self.problems)
+        return f"{','.join(control)}{CRLF}{''.join(self.lines)}{','.join(end)}{CRLF}".encode(ENCODING)
