@@ -54,12 +54,12 @@ def harden_field(field: forms.Field) -> None:
     if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
         if not _has_validator(field, MinValueValidator):
             field.validators.append(
-                MinValueValidator(DATE_MIN, message=_("1900年から2100年までの日付を入力してください。"))
+                MinValueValidator(DATE_MIN, message=_("1900年1月1日以降の日付を入力してください。"))
             )
             field.widget.attrs.setdefault("min", DATE_MIN.isoformat())
         if not _has_validator(field, MaxValueValidator):
             field.validators.append(
-                MaxValueValidator(DATE_MAX, message=_("1900年から2100年までの日付を入力してください。"))
+                MaxValueValidator(DATE_MAX, message=_("2100年12月31日以前の日付を入力してください。"))
             )
             field.widget.attrs.setdefault("max", DATE_MAX.isoformat())
     if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):

@@ -88,6 +88,7 @@ def test_a_task_left_unacknowledged_by_a_killed_worker_runs_on_the_next_worker(o
     app._pool = None
     app.amqp._producer_pool = None
     client = client_in_service(office=office, primary_staff=staff)
+    wanted = Flag.objects.filter(client=client, kind="no_contact_yet", period=date(2025, 9, 1))
     log = tempfile.NamedTemporaryFile("w+", prefix=f"{queue}-", suffix=".log", delete=False)  # noqa: SIM115
     first = second = None
     try:
@@ -98,11 +99,11 @@ def test_a_task_left_unacknowledged_by_a_killed_worker_runs_on_the_next_worker(o
         assert _wait_for(lambda: _log_has(log, "] received"), 30, first, log), "the task never arrived"
         os.killpg(first.pid, signal.SIGKILL)  # the whole worker dies before it runs the task
         first.wait(timeout=10)
-        assert not Flag.objects.filter(client=client).exists()
+        assert not wanted.exists()
 
         second = _start_worker(queue, log)
         found = _wait_for(
-            lambda: Flag.objects.filter(client=client, kind="no_contact_yet", period=date(2025, 9, 1)).exists(),
+            wanted.exists,
             60,
             second,
             log,
