@@ -64,12 +64,14 @@ def on_logout(sender, request, user, **kwargs):
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 
 
-def _office_of_username(username: str):
-    """The office of the account the failed login named (its first by name), so the office sees it."""
-    membership = (
-        Membership.objects.filter(user__username=username).order_by("office__name").only("office_id").first()
+def office_of_username(username: str):
+    """The office of a username's first membership (so its failed logins reach that office's log)."""
+    return (
+        Membership.objects.filter(user__username=username)
+        .order_by("office__name")
+        .values_list("office_id", flat=True)
+        .first()
     )
-    return membership.office_id if membership else None
 
 
 @receiver(user_login_failed)
@@ -78,7 +80,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     AccessLog.objects.create(
         kind=AccessKind.LOGIN_FAILED,
         username=username,
-        office_id=_office_of_username(username) if username else None,
+        office_id=office_of_username(username) if username else None,
         page="login",
         path=_path(request),
         ip=_ip(request),

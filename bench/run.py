@@ -416,6 +416,108 @@ def bench_rates(report: Report, args):
     ))
 
 
+def bench_claims(report: Report, args):
+    """The claim of every office for one month (set-based) vs one hand-written SQL aggregate of the same
+    client-months; each office's claim page computation in a constant number of queries; the office-month
+    実績記録票 PDF of 50 clients vs rendering the same HTML."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Client, Office
+    from cases.rules import fiscal_year, month_end, month_start
+    from claims import record_sheet
+    from claims.demo import seed_claim_settings
+    from claims.selectors import all_office_totals, office_claim
+    from visits import rules as visit_rules
+
+    month = args.month
+    first, last = month_start(month), month_end(month)
+    offices = list(Office.objects.order_by("pk"))
+    seed_claim_settings(offices, args.today)
+    analyze()
+
+    q = connection.ops.quote_name
+    online = sorted(visit_rules.ONLINE_KINDS)
+    on = q("on")
+    sql = f"""
+        SELECT c.office_id, COUNT(*), SUM(f.units)
+        FROM {q(Client._meta.db_table)} c
+          JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
+          JOIN meetings_officetierconfirmation t ON t.office_id = c.office_id AND t.fiscal_year = %s
+          JOIN claims_basicfee f ON f.tier = t.tier AND f.valid_from <= %s AND (f.valid_to IS NULL OR f.valid_to >= %s)
+        WHERE c.window_starts_on <= %s AND c.window_ends_on >= %s
+          AND EXISTS (
+            SELECT 1 FROM visits_contactlog l JOIN cases_benefitdecision d
+              ON d.client_id = l.client_id AND d.starts_on <= l.{on} AND d.ends_on >= l.{on}
+            WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s
+              AND l.{on} >= c.window_starts_on AND l.{on} <= c.window_ends_on
+              AND (l.face_to_face OR (o.online_counts_as_face_to_face AND l.kind IN ({", ".join(["%s"] * len(online))}))))
+          AND EXISTS (
+            SELECT 1 FROM visits_supportreport r
+            WHERE r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL)
+        GROUP BY c.office_id
+    """
+    params = [fiscal_year(first), first, first, last, first, first, last, *online, first]
+
+    def reference():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {office_id: count for office_id, count, _units in cursor.fetchall()}
+
+    def claims():
+        return all_office_totals(month)
+
+    by_app = claims()  # warm up
+    value = timed(claims, repeat=args.repeat)
+    ref = timed(reference, repeat=args.repeat)
+    with CaptureQueriesContext(connection) as queries:
+        claims()
+    by_sql = reference()
+    counts = {pk: t.totals.count for pk, t in by_app.items() if t.totals.count}
+    agree = counts == by_sql
+    ratio = value / ref if ref else float("inf")
+    total = sum(counts.values())
+    report.add(Figure(
+        f"claim of every office (set-based), {len(offices)} offices, {month:%Y-%m}", value, ref, "s",
+        "≤ 2× the SQL aggregate", ratio <= 2 and agree,
+        f"{total} billable client-months, {len(queries.captured_queries)} queries in all; "
+        f"counts per office {'agree' if agree else 'DIFFER'}",
+    ))
+
+    # one office at a time (the page and claim_preview): queries at the smallest and largest office
+    sizes = {o.pk: 0 for o in offices}
+    for office_id in Client.objects.in_service_during(first, last).values_list("office_id", flat=True):
+        sizes[office_id] += 1
+    small, large = min(sizes, key=sizes.get), max(sizes, key=sizes.get)
+    per_office = {}
+    for pk in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            office_claim(Office.objects.get(pk=pk), month)
+        per_office[pk] = len(queries.captured_queries) - 1  # the office's own lookup
+    started = time.perf_counter()
+    for office in offices:
+        office_claim(office, month)
+    loop = time.perf_counter() - started
+    report.add(Figure(
+        "queries: office claim (page, claim_preview)", per_office[large], per_office[small], "queries",
+        "equal at both sizes", per_office[large] == per_office[small],
+        f"{sizes[small]} clients → {per_office[small]}, {sizes[large]} clients → {per_office[large]}; "
+        f"every office one by one {loop:.2f} s",
+    ))
+
+    # the office-month PDF of 50 clients
+    office = Office.objects.get(pk=large)
+    claim = office_claim(office, month)
+    rows = (claim.rows * 50)[:50] if claim.rows else []
+    if rows:
+        html = timed(lambda: record_sheet.sheets_html(claim, rows), repeat=args.repeat)
+        pdf = timed(lambda: record_sheet.render_pdf(claim, rows), repeat=1)
+        report.add(Figure(
+            "実績記録票 PDF, 50 clients (one office-month)", pdf, html, "s", "reported", True,
+            "reference: rendering the same HTML without PDF",
+        ))
+
+
 def page_users():
     """(smallest office, largest office) as (manager membership, a client with the most contacts)."""
     from django.db.models import Count
@@ -532,6 +634,7 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=8, help="wrk concurrent connections")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (best is kept)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument("--only", choices=["claims"], help="run only these figures (and write them to --out)")
     args = parser.parse_args(argv)
     args.db_label = args.db.split("@")[-1]
 
@@ -551,10 +654,15 @@ def main(argv=None) -> int:
 
     report.facts["data"] = f"{Office.objects.count()} offices, {Client.objects.count()} clients"
 
+    if args.only == "claims":
+        bench_claims(report, args)
+        write_results(report, Path(args.out), args)
+        return 0 if report.ok else 1
     budget_ok = bench_query_counts(report, args)
     bench_month(report, args)
     bench_billing(report, args)
     bench_rates(report, args)
+    bench_claims(report, args)
     if shutil.which("wrk"):
         bench_http(report, args)
     elif not args.ci:

@@ -149,6 +149,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
         _demo_decisions(client, window, scenario, today)
         client.status = _demo_status(window, scenario, today)
         client.save(update_fields=["status"])
+    from claims.demo import seed_claims
     from flags.services import flag_deadlines, flag_months, months_to_flag
     from meetings.demo import seed_meetings
     from plans.demo import seed_plans  # here, not at the top: plans, visits and flags import cases
@@ -157,6 +158,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
     seed_plans(office, today)
     seed_meetings(office, today)  # before the contacts: its former clients get theirs too
     seed_contacts(office, today)
+    seed_claims(office, today)
     for month in months_to_flag(today):  # the demo shows flags before the first scheduled run
         flag_months(office=office, month=month, today=today)
     flag_deadlines(office=office, today=today)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "audit",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "cases.middleware.CurrentOfficeMiddleware",
     "audit.middleware.TwoFactorMiddleware",
+    "office.middleware.PasswordChangeRequiredMiddleware",
     "audit.middleware.RefusedAccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

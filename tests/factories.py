@@ -267,6 +267,19 @@ class FollowUpFactory(DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
+# --- office ---
+class ClientImportFactory(DjangoModelFactory):
+    class Meta:
+        model = "office.ClientImport"
+
+    office = factory.SubFactory(OfficeFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    filename = "clients.csv"
+    content = factory.LazyFunction(lambda: "受給者証番号,姓,名,セイ,メイ,生年月日,支給決定市町村\n".encode())
+    sha256 = "0" * 64
+    status = "invalid"
+
+
 def verify_otp(client, user):
     """Mark the test client's session as verified by a second factor (the Django admin asks for one)."""
     from django_otp.plugins.otp_static.models import StaticDevice

@@ -14,10 +14,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Role
+from claims.models import RecordSheetJob
 
 from .factories import (
     BenefitDecisionFactory,
     ClientFactory,
+    ClientImportFactory,
     ConsentFactory,
     ContactLogFactory,
     EmployerFactory,
@@ -28,6 +30,7 @@ from .factories import (
     PlanReviewFactory,
     SupportPlanFactory,
     SupportReportFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +65,13 @@ OBJECTS = {
     },
     "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
     "contact": lambda office: {"pk": ContactLogFactory(client=ClientFactory(office=office)).pk},
+    "sheet_job": lambda office: {
+        "pk": RecordSheetJob.objects.create(
+            office=office, created_by=UserFactory(), month=date(2025, 9, 1), office_ids=[office.pk]
+        ).pk
+    },
+    "member": lambda office: {"pk": MembershipFactory(office=office).user_id},
+    "import": lambda office: {"pk": ClientImportFactory(office=office).pk},
     "report": lambda office: (
         (r := SupportReportFactory(client=ClientFactory(office=office)))
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
@@ -104,6 +114,20 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "claims:client_profile": ("client", GET, 403, 200, 200),
+    "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
+    "claims:record_sheet_job": ("sheet_job", GET, 403, 403, 200),
+    "claims:record_sheet_job_download": ("sheet_job", GET, 403, 403, 302),  # not done yet: back to the job
+    "visits:support_record": ("client", GET, 200, 200, 200),
+    "visits:support_record_print": ("client", GET, 200, 200, 200),
+    "office:staff_detail": ("member", GET, 403, 403, 200),
+    "office:staff_role": ("member", POST, 403, 403, 302),
+    "office:staff_deactivate": ("member", POST, 403, 403, 302),
+    "office:staff_reactivate": ("member", POST, 403, 403, 302),
+    "office:staff_password": ("member", POST, 403, 403, 302),
+    "office:staff_two_factor": ("member", POST, 403, 403, 302),
+    "office:import_preview": ("import", GET, 403, 200, 200),
+    "office:import_failed_rows": ("import", GET, 403, 200, 200),
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -124,6 +148,10 @@ OFFICE_URLS = {
     "visits:billing": (GET, 403, 403, 200),
     "visits:billing_export": (GET, 403, 403, 200),
     "visits:billing_lock": (POST, 403, 403, 302),
+    "claims:office_month": (GET, 403, 200, 200),
+    "claims:office_month_pdf": (GET, 403, 200, 200),
+    "claims:office_settings": (GET, 403, 403, 200),
+    "claims:record_sheet_job_start": (POST, 403, 403, 302),
     "meetings:meeting_list": (GET, 200, 200, 200),
     "meetings:meeting_create": (GET, 200, 200, 403),
     "meetings:organisation_list": (GET, 200, 200, 200),
@@ -142,6 +170,17 @@ OFFICE_URLS = {
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
     "audit:recovery_codes": (GET, 200, 200, 200),
+    "office:staff_list": (GET, 403, 403, 200),
+    "office:staff_create": (GET, 403, 403, 200),
+    "office:lockout_list": (GET, 403, 403, 200),
+    "office:lockout_unlock": (POST, 403, 403, 302),
+    "office:settings": (GET, 403, 403, 200),
+    "office:event_list": (GET, 403, 403, 200),
+    "office:password_change": (GET, 200, 200, 200),
+    "office:account_setup": (GET, 200, 200, 200),
+    "office:import_start": (GET, 403, 200, 200),
+    "office:import_template_csv": (GET, 403, 200, 200),
+    "office:import_template_xlsx": (GET, 403, 200, 200),
 }
 
 # Namespaces tested elsewhere: the Django admin is for superusers only (tests/audit/test_access_log.py).

@@ -38,7 +38,7 @@ def test_a_new_office_requires_two_factor_for_managers_and_admins(client):
 
 def test_the_migration_switches_two_factor_on_for_existing_offices():
     office = OfficeFactory(require_two_factor=False)
-    migration = importlib.import_module("cases.migrations.0005_two_factor_required_by_default")
+    migration = importlib.import_module("cases.migrations.0006_two_factor_required_by_default")
     migration.require_everywhere(apps, None)
     office.refresh_from_db()
     assert office.require_two_factor

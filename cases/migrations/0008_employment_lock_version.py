@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_two_factor_required_by_default'),
+        ('cases', '0007_client_lock_version'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
+            model_name='employment',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalclient',
+            model_name='historicalemployment',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),

@@ -18,7 +18,7 @@ def sqlite_triggers_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_employment_lock_version'),
+        ('cases', '0008_employment_lock_version'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ def require_everywhere(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_decision_rules_in_database_and_windows_recomputed'),
+        ('cases', '0005_office_settings'),
     ]
 
     operations = [

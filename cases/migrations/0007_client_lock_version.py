@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_client_lock_version'),
+        ('cases', '0006_two_factor_required_by_default'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='employment',
+            model_name='client',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalemployment',
+            model_name='historicalclient',
             name='lock_version',
             field=models.PositiveIntegerField(default=1, editable=False),
         ),

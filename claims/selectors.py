@@ -1,0 +1,730 @@
+"""Reads of the claims app: the claim of an office-month, from a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cases.models import BURDEN_CAP_YEN, Client, Office
+from cases.rules import fiscal_year, month_end, month_start, months_between, shift_month
+from meetings import selectors as meetings
+from meetings.models import RetentionTier
+from visits import rules as visit_rules
+from visits import selectors as visits
+
+from . import rules
+from .models import (
+    Addon,
+    AddonCode,
+    BasicFee,
+    CapManagement,
+    CapManagementResult,
+    ClientClaimProfile,
+    OfficeAddonRegistration,
+    OfficeClaimSetting,
+    OfficeReduction,
+    ReductionCode,
+    ReductionStep,
+    RegionGrade,
+    ServiceCode,
+    UnitPrice,
+)
+
+
+@dataclass(frozen=True)
+class StopItem:
+    """What keeps the claim from being sent, and the page where it is put right."""
+
+    message: str
+    url: str
+    client: Client | None = None
+
+
+@dataclass
+class LineRow:
+    key: str
+    name: str
+    code: str | None
+    units: int
+    count: int
+
+    @property
+    def total_units(self) -> int:
+        return self.units * self.count
+
+
+@dataclass
+class ClientClaim:
+    client: Client
+    month: visits.ClientMonth
+    profile: ClientClaimProfile | None
+    lines: list[LineRow] = field(default_factory=list)
+    amounts: rules.Amounts | None = None
+    meetings: list[meetings.AddonMeeting] = field(default_factory=list)
+    reductions: list[rules.Reduction] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def billable(self) -> bool:
+        return self.month.verdict.billable
+
+    @property
+    def reason_words(self) -> list[str]:
+        return visits.reason_words(self.month.verdict.reasons)
+
+    @property
+    def special_area(self) -> bool:
+        return bool(self.profile and self.profile.special_area)
+
+    @property
+    def support_days(self) -> list[date]:
+        return self.month.face_to_face_dates
+
+
+@dataclass
+class Totals:
+    count: int = 0  # 件数
+    units: int = 0  # 単位数
+    total_cost: int = 0  # 費用合計
+    benefit: int = 0  # 給付費請求額
+    burden: int = 0  # 利用者負担額
+
+
+@dataclass
+class OfficeClaim:
+    office: Office
+    month: date
+    region: str | None
+    unit_price: Decimal | None
+    tier: str | None
+    rows: list[ClientClaim]
+    stops: list[StopItem]
+    warnings: list[str]
+    totals: Totals
+
+    @property
+    def billable(self) -> list[ClientClaim]:
+        return [r for r in self.rows if r.billable]
+
+    @property
+    def not_billable(self) -> list[ClientClaim]:
+        return [r for r in self.rows if not r.billable]
+
+    @property
+    def ready(self) -> bool:
+        return not self.stops
+
+    @property
+    def region_label(self) -> str:
+        return str(RegionGrade(self.region).label) if self.region in RegionGrade.values else ""
+
+    @property
+    def tier_label(self) -> str:
+        return str(RetentionTier(self.tier).label) if self.tier else ""
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+
+def line_name(key: str) -> str:
+    """Words for a line key when no サービスコード names it: 就労定着支援サービス費（9割5分以上）・減算…"""
+    if key.startswith("addon:"):
+        code = key.removeprefix("addon:")
+        return str(AddonCode(code).label) if code in AddonCode.values else key
+    head, *parts = key.split("+")
+    tier = head.removeprefix("basic:")
+    words = [_("就労定着支援サービス費（%(tier)s）") % {"tier": RetentionTier(tier).label}]
+    codes = {str(c.value): c.label for c in ReductionCode}
+    for part in parts:
+        code = part.rstrip("0123456789")
+        words.append(f"{codes.get(code, code)} {part[len(code) :]}%")
+    return "・".join(words)
+
+
+def _latest(rows, key):
+    """The row of each key with the latest valid_from (rows already limited to those in force)."""
+    found = {}
+    for row in sorted(rows, key=lambda r: r.valid_from):
+        found[key(row)] = row
+    return found
+
+
+def _admin(name: str, *args) -> str:
+    return reverse(f"admin:claims_{name}", args=args)
+
+
+# --- the tables and the office's terms -------------------------------------------------------------
+
+
+@dataclass
+class Tables:
+    """The fee tables in force on one day (the month's first), one query each."""
+
+    basic_fees: dict
+    addons: dict
+    steps: dict
+    unconfirmed_steps: set
+    codes: dict
+    prices: dict  # region → UnitPrice
+
+    @classmethod
+    def on(cls, day: date) -> Tables:
+        steps, unconfirmed = defaultdict(list), set()
+        for step in _latest(ReductionStep.objects.valid_on(day), lambda r: (r.code, r.from_month)).values():
+            steps[step.code].append((step.from_month, step.rate))
+            if not step.confirmed:
+                unconfirmed.add(step.code)
+        return cls(
+            basic_fees=_latest(BasicFee.objects.valid_on(day), lambda r: r.tier),
+            addons=_latest(Addon.objects.valid_on(day), lambda r: r.code),
+            steps=steps,
+            unconfirmed_steps=unconfirmed,
+            codes=_latest(ServiceCode.objects.valid_on(day), lambda r: r.key),
+            prices=_latest(UnitPrice.objects.valid_on(day).filter(service_type="47"), lambda r: r.region),
+        )
+
+    def addon_units(self, code: str) -> int | None:
+        addon = self.addons.get(code)
+        return addon.units if addon is not None else None
+
+    @property
+    def meeting_units(self) -> dict[str, int]:
+        units = {kind: self.addon_units(code) for kind, code in rules.MEETING_ADDON.items()}
+        return {kind: u for kind, u in units.items() if u is not None}
+
+    @property
+    def no_plan_lookback(self) -> int:
+        """How many months back the no-plan reduction's highest step needs to be known."""
+        return max((m for m, _rate in self.steps.get(rules.NO_PLAN, [])), default=1)
+
+
+@dataclass
+class OfficeTerms:
+    """What the office's settings make of the tables for the month; `stops` and `warnings` as found."""
+
+    region: str | None
+    region_label: str
+    unit_price: Decimal | None
+    tier: str | None
+    basic_units: int | None
+    registered: list[str]
+    reductions: list[rules.Reduction]
+    stops: list[StopItem]
+    warnings: list[str]
+    month: tuple[int, int]  # (year, month)
+
+
+def office_terms(
+    first: date, tables: Tables, setting, tier: str | None, registrations, office_reductions
+) -> OfficeTerms:
+    """The office's 級地, unit price, tier units, add-ons and reductions for the month starting `first`,
+    from rows already read (the setting in force, the tier, the registrations and reductions in force)."""
+    stops, warnings = [], []
+    settings_url = reverse("claims:office_settings")
+    region = setting.region if setting else None
+    region_label = str(RegionGrade(region).label) if region in RegionGrade.values else ""
+    unit_price = None
+    if region is None:
+        stops.append(StopItem(_("事業所の級地が登録されていません。"), settings_url))
+    elif region in tables.prices:
+        unit_price = tables.prices[region].price
+        if not tables.prices[region].confirmed:
+            warnings.append(
+                _(
+                    "単位数単価 %(price)s円 は未確認の値です（出典: %(source)s）。公式の表を読み込んでください。"
+                )
+                % {"price": unit_price, "source": tables.prices[region].source}
+            )
+    else:
+        stops.append(
+            StopItem(
+                _(
+                    "単位数単価（サービス種類47・%(region)s）が登録されていません。告示の表を "
+                    "load_fee_table で読み込んでください。"
+                )
+                % {"region": region_label},
+                _admin("unitprice_changelist"),
+            )
+        )
+    if tier is None:
+        stops.append(
+            StopItem(
+                _("%(year)d年度の就労定着率の区分が確定していません。") % {"year": fiscal_year(first)},
+                f"{reverse('meetings:rates')}?year={fiscal_year(first)}",  # the calculator, where it is confirmed
+            )
+        )
+    elif tier not in tables.basic_fees:
+        stops.append(
+            StopItem(
+                _("基本報酬の単位数（%(tier)s）が表にありません。") % {"tier": tier},
+                _admin("basicfee_changelist"),
+            )
+        )
+    reductions = []
+    for r in office_reductions:
+        rate = rules.step_rate(tables.steps.get(r.code, ()), months_between(r.starts_month, first))
+        if rate is None:
+            stops.append(
+                StopItem(
+                    _("減算の割合が表にありません: %(name)s") % {"name": r.get_code_display()},
+                    _admin("reductionstep_changelist"),
+                )
+            )
+            continue
+        reductions.append(rules.Reduction(r.code, rate))
+        if r.code in tables.unconfirmed_steps:
+            warnings.append(
+                _("%(name)s の段階（月数）は未確認です。留意事項通知で確かめてください。")
+                % {"name": r.get_code_display()}
+            )
+    return OfficeTerms(
+        region=region,
+        region_label=region_label,
+        unit_price=unit_price,
+        tier=tier,
+        basic_units=tables.basic_fees[tier].units if tier in tables.basic_fees else None,
+        registered=[r.code for r in registrations],
+        reductions=reductions,
+        stops=stops,
+        warnings=warnings,
+        month=(first.year, first.month),
+    )
+
+
+@dataclass
+class ClientResult:
+    lines: list[LineRow]
+    amounts: rules.Amounts | None
+    reductions: list[rules.Reduction]
+    warnings: list[str]
+    stops: list[StopItem]
+    missing_keys: list[str]
+
+
+def claim_lines_for(
+    terms: OfficeTerms,
+    tables: Tables,
+    *,
+    months_without_plan: int,
+    special_area: bool,
+    initial: bool,
+    manages_cap: bool,
+    meeting_kinds: tuple[str, ...],
+) -> tuple[list[rules.Line], list[rules.Reduction], list[str]]:
+    """The lines of a billable client-month from the office's terms and the client's few facts; also the
+    reductions applied and the add-ons left out because their units are unconfirmed."""
+    reductions = list(terms.reductions)
+    if months_without_plan:
+        rate = rules.step_rate(tables.steps.get(rules.NO_PLAN, ()), months_without_plan)
+        if rate is not None:
+            reductions.append(rules.Reduction(rules.NO_PLAN, rate))
+    reductions = rules.ordered(reductions)
+    monthly = [(c, tables.addon_units(c)) for c in terms.registered if tables.addon_units(c) is not None]
+    unconfirmed = []
+    for code, applies in (
+        (rules.SPECIAL_AREA, special_area),
+        (rules.INITIAL, initial),
+        (rules.CAP_MANAGEMENT, manages_cap),
+    ):
+        if applies:
+            units = tables.addon_units(code)
+            if units is None:
+                unconfirmed.append(code)
+            else:
+                monthly.append((code, units))
+    lines = rules.claim_lines(
+        billable=True,
+        tier=terms.tier,
+        basic_units=terms.basic_units,
+        reductions=reductions,
+        monthly_addons=monthly,
+        meetings=meeting_kinds,
+        meeting_units=tables.meeting_units,
+    )
+    return lines, reductions, unconfirmed
+
+
+def _client_facts(terms: OfficeTerms, profile, met: bool) -> dict:
+    started = profile.service_started_on if profile else None
+    return {
+        "special_area": bool(profile and profile.special_area and met),
+        "initial": bool(
+            started and not profile.initial_addon_excluded and terms.month == (started.year, started.month)
+        ),
+        "manages_cap": bool(profile and profile.cap_management == CapManagement.THIS_OFFICE),
+    }
+
+
+def _cap(client, profile) -> int:
+    return profile.cap_amount if profile and profile.cap_amount is not None else client.burden_cap_yen
+
+
+def _amounts(lines, terms: OfficeTerms, cap: int, cap_result: tuple | None) -> rules.Amounts | None:
+    """cap_result: (管理結果, amount) or None."""
+    if not lines or terms.unit_price is None:
+        return None
+    result, amount = cap_result or (None, None)
+    return rules.claim_amounts(lines, terms.unit_price, cap, cap_result=result, cap_result_amount=amount)
+
+
+def _code_mismatches(lines, tables: Tables) -> tuple[list[str], list[StopItem]]:
+    """The line keys without a サービスコード, and the codes whose units differ from the computed ones."""
+    missing, stops = [], []
+    for line in lines:
+        service_code = tables.codes.get(line.key)
+        if service_code is None:
+            missing.append(line.key)
+        elif service_code.units != line.units:
+            stops.append(
+                StopItem(
+                    _("サービスコード %(code)s の単位数 %(table)d が計算した %(units)d と違います。")
+                    % {"code": service_code.code, "table": service_code.units, "units": line.units},
+                    _admin("servicecode_change", service_code.pk),
+                )
+            )
+    return missing, stops
+
+
+def _profile_missing(profile, cap_result) -> list[str]:
+    """What the client's claim details lack for a billable month: 'municipality', 'cap_result'."""
+    missing = []
+    if profile is None or not profile.municipality_number:
+        missing.append("municipality")
+    if profile is not None and profile.cap_management == CapManagement.OTHER_OFFICE and cap_result is None:
+        missing.append("cap_result")
+    return missing
+
+
+def client_result(
+    *,
+    client: Client,
+    profile: ClientClaimProfile | None,
+    terms: OfficeTerms,
+    tables: Tables,
+    months_without_plan: int,
+    met: bool,
+    cap_result: CapManagementResult | None,
+    meeting_kinds: list[str],
+) -> ClientResult:
+    """The lines and amounts of one billable client-month, from what was read for it, with its stops."""
+    lines, reductions, unconfirmed = claim_lines_for(
+        terms,
+        tables,
+        months_without_plan=months_without_plan,
+        meeting_kinds=tuple(meeting_kinds),
+        **_client_facts(terms, profile, met),
+    )
+    warnings = [
+        _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
+        for code in unconfirmed
+    ]
+    stops = []
+    gaps = _profile_missing(profile, cap_result)
+    if gaps:
+        url = reverse("claims:client_profile", args=[client.pk])
+        words = {
+            "municipality": _("%(name)s: 市町村番号が未登録です。"),
+            "cap_result": _("%(name)s: 上限額管理結果が未入力です。"),
+        }
+        stops += [StopItem(words[gap] % {"name": client.full_name}, url, client) for gap in gaps]
+    missing, mismatches = _code_mismatches(lines, tables)
+    stops += mismatches
+    rows = []
+    for line in lines:
+        service_code = tables.codes.get(line.key)
+        rows.append(
+            LineRow(
+                key=line.key,
+                name=service_code.name if service_code else line_name(line.key),
+                code=service_code.code if service_code else None,
+                units=line.units,
+                count=line.count,
+            )
+        )
+    amounts = _amounts(
+        lines, terms, _cap(client, profile), (cap_result.result, cap_result.amount) if cap_result else None
+    )
+    return ClientResult(rows, amounts, reductions, warnings, stops, missing)
+
+
+def _add(totals: Totals, amounts: rules.Amounts | None):
+    if amounts is None:
+        return
+    totals.count += 1
+    totals.units += amounts.units
+    totals.total_cost += amounts.total_cost
+    totals.benefit += amounts.benefit
+    totals.burden += amounts.burden
+
+
+def _missing_code_stops(keys) -> list[StopItem]:
+    return [
+        StopItem(
+            _("サービスコードが未登録です: %(name)s（算定項目 %(key)s）")
+            % {"name": line_name(key), "key": key},
+            _admin("servicecode_changelist"),
+        )
+        for key in dict.fromkeys(keys)
+    ]
+
+
+def _in_force(queryset, first: date, last: date, start: str, end: str):
+    return queryset.filter(**{f"{start}__lte": last}).exclude(**{f"{end}__lt": first})
+
+
+# --- the office-month claim -----------------------------------------------------------------------
+
+
+def office_claim(office: Office, month: date) -> OfficeClaim:
+    """Lines, units and yen of every client in service in the office-month, the office totals, and what
+    stops the claim. 15 queries whatever the number of clients: the month verdicts through
+    visits.selectors.verdict_grid (with the months before, for the no-plan reduction's step), then one
+    query per table."""
+    first, last = month_start(month), month_end(month)
+    tables = Tables.on(first)
+    setting = (
+        OfficeClaimSetting.objects.filter(office=office, valid_from__lte=first)
+        .order_by("-valid_from")
+        .first()
+    )
+    terms = office_terms(
+        first,
+        tables,
+        setting,
+        meetings.confirmed_tier(office.pk, fiscal_year(first)),
+        _in_force(OfficeAddonRegistration.objects.filter(office=office), first, last, "starts_on", "ends_on"),
+        _in_force(OfficeReduction.objects.filter(office=office), first, first, "starts_month", "ends_month"),
+    )
+    stops, warnings = list(terms.stops), list(terms.warnings)
+
+    clients = list(
+        visits.clients_in_service(office.pk, first)
+        .select_related("primary_staff", "office", "claim_profile")
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
+    lookback = tables.no_plan_lookback
+    grid = visits.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
+    ids = [c.pk for c in clients]
+    cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
+    month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
+
+    rows, missing, totals = [], [], Totals()
+    for client in clients:
+        months = grid[client.pk]
+        current = months[-1]
+        row = ClientClaim(client=client, month=current, profile=getattr(client, "claim_profile", None))
+        row.meetings = sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
+        rows.append(row)
+        if not current.verdict.billable:
+            continue
+        without_plan = 0
+        for m in reversed(months):  # consecutive months without an agreed plan, up to this one
+            if visit_rules.NO_AGREED_PLAN not in m.verdict.warnings:
+                break
+            without_plan += 1
+        result = client_result(
+            client=client,
+            profile=row.profile,
+            terms=terms,
+            tables=tables,
+            months_without_plan=without_plan,
+            met=bool(current.face_to_face_dates),
+            cap_result=cap_results.get(client.pk),
+            meeting_kinds=[m.kind for m in row.meetings],
+        )
+        row.lines, row.amounts, row.reductions = result.lines, result.amounts, result.reductions
+        row.warnings = result.warnings
+        stops += result.stops
+        missing += result.missing_keys
+        _add(totals, result.amounts)
+    stops += _missing_code_stops(missing)
+    return OfficeClaim(
+        office=office,
+        month=first,
+        region=terms.region,
+        unit_price=terms.unit_price,
+        tier=terms.tier,
+        rows=rows,
+        stops=stops,
+        warnings=warnings,
+        totals=totals,
+    )
+
+
+# --- every office at once (the monthly overview and the benchmark) --------------------------------
+
+
+@dataclass
+class OfficeTotals:
+    office_id: int
+    totals: Totals
+    stops: int  # how many items stop the office's claim
+    not_billable: int
+
+
+def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
+    """The totals of every office's claim for the month, set-based: a constant number of queries
+    whatever the number of offices (the month facts of every client in one query, through
+    visits.selectors.month_facts_rows, the months before only for clients without an agreed plan).
+    Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
+    from meetings.models import OfficeTierConfirmation
+
+    first, last = month_start(month), month_end(month)
+    tables = Tables.on(first)
+    office_qs = Office.objects.all() if offices is None else offices
+    office_ids = list(office_qs.values_list("pk", flat=True))
+    settings = {}
+    for setting in OfficeClaimSetting.objects.filter(
+        office_id__in=office_ids, valid_from__lte=first
+    ).order_by("valid_from"):
+        settings[setting.office_id] = setting
+    # meetings.selectors reads one office's tier; here every office's, from the same table, in one query
+    tiers = dict(
+        OfficeTierConfirmation.objects.filter(
+            office_id__in=office_ids, fiscal_year=fiscal_year(first)
+        ).values_list("office_id", "tier")
+    )
+    registrations, reductions = defaultdict(list), defaultdict(list)
+    for r in _in_force(
+        OfficeAddonRegistration.objects.filter(office_id__in=office_ids), first, last, "starts_on", "ends_on"
+    ):
+        registrations[r.office_id].append(r)
+    for r in _in_force(
+        OfficeReduction.objects.filter(office_id__in=office_ids), first, first, "starts_month", "ends_month"
+    ):
+        reductions[r.office_id].append(r)
+    terms = {}
+    for office_id in office_ids:
+        terms[office_id] = office_terms(
+            first,
+            tables,
+            settings.get(office_id),
+            tiers.get(office_id),
+            registrations[office_id],
+            reductions[office_id],
+        )
+
+    in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
+    facts = visits.month_facts_rows(in_service, first)
+    verdicts = {pk: visit_rules.verdict_from_facts(f) for pk, _office, f in facts}
+    billable = [pk for pk, v in verdicts.items() if v.billable]
+    without_plan = {pk: 1 for pk in billable if visit_rules.NO_AGREED_PLAN in verdicts[pk].warnings}
+    pending = set(without_plan)
+    for back in range(1, tables.no_plan_lookback):
+        if not pending:
+            break
+        earlier = shift_month(first, -back)
+        rows = visits.month_facts_rows(
+            Client.objects.filter(pk__in=pending).in_service_during(earlier, month_end(earlier)), earlier
+        )
+        still = {
+            pk
+            for pk, _office, f in rows
+            if visit_rules.NO_AGREED_PLAN in visit_rules.verdict_from_facts(f).warnings
+        }
+        for pk in still:
+            without_plan[pk] += 1
+        pending = still
+
+    profile_fields = [
+        "municipality_number",
+        "cap_amount",
+        "cap_management",
+        "special_area",
+        "service_started_on",
+        "initial_addon_excluded",
+    ]
+    client_rows = in_service.values_list(
+        "pk", "office_id", "burden_category", *[f"claim_profile__{f}" for f in profile_fields]
+    )
+    # few rows (clients whose cap another office manages): the month's, whatever the office
+    cap_results = {
+        client_id: (result, amount)
+        for client_id, result, amount in CapManagementResult.objects.filter(month=first).values_list(
+            "client_id", "result", "amount"
+        )
+    }
+    month_meetings = meetings.addon_meetings(billable, first, last) if billable else {}
+    out = {
+        office_id: OfficeTotals(office_id, Totals(), len(terms[office_id].stops), 0)
+        for office_id in office_ids
+    }
+    # A client-month's claim depends on a few facts only: count the clients per distinct set of them,
+    # compute each set once, and add its amounts as many times.
+    counts = Counter()
+    caps = {c.value: cap for c, cap in BURDEN_CAP_YEN.items()}
+    year, month_number = first.year, first.month
+    for (
+        pk,
+        office_id,
+        burden,
+        municipality,
+        cap_amount,
+        cap_management,
+        special,
+        started,
+        excluded,
+    ) in client_rows:
+        verdict = verdicts.get(pk)
+        if verdict is None:
+            continue
+        if not verdict.billable:
+            out[office_id].not_billable += 1
+            continue
+        held = month_meetings.get(pk)
+        cap_result = cap_results.get(pk)
+        counts[
+            (
+                office_id,
+                without_plan.get(pk, 0),
+                tuple(m.kind for m in sorted(held, key=lambda m: m.held_on))[:1] if held else (),
+                cap_amount if cap_amount is not None else caps[burden],
+                cap_result,
+                cap_management,  # None without claim details
+                bool(municipality),
+                bool(special),  # billable: there was a face-to-face contact in the month
+                bool(started and not excluded and started.year == year and started.month == month_number),
+            )
+        ] += 1
+    missing = defaultdict(set)
+    for key, n in counts.items():
+        (
+            office_id,
+            months_without_plan,
+            kinds,
+            cap,
+            cap_result,
+            cap_management,
+            has_number,
+            special,
+            initial,
+        ) = key
+        lines, _reductions, _unconfirmed = claim_lines_for(
+            terms[office_id],
+            tables,
+            months_without_plan=months_without_plan,
+            meeting_kinds=kinds,
+            special_area=special,
+            initial=initial,
+            manages_cap=cap_management == CapManagement.THIS_OFFICE,
+        )
+        amounts = _amounts(lines, terms[office_id], cap, cap_result)
+        keys, mismatches = _code_mismatches(lines, tables)
+        totals = out[office_id].totals
+        if amounts is not None:
+            totals.count += n
+            totals.units += n * amounts.units
+            totals.total_cost += n * amounts.total_cost
+            totals.benefit += n * amounts.benefit
+            totals.burden += n * amounts.burden
+        gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
+        out[office_id].stops += n * (len(mismatches) + gaps)
+        missing[office_id].update(keys)
+    for office_id, keys in missing.items():
+        out[office_id].stops += len(keys)
+    return out

@@ -1,0 +1,69 @@
+"""Every office's claim at once agrees with each office's claim, in a constant number of queries."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Office
+from claims.models import CapManagementResult, ClientClaimProfile, OfficeReduction
+from claims.selectors import all_office_totals, office_claim
+
+from ..factories import MembershipFactory, OfficeFactory, client_in_service
+from .factories import SEPT, billable_client, ready_office
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def build(n_offices: int, per_office: int):
+    offices = []
+    for index in range(n_offices):
+        office = OfficeFactory()
+        staff = MembershipFactory(office=office, role="staff").user
+        manager = MembershipFactory(office=office, role="manager").user
+        if index % 3 != 2:  # every third office has no settings: its claim stops
+            ready_office(office, manager, codes=False)
+        if index % 2:
+            OfficeReduction.objects.create(
+                office=office, code="handover_system", starts_month=date(2025, 1, 1)
+            )
+        for n in range(per_office):
+            client = billable_client(office, staff, manager, special_area=n % 2 == 0)
+            if n == 1:
+                client.plans.all().delete()  # no agreed plan: the reduction's third-month step
+            if n == 2:  # another office manages the cap: its result (3) sets the burden; one office lacks it
+                ClientClaimProfile.objects.filter(client=client).update(
+                    cap_management="other_office", cap_manager_provider_number="1399999999"
+                )
+                if index != 1:
+                    CapManagementResult.objects.create(client=client, month=SEPT, result=3, amount=500)
+        client_in_service(office=office)  # not billable
+        ClientClaimProfile.objects.create(
+            client=client_in_service(office=office), municipality_number="131041"
+        )
+        offices.append(office)
+    return offices
+
+
+def test_totals_agree_with_each_office_claim():
+    offices = build(4, 3)
+    everyone = all_office_totals(SEPT, Office.objects.filter(pk__in=[o.pk for o in offices]))
+    for office in offices:
+        claim = office_claim(office, SEPT)
+        mine = everyone[office.pk]
+        assert mine.totals == claim.totals, office
+        assert mine.stops == len(claim.stops)
+        assert mine.not_billable == len(claim.not_billable)
+    assert sum(t.totals.count for t in everyone.values()) > 0
+
+
+def test_queries_do_not_grow_with_offices():
+    def count(offices):
+        with CaptureQueriesContext(connection) as queries:
+            all_office_totals(SEPT, Office.objects.filter(pk__in=[o.pk for o in offices]))
+        return len(queries.captured_queries)
+
+    small = count(build(1, 1))
+    large = count(build(5, 3))
+    assert large <= small + 2, (small, large)  # one more month of facts at most, for the no-plan step
