@@ -23,10 +23,6 @@ def username_from(request, credentials) -> str | None:
     return str(value)[:USERNAME_MAX_LENGTH] if value is not None else None
 
 
-def failure_limit(request, credentials) -> int:
-    return ADDRESS_LIMIT
-
-
 class AccountAndAddressHandler(AxesDatabaseHandler):
     def get_failures(self, request, credentials=None) -> int:
         counts = [

@@ -235,7 +235,7 @@ LOGGING = {
 # audit/throttle.py; a locked account is unlocked by the office admin or after 15 minutes.
 AXES_HANDLER = "audit.throttle.AccountAndAddressHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_FAILURE_LIMIT = "audit.throttle.failure_limit"
+AXES_FAILURE_LIMIT = 20  # audit.throttle.ADDRESS_LIMIT; the account's 5 are scaled to it
 AXES_USERNAME_CALLABLE = "audit.throttle.username_from"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 # A success does not wipe the count: else a sprayer's own valid account would reset its address.

@@ -57,3 +57,7 @@ def test_a_megabyte_username_is_refused_without_a_server_error(client):
     response = _login(client, "a" * 1024 * 1024, "wrong-password-xx", "203.0.113.5")
     assert response.status_code == 200
     assert AccessLog.objects.get(kind=AccessKind.LOGIN_FAILED).username == "a" * 150
+
+
+def test_the_axes_limit_is_the_address_limit(settings):
+    assert settings.AXES_FAILURE_LIMIT == ADDRESS_LIMIT

@@ -77,3 +77,17 @@ def test_no_url_answers_a_malformed_request_with_a_server_error(client, settings
                 check("post", url, {name: bad for name in fields or GET_PARAMS})
         client.logout()
     assert not errors, "\n".join(map(str, errors))
+
+
+def test_no_url_takes_an_unbounded_int():
+    """`<int:…>` takes 30 digits, which the database cannot look up (a 500); use `<id:…>` (core/converters.py)."""
+    from django.urls.converters import IntConverter
+
+    from .urlwalk import patterns
+
+    unbounded = [
+        name for name, entry, namespace, _route in patterns()
+        if not namespace.startswith("admin:")  # the admin's own (django-otp's device pages): audit/admin_site.py
+        and any(isinstance(c, IntConverter) for c in getattr(entry.pattern, "converters", {}).values())
+    ]
+    assert not unbounded, unbounded
