@@ -19,6 +19,7 @@ PAGE_LABELS = {
     "audit:session_end": gettext_lazy("セッションの終了"),
     "audit:two_factor_setup": gettext_lazy("2段階認証の設定"),
     "audit:two_factor_verify": gettext_lazy("2段階認証の確認"),
+    "audit:recovery_codes": gettext_lazy("回復コード"),
     "cases:caseload": gettext_lazy("利用者一覧"),
     "cases:client_archive": gettext_lazy("利用者のアーカイブ"),
     "cases:client_create": gettext_lazy("利用者の登録"),

@@ -149,6 +149,7 @@ def import_preview(request, pk):
         messages.error(request, _("取り込めない行があるため、1件も取り込んでいません。"))
     else:
         result = importer.run(rows, office=record.office, actor=request.user, commit=False)
+    log_access(request, page="office:import_preview")  # the preview shows the file's rows (personal data)
     return render(
         request,
         "office/import_preview.html",

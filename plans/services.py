@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, Role, User
 from cases.services import assign_fields
+from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
 from flags.services import client_changed
 
 from .models import (
@@ -42,14 +43,6 @@ HANDOVER_FIELDS = (
 PLAN_WRITERS = (Role.STAFF, Role.MANAGER)
 
 
-class StaleEdit(Exception):
-    """Someone saved the row after the caller read it; `current` is the row as saved now."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
-
-
 def _require_role(actor: User, client: Client, *roles):
     if not Membership.objects.filter(user=actor, office_id=client.office_id, role__in=roles).exists():
         raise PermissionDenied
@@ -63,14 +56,6 @@ def _require_status(plan: SupportPlan, *statuses):
             _("この計画は「%(status)s」のため、この操作はできません。")
             % {"status": plan.get_status_display()}
         )
-
-
-def _locked(model, pk: int, lock_version: int):
-    """The row locked for update; StaleEdit when its version moved since the caller read it."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if current.lock_version != lock_version:
-        raise StaleEdit(current)
-    return current
 
 
 # --- plans ---
@@ -102,7 +87,7 @@ def plan_new_version(*, actor: User, plan: SupportPlan) -> SupportPlan:
 @transaction.atomic
 def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) -> SupportPlan:
     _require_role(actor, plan.client, *PLAN_WRITERS)
-    current = _locked(SupportPlan, plan.pk, lock_version)
+    current = locked_row(SupportPlan, plan.pk, lock_version)
     _require_status(current, PlanStatus.DRAFT)
     assign_fields(current, fields, PLAN_CONTENT_FIELDS)
     current.lock_version += 1
@@ -191,7 +176,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 @transaction.atomic
 def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
     _require_role(actor, review.plan.client, Role.MANAGER)
-    current = _locked(PlanReview, review.pk, lock_version)
+    current = locked_row(PlanReview, review.pk, lock_version)
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
@@ -228,12 +213,13 @@ def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> Pla
 
 
 @transaction.atomic
-def case_handover(*, actor: User, client: Client, **fields) -> Handover:
+def case_handover(*, actor: User, client: Client, lock_version: int | None = None, **fields) -> Handover:
     """Record (or update) the client's handover; a handover date ends the service: 引継ぎ済み."""
     _require_role(actor, client, *PLAN_WRITERS)
     handover = Handover.objects.select_for_update().filter(client=client).first() or Handover(
         client=client, recorded_by=actor
     )
+    check_version(handover, lock_version)
     assign_fields(handover, fields, HANDOVER_FIELDS)
     register = handover_consent(client)
     if handover.consent_on is None and register is not None:

@@ -172,6 +172,7 @@ OFFICE_URLS = {
     "audit:session_end": (POST, 302, 302, 302),
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
+    "audit:recovery_codes": (GET, 200, 200, 200),
     "office:staff_list": (GET, 403, 403, 200),
     "office:staff_create": (GET, 403, 403, 200),
     "office:lockout_list": (GET, 403, 403, 200),
