@@ -190,22 +190,18 @@ class Written:
 
 def _problem_stops(problems, claim: OfficeClaim) -> list[StopItem]:
     by_recipient = {row.client.recipient_number: row for row in claim.rows}
-    settings_url = reverse("claims:office_settings")
+    settings_url = reverse("claims:interface_settings")
     stops = []
     for problem in problems:
         row = by_recipient.get(problem.recipient) if problem.recipient else None
         if row is not None:
-            stops.append(
-                StopItem(f"{row.client.full_name}: {problem}", _profile_url(row), row.client)
-            )
+            stops.append(StopItem(f"{row.client.full_name}: {problem}", _profile_url(row), row.client))
         else:
             stops.append(StopItem(str(problem), settings_url))
     return stops
 
 
-def claim_files(
-    claim: OfficeClaim, *, processing_month: date, client_ids=None, settings=None
-) -> Written:
+def claim_files(claim: OfficeClaim, *, processing_month: date, client_ids=None, settings=None) -> Written:
     """The files of the claim (only `client_ids` when given), written and read back by the validator;
     no files and every stop when anything is wrong."""
     settings = settings if settings is not None else interface_settings(claim.office)

@@ -507,8 +507,12 @@ class OfficeInterfaceSetting(models.Model):
         _("契約情報レコード（J121:05）の必須項目"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^([7-9]|1[01])(,([7-9]|1[01]))*$", _("7〜11の項目番号をカンマ区切りで"))],
-        help_text=_("項目番号7〜11をカンマ区切りで（例: 7,9,10）。受給者証に契約の記載があるときに使います。"),
+        validators=[
+            RegexValidator(r"^([7-9]|1[01])(,([7-9]|1[01]))*$", _("7〜11の項目番号をカンマ区切りで"))
+        ],
+        help_text=_(
+            "項目番号7〜11をカンマ区切りで（例: 7,9,10）。受給者証に契約の記載があるときに使います。"
+        ),
     )
 
     history = HistoricalRecords()

@@ -20,21 +20,21 @@ from cases.rules import month_end, month_start, shift_month
 from visits.services import month_lock
 
 from . import record_sheet
+from .claim_files import claim_files
 from .models import (
     ClaimBatch,
     ClaimBatchFile,
     ClaimFileDownload,
     ClaimItem,
     FeeTableFile,
-    OfficeInterfaceSetting,
     OfficeClaimSetting,
+    OfficeInterfaceSetting,
     RecordSheetJob,
     RegionGrade,
     ServiceCode,
     UnitPrice,
     service_code_digits,
 )
-from .claim_files import claim_files
 from .selectors import StopItem, office_claim
 
 UNIT_PRICE_HEADER = ["サービス種類", "級地", "単位数単価", "適用開始日", "適用終了日"]
@@ -339,9 +339,9 @@ def claim_batch_create_late(*, actor, office, month: date, clients, kind=ClaimBa
     ids = [c.pk for c in clients]
     live = {
         item.client_id: item
-        for item in ClaimItem.objects.filter(client_id__in=ids, service_month=month, live=True).select_related(
-            "batch"
-        )
+        for item in ClaimItem.objects.filter(
+            client_id__in=ids, service_month=month, live=True
+        ).select_related("batch")
     }
     names = {c.pk: c.full_name for c in clients}
     if kind == ClaimBatch.Kind.LATE:
@@ -359,7 +359,8 @@ def claim_batch_create_late(*, actor, office, month: date, clients, kind=ClaimBa
                 % {"names": "、".join(not_claimed)}
             )
         pending = ClaimItem.objects.filter(
-            replaces__in=list(live.values()), batch__state__in=[ClaimBatch.State.DRAFT, ClaimBatch.State.CHECKED]
+            replaces__in=list(live.values()),
+            batch__state__in=[ClaimBatch.State.DRAFT, ClaimBatch.State.CHECKED],
         ).select_related("client")
         if pending:
             raise ValidationError(
@@ -388,11 +389,12 @@ def claim_batch_create_late(*, actor, office, month: date, clients, kind=ClaimBa
     return batch
 
 
-def claim_batch_errors(batch, *, written=False):
-    """The batch's error list (the claim's stop list, the writer's and the validator's problems), and
-    the files when there is none. `written`: the files are wanted even for a locked batch."""
-    claim = office_claim(batch.office, batch.service_month)
-    ids = list(batch.items.values_list("client_id", flat=True))
+def claim_batch_errors(batch, *, claim=None, client_ids=None):
+    """The files of the batch and its error list (the claim's stop list, the writer's and the
+    validator's problems); no files while there is an error. `claim`: the month's office_claim when
+    already read (the claim page reads it once for every batch of the month)."""
+    claim = claim or office_claim(batch.office, batch.service_month)
+    ids = list(batch.items.values_list("client_id", flat=True)) if client_ids is None else client_ids
     if not ids:
         return [], [StopItem(_("請求する利用者がいません。"), "")]
     result = claim_files(claim, processing_month=batch.processing_month, client_ids=ids)

@@ -90,7 +90,9 @@ def test_a_late_claim_carries_a_missed_client_month(office, staff, manager, admi
     regular = services.claim_batch_create(actor=admin_user, office=office, month=SEPT)
     regular.items.filter(client=first).delete()  # say the client was left out of the month's claim
     late_client = first
-    late = services.claim_batch_create_late(actor=admin_user, office=office, month=SEPT, clients=[late_client])
+    late = services.claim_batch_create_late(
+        actor=admin_user, office=office, month=SEPT, clients=[late_client]
+    )
     assert late.kind == ClaimBatch.Kind.LATE and late.processing_month == date(2025, 10, 1)
     files = finalize_and_write(late, admin_user)
     assert validate_claim_files([(f.name, bytes(f.content)) for f in files]) == []
@@ -146,7 +148,11 @@ def test_a_client_month_cannot_be_claimed_twice(office, staff, manager, admin_us
     with pytest.raises(ValidationError, match="過誤再請求"):
         services.claim_batch_create_late(actor=admin_user, office=office, month=SEPT, clients=[client])
     other = ClaimBatch.objects.create(
-        office=office, kind="late", service_month=SEPT, processing_month=date(2025, 11, 1), created_by=admin_user
+        office=office,
+        kind="late",
+        service_month=SEPT,
+        processing_month=date(2025, 11, 1),
+        created_by=admin_user,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimItem.objects.create(batch=other, client=client, service_month=SEPT)
