@@ -570,6 +570,13 @@ class ClaimBatch(models.Model):
     )
     finalized_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
     files_digest = models.CharField(_("確定時のファイルのSHA-256"), max_length=64, blank=True)
+    excluded_clients = models.ManyToManyField(
+        "cases.Client",
+        blank=True,
+        related_name="+",
+        verbose_name=_("この請求から外した利用者"),
+        help_text=_("通常請求から外した利用者（後で月遅れ請求にします）"),
+    )
     note = models.CharField(_("備考"), max_length=300, blank=True)
 
     history = HistoricalRecords()

@@ -751,8 +751,8 @@ class MonthBatches:
 
 
 def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
-    """The claim page's batches: 4 queries (batches, items with clients, files with their download
-    counts, earlier batches) whatever the number of clients."""
+    """The claim page's batches: 5 queries (batches, items with clients, files with their download
+    counts, excluded clients, earlier batches) whatever the number of clients."""
     batches = list(
         batches_visible_to(membership)
         .filter(service_month=month)
@@ -771,12 +771,14 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
                 .order_by("name"),
             ),
         )
+        .prefetch_related("excluded_clients")
         .order_by("created_at", "pk")
     )
     live, claimed = {}, []
     for batch in batches:
         batch.item_list = list(batch.items.all())
         batch.file_list = list(batch.files.all())
+        batch.excluded_list = list(batch.excluded_clients.all())
         for item in batch.item_list:
             if item.live:
                 live[item.client_id] = item

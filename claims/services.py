@@ -309,7 +309,8 @@ def claim_batch_create(*, actor, office, month: date) -> ClaimBatch:
 def _refresh_regular_items(batch) -> None:
     """A regular draft covers the month's billable clients, except those live in another batch."""
     claim = office_claim(batch.office, batch.service_month)
-    billable = [row.client.pk for row in claim.billable]
+    excluded = set(batch.excluded_clients.values_list("pk", flat=True))
+    billable = [row.client.pk for row in claim.billable if row.client.pk not in excluded]
     taken = _live_elsewhere(billable, batch.service_month, exclude_batch=batch)
     wanted = [pk for pk in billable if pk not in taken]
     batch.items.exclude(client_id__in=wanted).delete()
@@ -482,6 +483,28 @@ def claim_batch_write_files(*, actor, batch) -> list[ClaimBatchFile]:
     batch._change_reason = "write files"
     batch.save(update_fields=["state"])
     return rows
+
+
+@transaction.atomic
+def claim_batch_exclude(*, actor, batch, client, excluded: bool = True) -> ClaimBatch:
+    """Leave a client out of a regular claim not yet finalized (their month goes in a 月遅れ claim once
+    put right), or take them back in. The batch goes back to draft: it must be checked again."""
+    batch = ClaimBatch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_locked(batch)
+    if batch.kind != ClaimBatch.Kind.REGULAR:
+        raise ValidationError(_("利用者を外せるのは通常請求だけです。"))
+    if client.office_id != batch.office_id:
+        raise ValidationError(_("他の事業所の利用者は選べません。"))
+    if excluded:
+        batch.excluded_clients.add(client)
+        batch.items.filter(client=client).delete()
+    else:
+        batch.excluded_clients.remove(client)
+        _refresh_regular_items(batch)
+    batch.state, batch.checked_at = ClaimBatch.State.DRAFT, None
+    batch._change_reason = "exclude" if excluded else "include"
+    batch.save(update_fields=["state", "checked_at"])
+    return batch
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("batches/new-late/", views.claim_batch_create_late, name="claim_batch_create_late"),
     path("batches/<int:pk>/check/", views.claim_batch_check, name="claim_batch_check"),
     path("batches/<int:pk>/finalize/", views.claim_batch_finalize, name="claim_batch_finalize"),
+    path("batches/<int:pk>/exclude/", views.claim_batch_exclude, name="claim_batch_exclude"),
     path("batches/<int:pk>/discard/", views.claim_batch_discard, name="claim_batch_discard"),
     path("items/<int:pk>/return/", views.claim_item_return, name="claim_item_return"),
     path("files/<int:pk>/", views.claim_file_download, name="claim_file_download"),

@@ -180,6 +180,27 @@ def claim_batch_finalize(request, pk):
 
 @office_required(Role.ADMIN)
 @require_POST
+def claim_batch_exclude(request, pk):
+    batch = _batch(request, pk)
+    client = clients_visible_to(request.membership).filter(pk=request.POST.get("client") or 0).first()
+    if client is None:
+        messages.error(request, _("利用者を選んでください。"))
+        return _to_month(batch.service_month)
+    excluded = request.POST.get("excluded", "1") == "1"
+    try:
+        services.claim_batch_exclude(actor=request.user, batch=batch, client=client, excluded=excluded)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        text = (
+            _("%(name)s をこの請求から外しました。") if excluded else _("%(name)s をこの請求に戻しました。")
+        )
+        messages.success(request, text % {"name": client.full_name})
+    return _to_month(batch.service_month)
+
+
+@office_required(Role.ADMIN)
+@require_POST
 def claim_batch_discard(request, pk):
     batch = _batch(request, pk)
     try:

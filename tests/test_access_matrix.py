@@ -152,6 +152,7 @@ OBJECT_URLS = {
     "claims:claim_batch_check": ("batch", POST, 403, 403, 302),
     "claims:claim_batch_finalize": ("batch", GET, 403, 403, 302),  # not checked yet: back to the month
     "claims:claim_batch_discard": ("batch", POST, 403, 403, 302),
+    "claims:claim_batch_exclude": ("batch", POST, 403, 403, 302),
     "claims:claim_item_return": ("claim_item", POST, 403, 403, 302),  # no reason: back with the message
     "claims:claim_file_download": ("claim_file", GET, 403, 403, 200),
 }

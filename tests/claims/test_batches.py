@@ -88,7 +88,7 @@ def test_a_finalized_batch_cannot_change(office, staff, manager, admin_user):
 def test_a_late_claim_carries_a_missed_client_month(office, staff, manager, admin_user):
     (first,) = claim_ready(office, admin_user, staff, manager, n=1)
     regular = services.claim_batch_create(actor=admin_user, office=office, month=SEPT)
-    regular.items.filter(client=first).delete()  # say the client was left out of the month's claim
+    services.claim_batch_exclude(actor=admin_user, batch=regular, client=first)
     late_client = first
     late = services.claim_batch_create_late(
         actor=admin_user, office=office, month=SEPT, clients=[late_client]
@@ -96,8 +96,8 @@ def test_a_late_claim_carries_a_missed_client_month(office, staff, manager, admi
     assert late.kind == ClaimBatch.Kind.LATE and late.processing_month == date(2025, 10, 1)
     files = finalize_and_write(late, admin_user)
     assert validate_claim_files([(f.name, bytes(f.content)) for f in files]) == []
-    # the regular draft no longer takes the client: it is live in the late claim
-    services.claim_batch_check(actor=admin_user, batch=regular)
+    # taken back into the regular draft, the client is not claimed twice: it is live in the late claim
+    services.claim_batch_exclude(actor=admin_user, batch=regular, client=first, excluded=False)
     assert not regular.items.exists()
 
 

@@ -94,15 +94,15 @@ def test_late_and_correction_batches_are_picked_on_the_page(client, office, staf
     client.force_login(admin_user)
     client.post(reverse("claims:claim_batch_create"), {"month": "2025-09"})
     regular = ClaimBatch.objects.get()
-    regular.items.filter(client=second).delete()  # left out of the month's claim
-    client.post(reverse("claims:claim_batch_check", args=[regular.pk]))
+    # one client is left out (their month cannot be put right in time); the others go ahead
+    client.post(reverse("claims:claim_batch_exclude", args=[regular.pk]), {"client": second.pk})
     regular.refresh_from_db()
-    # the client is back in a draft regular claim: left out only once it is finalized
-    assert regular.items.filter(client=second).exists()
-    regular.items.filter(client=second).delete()
-    from claims import services
-
-    services.claim_batch_finalize(actor=admin_user, batch=regular)
+    assert regular.state == "draft" and not regular.items.filter(client=second).exists()
+    client.post(reverse("claims:claim_batch_check", args=[regular.pk]))
+    assert not regular.items.filter(client=second).exists()  # stays out when checked again
+    client.post(reverse("claims:claim_batch_finalize", args=[regular.pk]), {"confirm": "1"})
+    regular.refresh_from_db()
+    assert regular.state == "written" and list(regular.excluded_clients.all()) == [second]
     html = client.get(PAGE).content.decode()
     assert "月遅れ請求・過誤再請求を作成する" in html and f'id="late-{second.pk}"' in html
     assert f'id="corr-{first.pk}"' in html
