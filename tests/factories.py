@@ -173,8 +173,6 @@ class ConsentFactory(DjangoModelFactory):
     purpose = ConsentPurpose.HANDOVER
     given_on = date(2025, 7, 1)
     recorded_by = factory.SubFactory(UserFactory)
-
-
 # --- flags ---
 class FlagFactory(DjangoModelFactory):
     class Meta:
@@ -252,9 +250,7 @@ class AttendeeFactory(DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     name = factory.Sequence(lambda n: f"出席者{n}")
-    organisation = factory.SubFactory(
-        OrganisationFactory, office=factory.SelfAttribute("..meeting.client.office")
-    )
+    organisation = factory.SubFactory(OrganisationFactory, office=factory.SelfAttribute("..meeting.client.office"))
 
 
 class FollowUpFactory(DjangoModelFactory):

@@ -95,9 +95,7 @@ def test_django_admin_is_read_only_and_for_superusers_only(client, staff):
 
 def test_admin_filters_the_office_log_by_user_client_kind_and_date(as_admin, office, other_office, staff):
     mine, theirs = ClientFactory(office=office), ClientFactory(office=other_office)
-    AccessLog.objects.create(
-        kind=AccessKind.VIEW, user=staff, username=staff.username, office=office, client=mine, page="own"
-    )
+    AccessLog.objects.create(kind=AccessKind.VIEW, user=staff, username=staff.username, office=office, client=mine, page="own")
     AccessLog.objects.create(kind=AccessKind.VIEW, office=other_office, client=theirs, page="foreign-office")
     url = reverse("audit:access_log")
     body = as_admin.get(url).content.decode()
@@ -117,12 +115,8 @@ def test_only_admins_see_the_log(as_manager):
 
 def test_csv_download_is_filtered_escaped_and_logged(as_admin, office, staff):
     client = ClientFactory(office=office, family_name="=HYPERLINK")
-    AccessLog.objects.create(
-        kind=AccessKind.VIEW, user=staff, username="@evil", office=office, client=client, page="-p"
-    )
-    AccessLog.objects.create(
-        kind=AccessKind.LOGIN, user=staff, username=staff.username, office=office, page="login"
-    )
+    AccessLog.objects.create(kind=AccessKind.VIEW, user=staff, username="@evil", office=office, client=client, page="-p")
+    AccessLog.objects.create(kind=AccessKind.LOGIN, user=staff, username=staff.username, office=office, page="login")
     response = as_admin.get(reverse("audit:access_log_csv"), {"kind": "view"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -146,14 +140,10 @@ def test_nav_shows_access_log_link_to_admins_only(as_admin):
 
 
 @pytest.mark.parametrize("rows", [3, 60])
-def test_access_log_page_query_count_does_not_grow(
-    as_admin, office, staff, rows, django_assert_max_num_queries
-):
+def test_access_log_page_query_count_does_not_grow(as_admin, office, staff, rows, django_assert_max_num_queries):
     client = ClientFactory(office=office)
     AccessLog.objects.bulk_create(
-        AccessLog(
-            kind=AccessKind.VIEW, user=staff, username=staff.username, office=office, client=client, page="p"
-        )
+        AccessLog(kind=AccessKind.VIEW, user=staff, username=staff.username, office=office, client=client, page="p")
         for _ in range(rows)
     )
     with django_assert_max_num_queries(10):

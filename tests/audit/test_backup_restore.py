@@ -68,9 +68,8 @@ def test_backup_and_restore_round_trip(tmp_path):
     }
     (tmp_path / "gnupg").mkdir(mode=0o700)
     backups = [
-        subprocess.run(
-            [ROOT / "scripts/backup.sh"], env=env, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        subprocess.run([ROOT / "scripts/backup.sh"], env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
         for _ in range(3)
     ]
     kept = sorted(p.name for p in (tmp_path / "backups").iterdir())

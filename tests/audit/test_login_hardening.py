@@ -131,19 +131,15 @@ def test_behind_one_proxy_the_forwarded_address_is_used(client, office, settings
     user = MembershipFactory(office=office).user
     for _ in range(5):
         client.post(
-            reverse("login"),
-            {"username": user.username, "password": "wrong-password-xx"},
-            REMOTE_ADDR="10.0.0.2",
-            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5",
+            reverse("login"), {"username": user.username, "password": "wrong-password-xx"},
+            REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5",
         )
     from audit.models import AccessLog
 
     assert set(AccessLog.objects.values_list("ip", flat=True)) == {"203.0.113.5"}
     # same proxy, another client address: not locked out
     response = client.post(
-        reverse("login"),
-        {"username": user.username, "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        reverse("login"), {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7",
     )
     assert response.status_code == 302

@@ -10,11 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env() -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="teichaku.example.jp",
@@ -27,11 +23,7 @@ def production_env() -> dict:
 def test_check_deploy_is_clean():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -22,9 +22,7 @@ def strict_office(office):
     return office
 
 
-def test_manager_without_device_is_sent_to_setup_then_enrols_with_a_real_token(
-    as_manager, manager, strict_office
-):
+def test_manager_without_device_is_sent_to_setup_then_enrols_with_a_real_token(as_manager, manager, strict_office):
     response = as_manager.get(reverse("cases:caseload"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("audit:two_factor_setup"))
@@ -35,9 +33,7 @@ def test_manager_without_device_is_sent_to_setup_then_enrols_with_a_real_token(
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
     assert b32decode(secret) == device.bin_key
 
-    done = as_manager.post(
-        reverse("audit:two_factor_setup") + "?next=/clients/", {"token": _token(device), "next": "/clients/"}
-    )
+    done = as_manager.post(reverse("audit:two_factor_setup") + "?next=/clients/", {"token": _token(device), "next": "/clients/"})
     assert done.status_code == 302 and done["Location"] == "/clients/"
     device.refresh_from_db()
     assert device.confirmed
@@ -50,9 +46,7 @@ def test_admin_with_device_must_verify_in_each_new_session(client, admin_user, s
     response = client.get(reverse("audit:access_log"))
     assert response["Location"].startswith(reverse("audit:two_factor_verify"))
     assert client.post(reverse("audit:two_factor_verify"), {"token": "12345x"}).status_code == 200
-    ok = client.post(
-        reverse("audit:two_factor_verify"), {"token": _token(device), "next": "/audit/access-log/"}
-    )
+    ok = client.post(reverse("audit:two_factor_verify"), {"token": _token(device), "next": "/audit/access-log/"})
     assert ok["Location"] == "/audit/access-log/"
     assert client.get(reverse("audit:access_log")).status_code == 200
 
@@ -68,9 +62,7 @@ def test_staff_and_offices_without_the_setting_are_not_asked(as_staff, strict_of
 def test_verify_page_does_not_redirect_offsite(client, manager, strict_office):
     device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
     client.force_login(manager)
-    response = client.post(
-        reverse("audit:two_factor_verify"), {"token": _token(device), "next": "https://evil.example/"}
-    )
+    response = client.post(reverse("audit:two_factor_verify"), {"token": _token(device), "next": "https://evil.example/"})
     assert response["Location"] == reverse("home")
 
 

@@ -20,19 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_manager_records_a_regional_meeting_on_a_phone(live_server, phone_page, office):
     manager = MembershipFactory(office=office, role=Role.MANAGER, user__last_name="田中").user
     person = ClientFactory(office=office, family_name="山田", given_name="花子")
-    ConsentFactory(
-        client=person, purpose=ConsentPurpose.CASE_MEETING, given_on=timezone.localdate() - timedelta(days=30)
-    )
+    ConsentFactory(client=person, purpose=ConsentPurpose.CASE_MEETING, given_on=timezone.localdate() - timedelta(days=30))
     page = phone_page
     log_in(page, live_server, manager)
     page.goto(f"{live_server.url}/meetings/new/?client={person.pk}")
     page.get_by_label("サービス管理責任者", exact=True).check()
     page.get_by_label("場所").fill("株式会社みどり 会議室")
     page.get_by_label("決まったこと").fill("12月から勤務時間を1日6時間に延ばす")
-    rows = [
-        ("山田 一郎", "株式会社みどり", "企業（雇用先）"),
-        ("佐藤 恵", "ハローワーク新宿", "ハローワーク"),
-    ]
+    rows = [("山田 一郎", "株式会社みどり", "企業（雇用先）"), ("佐藤 恵", "ハローワーク新宿", "ハローワーク")]
     for i, (name, org, kind) in enumerate(rows):
         page.locator(f"#id_attendees-{i}-name").fill(name)
         page.locator(f"#id_attendees-{i}-new_organisation_name").fill(org)
@@ -50,14 +45,10 @@ def test_manager_records_a_regional_meeting_on_a_phone(live_server, phone_page, 
 def test_statistics_page_draws_the_charts(live_server, laptop_page, office):
     manager = MembershipFactory(office=office, role=Role.MANAGER).user
     today = timezone.localdate()
-    for i, (categories, left) in enumerate(
-        [(["mental"], False), (["mental"], True), (["developmental"], False)]
-    ):
+    for i, (categories, left) in enumerate([(["mental"], False), (["mental"], True), (["developmental"], False)]):
         hired_on = after_months(today, -20 - i)
         client = ClientFactory(office=office, disability_categories=categories, status=ClientStatus.ACTIVE)
-        EmploymentFactory(
-            client=client, hired_on=hired_on, left_on=after_months(hired_on, 8) if left else None
-        )
+        EmploymentFactory(client=client, hired_on=hired_on, left_on=after_months(hired_on, 8) if left else None)
         client.refresh_from_db()
         ContactLogFactory(client=client, on=client.window_starts_on, face_to_face=True, kind="interview")
     page = laptop_page

@@ -22,9 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def open_month_flags(client, month):
     return set(
-        Flag.objects.filter(
-            client=client, period=month, kind__in=MONTH_KINDS, resolved_at__isnull=True
-        ).values_list("kind", flat=True)
+        Flag.objects.filter(client=client, period=month, kind__in=MONTH_KINDS, resolved_at__isnull=True)
+        .values_list("kind", flat=True)
     )
 
 
@@ -100,10 +99,7 @@ def test_the_client_form_offers_the_prior_service_end_and_the_employment_form_th
     as_manager, office
 ):
     person = ClientFactory(office=office)
-    assert (
-        "就労移行支援等の利用終了日"
-        in as_manager.get(reverse("cases:client_update", args=[person.pk])).content.decode()
-    )
+    assert "就労移行支援等の利用終了日" in as_manager.get(reverse("cases:client_update", args=[person.pk])).content.decode()
     page = as_manager.get(reverse("cases:employment_create", args=[person.pk])).content.decode()
     assert "就労先の種類" in page and "就労継続支援A型事業所" in page and "通常の事業所（一般就労）" in page
 
@@ -121,10 +117,7 @@ def test_an_a_type_job_from_the_form_is_shown_and_starts_no_clock(as_manager, of
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.window_starts_on is None
-    assert (
-        "就労継続支援A型事業所"
-        in as_manager.get(reverse("cases:client_detail", args=[person.pk])).content.decode()
-    )
+    assert "就労継続支援A型事業所" in as_manager.get(reverse("cases:client_detail", args=[person.pk])).content.decode()
 
 
 @pytest.mark.parametrize("hired_on", ["9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01"])

@@ -174,8 +174,6 @@ def test_a_recorded_meeting_adds_its_line_without_a_stub(office, staff, manager,
     ready_office(office, admin_user)
     client = billable_client(office, staff, manager)
     ConsentFactory(client=client, purpose=ConsentPurpose.CASE_MEETING, given_on=date(2025, 8, 1))
-    AttendeeFactory(
-        meeting=MeetingFactory(client=client, held_on=date(2025, 9, 12), presenter_role="manager")
-    )
+    AttendeeFactory(meeting=MeetingFactory(client=client, held_on=date(2025, 9, 12), presenter_role="manager"))
     (row,) = office_claim(office, SEPT).billable
     assert [(line.code, line.units) for line in row.lines] == [("470001", 2768), ("470002", 579)]

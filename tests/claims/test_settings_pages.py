@@ -18,9 +18,7 @@ def post(client, name, data, *args):
 
 
 def test_region_is_saved_and_the_tier_is_confirmed_on_the_rates_page(as_admin, office):
-    response = post(
-        as_admin, SETTINGS, {"form": "region", "region-valid_from": "2024-04-01", "region-region": "12"}
-    )
+    response = post(as_admin, SETTINGS, {"form": "region", "region-valid_from": "2024-04-01", "region-region": "12"})
     assert response.status_code == 302
     assert office.claim_settings.get().region == "12"
     html = as_admin.get(reverse(SETTINGS)).content.decode()

@@ -26,9 +26,7 @@ def test_logging_a_face_to_face_contact_through_the_service_resolves_no_contact_
         flag_months(office=office, month=date(2025, 9, 1))
         assert Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET).resolved_at is None
 
-        contact_log_create(
-            actor=staff, client=client, on=date(2025, 9, 26), kind="interview", narrative="面談"
-        )
+        contact_log_create(actor=staff, client=client, on=date(2025, 9, 26), kind="interview", narrative="面談")
 
     assert Flag.objects.get(client=client, kind=rules.NO_CONTACT_YET).resolved_at is not None
 
@@ -41,11 +39,7 @@ def test_completing_an_overdue_review_resolves_review_overdue(office, staff, man
         assert Flag.objects.get(client=client, kind=rules.REVIEW_OVERDUE_KIND).resolved_at is None
 
         plan_review_complete(
-            actor=manager,
-            plan=plan,
-            reviewed_on=date(2025, 11, 10),
-            findings="順調",
-            decision=ReviewDecision.KEEP,
+            actor=manager, plan=plan, reviewed_on=date(2025, 11, 10), findings="順調", decision=ReviewDecision.KEEP
         )
 
     assert Flag.objects.get(client=client, kind=rules.REVIEW_OVERDUE_KIND).resolved_at is not None

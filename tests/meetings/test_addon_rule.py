@@ -15,14 +15,8 @@ from meetings.rules import ADDON_I, ADDON_II, MeetingFacts, addon_verdicts
 
 def m(i, day, presenter="manager", **kwargs):
     reported = kwargs.pop("reported", day if presenter == "staff" else None)
-    return MeetingFacts(
-        id=i,
-        held_on=day,
-        regional=kwargs.pop("regional", True),
-        presenter_role=presenter,
-        reported_to_manager_on=reported,
-        **kwargs,
-    )
+    return MeetingFacts(id=i, held_on=day, regional=kwargs.pop("regional", True), presenter_role=presenter,
+                        reported_to_manager_on=reported, **kwargs)
 
 
 CASES = [
@@ -30,50 +24,20 @@ CASES = [
     ("one meeting (I)", [m(1, date(2026, 5, 10))], {1}, {1: ADDON_I}),
     ("(II) reported to the manager", [m(1, date(2026, 5, 10), "staff")], {1}, {1: ADDON_II}),
     ("(II) not yet reported", [m(1, date(2026, 5, 10), "staff", reported=None)], set(), {}),
-    (
-        "two in one month: the first counts",
-        [m(1, date(2026, 5, 10)), m(2, date(2026, 5, 31), "staff")],
-        {1},
-        {1: ADDON_I},
-    ),
+    ("two in one month: the first counts",
+     [m(1, date(2026, 5, 10)), m(2, date(2026, 5, 31), "staff")], {1}, {1: ADDON_I}),
     ("same day: the one recorded first", [m(2, date(2026, 5, 10)), m(1, date(2026, 5, 10))], {1}, {}),
-    (
-        "month boundary: 5/31 and 6/1 both count",
-        [m(1, date(2026, 5, 31)), m(2, date(2026, 6, 1))],
-        {1, 2},
-        {},
-    ),
-    (
-        "five in a fiscal year: the fifth not",
-        [m(i, date(2026, 3 + i, 1)) for i in range(1, 6)],
-        {1, 2, 3, 4},
-        {},
-    ),
-    (
-        "(I) and (II) together toward four",
-        [
-            m(1, date(2026, 4, 2)),
-            m(2, date(2026, 5, 2), "staff"),
-            m(3, date(2026, 6, 2)),
-            m(4, date(2026, 7, 2), "staff"),
-            m(5, date(2026, 8, 2), "staff"),
-        ],
-        {1, 2, 3, 4},
-        {},
-    ),
-    (
-        "the fiscal year starts in April: March and April in different years",
-        [m(i, date(2025, 11 + i, 1) if i < 2 else date(2026, i - 1, 1)) for i in range(1, 5)]
-        + [m(5, date(2026, 4, 1)), m(6, date(2026, 5, 1))],
-        {1, 2, 3, 4, 5, 6},
-        {},
-    ),
-    (
-        "no consent on the day: recorded, not counted, does not use the month",
-        [m(1, date(2026, 5, 1), consent=False), m(2, date(2026, 5, 20))],
-        {2},
-        {},
-    ),
+    ("month boundary: 5/31 and 6/1 both count", [m(1, date(2026, 5, 31)), m(2, date(2026, 6, 1))], {1, 2}, {}),
+    ("five in a fiscal year: the fifth not",
+     [m(i, date(2026, 3 + i, 1)) for i in range(1, 6)], {1, 2, 3, 4}, {}),
+    ("(I) and (II) together toward four",
+     [m(1, date(2026, 4, 2)), m(2, date(2026, 5, 2), "staff"), m(3, date(2026, 6, 2)),
+      m(4, date(2026, 7, 2), "staff"), m(5, date(2026, 8, 2), "staff")], {1, 2, 3, 4}, {}),
+    ("the fiscal year starts in April: March and April in different years",
+     [m(i, date(2025, 11 + i, 1) if i < 2 else date(2026, i - 1, 1)) for i in range(1, 5)]
+     + [m(5, date(2026, 4, 1)), m(6, date(2026, 5, 1))], {1, 2, 3, 4, 5, 6}, {}),
+    ("no consent on the day: recorded, not counted, does not use the month",
+     [m(1, date(2026, 5, 1), consent=False), m(2, date(2026, 5, 20))], {2}, {}),
     ("no outside organisation", [m(1, date(2026, 5, 1), outside_organisations=0)], set(), {}),
     ("another case meeting is never an add-on", [m(1, date(2026, 5, 1), regional=False)], set(), {}),
 ]

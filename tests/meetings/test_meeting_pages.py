@@ -117,9 +117,7 @@ def test_another_offices_client_or_organisation_cannot_be_used(as_manager, offic
 
 
 def test_minutes_print_on_a4_and_the_list_shows_the_month(as_staff, office):
-    meeting = MeetingFactory(
-        client=ClientFactory(office=office), held_on=date(2026, 11, 3), decided="週1回面談"
-    )
+    meeting = MeetingFactory(client=ClientFactory(office=office), held_on=date(2026, 11, 3), decided="週1回面談")
     page = as_staff.get(f"/meetings/{meeting.pk}/print/").content.decode()
     assert "地域連携会議 会議録" in page and "週1回面談" in page and "print-sheet" in page
     listing = as_staff.get("/meetings/?month=2026-11").content.decode()
@@ -134,9 +132,7 @@ def test_addon_meetings_has_constant_queries(django_assert_max_num_queries, offi
             ConsentFactory(client=person, purpose=ConsentPurpose.CASE_MEETING, given_on=date(2026, 4, 1))
             for month in (4, 5, 6):
                 m = MeetingFactory(client=person, held_on=date(2026, month, 5))
-                Attendee.objects.create(
-                    meeting=m, name="担当", organisation=OrganisationFactory(office=office)
-                )
+                Attendee.objects.create(meeting=m, name="担当", organisation=OrganisationFactory(office=office))
             ids.append(person.pk)
         return ids
 
@@ -178,9 +174,7 @@ def test_editing_replaces_the_attendees(as_staff, office):
     data.pop("attendees-0-new_organisation_kind")
     data.update({"attendees-1-name": "", "attendees-1-new_organisation_name": "", "attendees-2-name": ""})
     assert as_staff.post(f"/meetings/{meeting.pk}/edit/", data).status_code == 302
-    assert list(meeting.attendees.values_list("name", "organisation__name")) == [
-        ("山田 花子", "東京障害者職業センター")
-    ]
+    assert list(meeting.attendees.values_list("name", "organisation__name")) == [("山田 花子", "東京障害者職業センター")]
 
 
 @pytest.mark.parametrize(

@@ -22,35 +22,16 @@ from meetings.rules import (
 
 
 def facts(i, jobs, used=(date(2023, 1, 1), date(2025, 6, 30)), ended=None, follow_ups=()):
-    return ClientFacts(
-        i,
-        f"利用者{i}",
-        continuity([Job(*j) for j in jobs]),
-        used[0],
-        used[1],
-        ended,
-        tuple(FollowUpFact(*f) for f in follow_ups),
-    )
+    return ClientFacts(i, f"利用者{i}", continuity([Job(*j) for j in jobs]), used[0], used[1], ended,
+                       tuple(FollowUpFact(*f) for f in follow_ups))
 
 
 # --- tiers ---
 
-
-@pytest.mark.parametrize(
-    "rate, tier",
-    [
-        ("1", "95"),
-        ("0.95", "95"),
-        ("0.9499", "90"),
-        ("0.90", "90"),
-        ("0.8", "80"),
-        ("0.7999", "70"),
-        ("0.5", "50"),
-        ("0.3", "30"),
-        ("0.2999", "0"),
-        ("0", "0"),
-    ],
-)
+@pytest.mark.parametrize("rate, tier", [
+    ("1", "95"), ("0.95", "95"), ("0.9499", "90"), ("0.90", "90"), ("0.8", "80"), ("0.7999", "70"),
+    ("0.5", "50"), ("0.3", "30"), ("0.2999", "0"), ("0", "0"),
+])
 def test_tier_boundaries(rate, tier):
     assert tier_for(Decimal(rate)) == tier
 
@@ -61,31 +42,17 @@ def test_no_clients_no_tier():
 
 # --- follow-up year ends ---
 
-
-@pytest.mark.parametrize(
-    "hired, ended, expected",
-    [
-        # hired 2020-04-01: 78 months end 2026-09-30 → year ends after the service to 2026-03-31
-        (date(2020, 4, 1), date(2023, 9, 30), [date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31)]),
-        # service ended on a year end: that day is service, the next year end is the first
-        (date(2020, 4, 1), date(2024, 3, 31), [date(2025, 3, 31), date(2026, 3, 31)]),
-        # 78 months end exactly on a year end (hired 2019-10-01 → 2026-03-31): included
-        (date(2019, 10, 1), date(2023, 3, 31), [date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31)]),
-        # an early leaver (month 10) is followed up as well
-        (
-            date(2024, 6, 1),
-            date(2025, 3, 10),
-            [
-                date(2025, 3, 31),
-                date(2026, 3, 31),
-                date(2027, 3, 31),
-                date(2028, 3, 31),
-                date(2029, 3, 31),
-                date(2030, 3, 31),
-            ],
-        ),
-    ],
-)
+@pytest.mark.parametrize("hired, ended, expected", [
+    # hired 2020-04-01: 78 months end 2026-09-30 → year ends after the service to 2026-03-31
+    (date(2020, 4, 1), date(2023, 9, 30), [date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31)]),
+    # service ended on a year end: that day is service, the next year end is the first
+    (date(2020, 4, 1), date(2024, 3, 31), [date(2025, 3, 31), date(2026, 3, 31)]),
+    # 78 months end exactly on a year end (hired 2019-10-01 → 2026-03-31): included
+    (date(2019, 10, 1), date(2023, 3, 31), [date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31)]),
+    # an early leaver (month 10) is followed up as well
+    (date(2024, 6, 1), date(2025, 3, 10), [date(2025, 3, 31), date(2026, 3, 31), date(2027, 3, 31),
+                                           date(2028, 3, 31), date(2029, 3, 31), date(2030, 3, 31)]),
+])
 def test_follow_up_year_ends(hired, ended, expected):
     assert follow_up_year_ends(hired, ended) == expected
 
@@ -94,74 +61,24 @@ def test_follow_up_year_ends(hired, ended, expected):
 
 RATE_CASES = [
     ("in service and employed", facts(1, [(date(2024, 1, 10), None)]), True, True),
-    (
-        "left before the year end (early leaver)",
-        facts(2, [(date(2024, 1, 10), date(2025, 2, 1))], ended=date(2025, 2, 1)),
-        True,
-        False,
-    ),
-    (
-        "job change within a month keeps the employment",
-        facts(3, [(date(2024, 1, 10), date(2025, 1, 31)), (date(2025, 2, 20), None)]),
-        True,
-        True,
-    ),
-    (
-        "a second change ends it",
-        facts(
-            4,
-            [
-                (date(2023, 1, 10), date(2024, 1, 31)),
-                (date(2024, 2, 10), date(2025, 1, 31)),
-                (date(2025, 2, 10), None),
-            ],
-        ),
-        True,
-        False,
-    ),
-    (
-        "former client, follow-up yes",
-        facts(5, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9), follow_ups=[(date(2026, 3, 31), YES)]),
-        True,
-        True,
-    ),
-    (
-        "former client, follow-up no",
-        facts(
-            6,
-            [(date(2021, 1, 10), None)],
-            ended=date(2024, 7, 9),
-            follow_ups=[(date(2026, 3, 31), NO, date(2025, 12, 1))],
-        ),
-        True,
-        False,
-    ),
-    (
-        "former client, follow-up unknown",
-        facts(
-            7, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9), follow_ups=[(date(2026, 3, 31), UNKNOWN)]
-        ),
-        True,
-        False,
-    ),
-    (
-        "former client, no follow-up",
-        facts(8, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9)),
-        True,
-        False,
-    ),
-    (
-        "used only before the 3 years",
-        facts(9, [(date(2018, 1, 10), None)], used=(date(2018, 8, 1), date(2023, 3, 31))),
-        False,
-        False,
-    ),
-    (
-        "never used (no face-to-face contact)",
-        facts(10, [(date(2025, 1, 10), None)], used=(None, None)),
-        False,
-        False,
-    ),
+    ("left before the year end (early leaver)", facts(2, [(date(2024, 1, 10), date(2025, 2, 1))],
+                                                          ended=date(2025, 2, 1)), True, False),
+    ("job change within a month keeps the employment",
+     facts(3, [(date(2024, 1, 10), date(2025, 1, 31)), (date(2025, 2, 20), None)]), True, True),
+    ("a second change ends it",
+     facts(4, [(date(2023, 1, 10), date(2024, 1, 31)), (date(2024, 2, 10), date(2025, 1, 31)),
+               (date(2025, 2, 10), None)]), True, False),
+    ("former client, follow-up yes", facts(5, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9),
+                                           follow_ups=[(date(2026, 3, 31), YES)]), True, True),
+    ("former client, follow-up no", facts(6, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9),
+                                          follow_ups=[(date(2026, 3, 31), NO, date(2025, 12, 1))]), True, False),
+    ("former client, follow-up unknown", facts(7, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9),
+                                               follow_ups=[(date(2026, 3, 31), UNKNOWN)]), True, False),
+    ("former client, no follow-up", facts(8, [(date(2021, 1, 10), None)], ended=date(2024, 7, 9)), True, False),
+    ("used only before the 3 years", facts(9, [(date(2018, 1, 10), None)],
+                                           used=(date(2018, 8, 1), date(2023, 3, 31))), False, False),
+    ("never used (no face-to-face contact)", facts(10, [(date(2025, 1, 10), None)], used=(None, None)),
+     False, False),
 ]
 
 
@@ -182,61 +99,23 @@ def test_retention_rate_totals_and_tier():
 # --- 就労定着実績体制加算 for FY2026: service ended FY2020–FY2025, 42 to under 78 months ---
 
 TRACK_CASES = [
-    (
-        "still employed at 2026-03-31, 50 months",
-        facts(1, [(date(2022, 1, 10), None)], ended=date(2025, 7, 9), follow_ups=[(date(2026, 3, 31), YES)]),
-        True,
-        True,
-    ),
-    (
-        "early leaver: left at month 10",
-        facts(2, [(date(2024, 1, 10), date(2024, 11, 1))], ended=date(2024, 11, 1)),
-        True,
-        False,
-    ),
-    (
-        "left at month 45 (known from follow-up)",
-        facts(
-            3,
-            [(date(2020, 1, 10), None)],
-            ended=date(2023, 7, 9),
-            follow_ups=[(date(2024, 3, 31), NO, date(2023, 10, 20))],
-        ),
-        True,
-        True,
-    ),
-    (
-        "job change within a month counts as continued",
-        facts(
-            4,
-            [(date(2021, 4, 1), date(2022, 3, 31)), (date(2022, 4, 15), None)],
-            ended=date(2024, 9, 30),
-            follow_ups=[(date(2025, 3, 31), YES), (date(2026, 3, 31), YES)],
-        ),
-        True,
-        True,
-    ),
-    (
-        "unknown follow-up: not counted, listed as unknown",
-        facts(
-            5, [(date(2022, 6, 10), None)], ended=date(2025, 7, 9), follow_ups=[(date(2026, 3, 31), UNKNOWN)]
-        ),
-        True,
-        False,
-    ),
-    (
-        "78 months or more: outside 42 to under 78",
-        facts(6, [(date(2019, 4, 1), None)], ended=date(2022, 9, 30), follow_ups=[(date(2026, 3, 31), YES)]),
-        True,
-        False,
-    ),
+    ("still employed at 2026-03-31, 50 months", facts(1, [(date(2022, 1, 10), None)], ended=date(2025, 7, 9),
+                                                      follow_ups=[(date(2026, 3, 31), YES)]), True, True),
+    ("early leaver: left at month 10", facts(2, [(date(2024, 1, 10), date(2024, 11, 1))], ended=date(2024, 11, 1)),
+     True, False),
+    ("left at month 45 (known from follow-up)", facts(3, [(date(2020, 1, 10), None)], ended=date(2023, 7, 9),
+                                                     follow_ups=[(date(2024, 3, 31), NO, date(2023, 10, 20))]),
+     True, True),
+    ("job change within a month counts as continued",
+     facts(4, [(date(2021, 4, 1), date(2022, 3, 31)), (date(2022, 4, 15), None)], ended=date(2024, 9, 30),
+           follow_ups=[(date(2025, 3, 31), YES), (date(2026, 3, 31), YES)]), True, True),
+    ("unknown follow-up: not counted, listed as unknown",
+     facts(5, [(date(2022, 6, 10), None)], ended=date(2025, 7, 9), follow_ups=[(date(2026, 3, 31), UNKNOWN)]),
+     True, False),
+    ("78 months or more: outside 42 to under 78", facts(6, [(date(2019, 4, 1), None)], ended=date(2022, 9, 30),
+                                                       follow_ups=[(date(2026, 3, 31), YES)]), True, False),
     ("still in service: not finished", facts(7, [(date(2024, 1, 10), None)]), False, False),
-    (
-        "finished before the 6 years",
-        facts(8, [(date(2014, 1, 10), None)], ended=date(2017, 7, 9)),
-        False,
-        False,
-    ),
+    ("finished before the 6 years", facts(8, [(date(2014, 1, 10), None)], ended=date(2017, 7, 9)), False, False),
 ]
 
 
@@ -248,9 +127,7 @@ def test_track_record_rows(name, client, counted, achieved):
 
 def test_reaching_month_42_in_service_is_enough_whatever_came_later():
     """Employed through the last day of month 42 (service end) and evaluated before month 78."""
-    client = facts(
-        9, [(date(2022, 1, 10), None)], ended=date(2025, 7, 9), follow_ups=[(date(2026, 3, 31), UNKNOWN)]
-    )
+    client = facts(9, [(date(2022, 1, 10), None)], ended=date(2025, 7, 9), follow_ups=[(date(2026, 3, 31), UNKNOWN)])
     assert track_record(2026, [client], date(2015, 4, 1)).rows[0].achieved
 
 
@@ -263,14 +140,11 @@ def test_track_record_share_and_notification():
     assert good.rate == Decimal("1.0000") and good.notifiable
 
 
-@pytest.mark.parametrize(
-    "designated_on, notifiable",
-    [
-        (date(2025, 4, 1), True),  # one year has passed on 2026-04-01
-        (date(2025, 4, 2), False),  # the first year after designation runs to 2026-04-01
-        (None, False),
-    ],
-)
+@pytest.mark.parametrize("designated_on, notifiable", [
+    (date(2025, 4, 1), True),  # one year has passed on 2026-04-01
+    (date(2025, 4, 2), False),  # the first year after designation runs to 2026-04-01
+    (None, False),
+])
 def test_not_in_the_first_year_after_designation(designated_on, notifiable):
     client = TRACK_CASES[0][1]
     assert track_record(2026, [client], designated_on).notifiable is notifiable

@@ -68,16 +68,10 @@ def test_the_page_lists_who_is_counted_and_the_office_confirms_a_tier(as_manager
     page = as_manager.get("/meetings/rates/?year=2026").content.decode()
     assert former.full_name in page and "不明" in page
     assert "まだ確定していません" in page
-    response = as_manager.post(
-        "/meetings/rates/confirm/", {"fiscal_year": "2026", "tier": "50", "note": "体制届提出"}
-    )
+    response = as_manager.post("/meetings/rates/confirm/", {"fiscal_year": "2026", "tier": "50", "note": "体制届提出"})
     assert response.status_code == 302
     row = OfficeTierConfirmation.objects.get(office=office, fiscal_year=2026)
-    assert (row.tier, row.confirmed_by, row.rate) == (
-        "50",
-        manager,
-        selectors.retention_rate_for(office.pk, 2026, date(2026, 5, 15)).rate,
-    )
+    assert (row.tier, row.confirmed_by, row.rate) == ("50", manager, selectors.retention_rate_for(office.pk, 2026, date(2026, 5, 15)).rate)
     assert selectors.confirmed_tier(office.pk, 2026) == "50"
     # bad input: a clear message, nothing written
     as_manager.post("/meetings/rates/confirm/", {"fiscal_year": "2026", "tier": "x"})
@@ -102,12 +96,7 @@ def test_follow_up_list_and_record(as_staff, office):
     assert "未記録 5件" in page
     response = as_staff.post(
         f"/meetings/clients/{former.pk}/follow-up/",
-        {
-            "year_end": "2026-03-31",
-            "still_employed": "yes",
-            "learned_by": "employer",
-            "learned_on": "2026-04-08",
-        },
+        {"year_end": "2026-03-31", "still_employed": "yes", "learned_by": "employer", "learned_on": "2026-04-08"},
     )
     assert response.status_code == 302
     assert FollowUp.objects.get(client=former).still_employed == "yes"
@@ -116,12 +105,7 @@ def test_follow_up_list_and_record(as_staff, office):
     # a year end that is not this client's, a future day: refused with a message
     response = as_staff.post(
         f"/meetings/clients/{former.pk}/follow-up/",
-        {
-            "year_end": "2030-03-31",
-            "still_employed": "yes",
-            "learned_by": "phone",
-            "learned_on": "2026-06-01",
-        },
+        {"year_end": "2030-03-31", "still_employed": "yes", "learned_by": "phone", "learned_on": "2026-06-01"},
     )
     assert response.status_code == 200 and FollowUp.objects.count() == 1
 
