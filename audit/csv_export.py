@@ -3,6 +3,8 @@ import csv
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from .labels import page_label
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,7 +29,7 @@ def access_log_rows(queryset):
             row.office_id,
             row.client_id,
             row.client.full_name if row.client else "",
-            row.page,
+            page_label(row.page),
             row.export,
             row.path,
             row.ip,

@@ -62,11 +62,25 @@ def on_logout(sender, request, user, **kwargs):
         UserSession.objects.filter(session_key=request.session.session_key).delete()
 
 
+def office_of_username(username: str):
+    """The office of a username's first membership (so its failed logins reach that office's log)."""
+    from cases.models import Membership
+
+    return (
+        Membership.objects.filter(user__username=username)
+        .order_by("office__name")
+        .values_list("office_id", flat=True)
+        .first()
+    )
+
+
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
     AccessLog.objects.create(
         kind=AccessKind.LOGIN_FAILED,
-        username=str(credentials.get("username", ""))[:150],
+        username=username,
+        office_id=office_of_username(username) if username else None,
         page="login",
         path=_path(request),
         ip=_ip(request),

@@ -49,6 +49,25 @@ class Office(models.Model):
         help_text=_("既定は「扱わない」。自治体の判断がある場合のみ有効にしてください。"),
     )
     require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=False)
+    record_retention_years = models.PositiveSmallIntegerField(
+        _("記録の保存年限（年）"),
+        default=5,
+        validators=[MinValueValidator(5), MaxValueValidator(30)],
+        help_text=_("サービス提供記録はサービス提供日から5年以上保存します。条例で長い場合はその年数にしてください。"),
+    )
+    handover_policy = models.TextField(
+        _("引継ぎの方針"),
+        blank=True,
+        help_text=_("支援終了後の引継ぎ（支援体制の構築）について事業所が定めた方針。未整備だと減算になります。"),
+    )
+    handover_officer = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("引継ぎの責任者"),
+    )
     # Moves on with every change to what the caseload shows (cases.pagecache); part of its cache key.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 

@@ -3,30 +3,65 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, CharField, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Concat, Replace
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 
 from . import rules
 from .access import clients_visible_to
-from .models import BenefitDecision, Client, Employment, Membership, Role, User
+from .kana import normalise_digits, normalise_kana
+from .models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role, User
+
+# The caseload's groups, in order: in service, preparing, then ended or handed over.
+GROUP_ACTIVE, GROUP_PREPARING, GROUP_ENDED = 0, 1, 2
+GROUP_LABELS = {
+    GROUP_ACTIVE: gettext_lazy("利用中"),
+    GROUP_PREPARING: gettext_lazy("利用準備中"),
+    GROUP_ENDED: gettext_lazy("終了・引継ぎ済み"),
+}
 
 
 def caseload(membership: Membership):
-    return clients_visible_to(membership).select_related("primary_staff")
+    """The office's clients, those in service first, then preparing, then ended or handed over."""
+    group = Case(
+        When(status=ClientStatus.ACTIVE, then=Value(GROUP_ACTIVE)),
+        When(status=ClientStatus.PREPARING, then=Value(GROUP_PREPARING)),
+        default=Value(GROUP_ENDED),
+        output_field=IntegerField(),
+    )
+    return (
+        clients_visible_to(membership)
+        .select_related("primary_staff")
+        .annotate(caseload_group=group)
+        .order_by("caseload_group", "family_name_kana", "given_name_kana", "id")
+    )
+
+
+def _without_spaces(*fields):
+    joined = Concat(*fields, output_field=CharField()) if len(fields) > 1 else fields[0]
+    return Replace(Replace(joined, Value(" "), Value("")), Value("\u3000"), Value(""))
 
 
 def search_clients(queryset, text: str):
+    """Clients whose name, kana or recipient number matches `text`: hiragana, katakana and half-width
+    kana alike, spaces ignored (さいとう, サイトウ, ｻｲﾄｳ and サイ トウ find サイトウ), full-width digits too."""
     text = (text or "").strip()
     if not text:
         return queryset
-    condition = Q(recipient_number__startswith=text)
-    for word in text.replace("\u3000", " ").split():
-        condition |= (
-            Q(family_name__icontains=word)
-            | Q(given_name__icontains=word)
-            | Q(family_name_kana__icontains=word)
-            | Q(given_name_kana__icontains=word)
-        )
+    queryset = queryset.annotate(
+        search_kana=_without_spaces(F("family_name_kana"), F("given_name_kana")),
+        search_name=_without_spaces(F("family_name"), F("given_name")),
+    )
+    condition = Q()
+    digits = normalise_digits(text)
+    if digits.isdigit():
+        condition |= Q(recipient_number__startswith=digits)
+    kana = normalise_kana(text)
+    compact = "".join(text.split())
+    condition |= Q(search_kana__contains=kana) | Q(search_name__icontains=compact)
+    for word in text.split():  # "山田 ハナコ": any word in name or kana
+        condition |= Q(search_name__icontains=word) | Q(search_kana__contains=normalise_kana(word))
     return queryset.filter(condition)
 
 

@@ -49,18 +49,41 @@ def home(request):
     return redirect("plans:dashboard" if has_role(request.membership, "manager") else "cases:caseload")
 
 
+SCOPE_MINE, SCOPE_ALL = "mine", "all"
+
+
+def _caseload_page(request, membership, queryset):
+    client_filter = ClientFilter(request.GET, queryset=queryset, office_id=membership.office_id)
+    return client_filter, Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @office_required()
 @cached_office_page
 def caseload(request):
+    """Support staff see their own clients by default (one tap shows the whole office; a search that
+    finds none of their own looks through the office); in service, preparing and ended apart."""
     membership = request.membership
-    client_filter = ClientFilter(
-        request.GET, queryset=selectors.caseload(membership), office_id=membership.office_id
-    )
-    page = Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    default_scope = SCOPE_MINE if membership.role == "staff" else SCOPE_ALL
+    scope = request.GET.get("scope") if request.GET.get("scope") in (SCOPE_MINE, SCOPE_ALL) else default_scope
+    everyone = selectors.caseload(membership)
+    queryset = everyone.filter(primary_staff=request.user) if scope == SCOPE_MINE else everyone
+    client_filter, page = _caseload_page(request, membership, queryset)
+    widened = False
+    if scope == SCOPE_MINE and not page.paginator.count and ("scope" not in request.GET or request.GET.get("q")):
+        client_filter, page = _caseload_page(request, membership, everyone)
+        scope, widened = SCOPE_ALL, True
     today = timezone.localdate()
     rows = [(client, selectors.window_summary(client, today)) for client in page.object_list]
+    groups = []
+    for client, summary in rows:
+        if not groups or groups[-1][0] != client.caseload_group:
+            groups.append((client.caseload_group, selectors.GROUP_LABELS[client.caseload_group], []))
+        groups[-1][2].append((client, summary))
     query = request.GET.copy()
     query.pop("page", None)
+    scope_query = request.GET.copy()
+    for name in ("page", "scope"):
+        scope_query.pop(name, None)
     return render(
         request,
         "cases/caseload.html",
@@ -68,6 +91,10 @@ def caseload(request):
             "filter": client_filter,
             "page": page,
             "rows": rows,
+            "groups": groups,
+            "scope": scope,
+            "widened": widened,
+            "scope_query": scope_query.urlencode(),
             "query": query.urlencode(),
             "phase_labels": PHASE_LABELS,
             "can_edit": has_role(membership, *CASE_EDITORS),

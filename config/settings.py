@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "audit",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "cases.middleware.CurrentOfficeMiddleware",
     "audit.middleware.TwoFactorMiddleware",
+    "office.middleware.PasswordChangeRequiredMiddleware",
     "audit.middleware.RefusedAccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

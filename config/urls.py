@@ -24,5 +24,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("meetings/", include("meetings.urls")),
     path("claims/", include("claims.urls")),
+    path("office/", include("office.urls")),
     path("admin/", admin.site.urls),
 ]

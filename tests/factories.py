@@ -263,3 +263,16 @@ class FollowUpFactory(DjangoModelFactory):
     learned_by = "phone"
     learned_on = date(2026, 4, 10)
     recorded_by = factory.SubFactory(UserFactory)
+
+
+# --- office ---
+class ClientImportFactory(DjangoModelFactory):
+    class Meta:
+        model = "office.ClientImport"
+
+    office = factory.SubFactory(OfficeFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    filename = "clients.csv"
+    content = factory.LazyFunction(lambda: "受給者証番号,姓,名,セイ,メイ,生年月日,支給決定市町村\n".encode())
+    sha256 = "0" * 64
+    status = "invalid"

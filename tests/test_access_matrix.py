@@ -20,6 +20,7 @@ from claims.models import ClaimBatch, ClaimBatchFile, ClaimItem, RecordSheetJob
 from .factories import (
     BenefitDecisionFactory,
     ClientFactory,
+    ClientImportFactory,
     ConsentFactory,
     ContactLogFactory,
     EmployerFactory,
@@ -70,6 +71,8 @@ OBJECTS = {
             office=office, created_by=UserFactory(), month=date(2025, 9, 1), office_ids=[office.pk]
         ).pk
     },
+    "member": lambda office: {"pk": MembershipFactory(office=office).user_id},
+    "import": lambda office: {"pk": ClientImportFactory(office=office).pk},
     "report": lambda office: (
         (r := SupportReportFactory(client=ClientFactory(office=office)))
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
@@ -155,6 +158,16 @@ OBJECT_URLS = {
     "claims:claim_batch_exclude": ("batch", POST, 403, 403, 302),
     "claims:claim_item_return": ("claim_item", POST, 403, 403, 302),  # no reason: back with the message
     "claims:claim_file_download": ("claim_file", GET, 403, 403, 200),
+    "visits:support_record": ("client", GET, 200, 200, 200),
+    "visits:support_record_print": ("client", GET, 200, 200, 200),
+    "office:staff_detail": ("member", GET, 403, 403, 200),
+    "office:staff_role": ("member", POST, 403, 403, 302),
+    "office:staff_deactivate": ("member", POST, 403, 403, 302),
+    "office:staff_reactivate": ("member", POST, 403, 403, 302),
+    "office:staff_password": ("member", POST, 403, 403, 302),
+    "office:staff_two_factor": ("member", POST, 403, 403, 302),
+    "office:import_preview": ("import", GET, 403, 200, 200),
+    "office:import_failed_rows": ("import", GET, 403, 200, 200),
 }
 
 # url name: (method, staff, manager, admin) for office pages without an object id
@@ -199,6 +212,17 @@ OFFICE_URLS = {
     "audit:session_end": (POST, 302, 302, 302),
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
+    "office:staff_list": (GET, 403, 403, 200),
+    "office:staff_create": (GET, 403, 403, 200),
+    "office:lockout_list": (GET, 403, 403, 200),
+    "office:lockout_unlock": (POST, 403, 403, 302),
+    "office:settings": (GET, 403, 403, 200),
+    "office:event_list": (GET, 403, 403, 200),
+    "office:password_change": (GET, 200, 200, 200),
+    "office:account_setup": (GET, 200, 200, 200),
+    "office:import_start": (GET, 403, 200, 200),
+    "office:import_template_csv": (GET, 403, 200, 200),
+    "office:import_template_xlsx": (GET, 403, 200, 200),
 }
 
 # Namespaces tested elsewhere: the Django admin is for superusers only (tests/audit/test_access_log.py).

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from cases.models import Office
 
-from .selectors import month_rows
+from .selectors import month_rows, reason_words, warning_words
 
 FORMATS = ("csv", "csv-cp932", "xlsx")
 CONTENT_TYPES = {
@@ -37,6 +37,8 @@ HEADER = (
     "警告",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# 算定可否 as the office reads it (the reasons and warnings come as words from visits.selectors).
+BILLABLE_WORDS = {True: "可", False: "不可"}
 
 
 def _dates(days) -> str:
@@ -65,9 +67,9 @@ def billing_rows(office: Office, month: date) -> list[list]:
                     _dates(row.face_to_face_dates),
                     _dates(row.employer_visit_dates),
                     _dates([row.report_shared_on] if row.report_shared_on else []),
-                    "1" if row.verdict.billable else "0",
-                    ";".join(row.verdict.reasons),
-                    ";".join(row.verdict.warnings),
+                    BILLABLE_WORDS[row.verdict.billable],
+                    ";".join(reason_words(row.verdict.reasons)),
+                    ";".join(warning_words(row.verdict.warnings)),
                 ]
             )
     return rows

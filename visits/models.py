@@ -80,6 +80,12 @@ class ContactLog(models.Model):
     def __str__(self):
         return f"{self.on} {self.get_kind_display()} {self.client}"
 
+    @property
+    def topic_labels(self) -> list[str]:
+        """The topics in words (業務量, 人間関係 …), in the order recorded."""
+        labels = dict(Topic.choices)
+        return [str(labels.get(code, code)) for code in self.topics]
+
 
 class ShareMethod(models.TextChoices):
     HANDED = "handed", _("手渡し")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "visits"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path(f"{report}draft/", views.report_draft, name="report_draft"),
     path(f"{report}edit/", views.report_edit, name="report_edit"),
     path(f"{report}share/", views.report_share, name="report_share"),
+    path("clients/<int:client_pk>/record/", record_views.support_record, name="support_record"),
+    path("clients/<int:client_pk>/record/print/", record_views.support_record_print, name="support_record_print"),
     path("month/", views.office_month, name="office_month"),
     path("mine/", views.my_month, name="my_month"),
     path("billing/", views.billing_page, name="billing"),

@@ -7,12 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import clients_visible_to, has_role, office_required
-from cases.models import Role
+from cases.models import ClientStatus, Role
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
 
@@ -50,26 +51,36 @@ def contact_create(request):
     if request.method == "POST" and form.is_valid():
         contact = apply_service(form, services.contact_log_create, actor=request.user)
         if contact:
-            _message_month_status(request, contact.client)
+            _message_month_status(request, contact)
             return redirect("cases:client_detail", pk=contact.client_id)
     return render(request, "visits/contact_form.html", {"form": form, "title": _("支援を記録する")})
 
 
-def _message_month_status(request, client):
-    today = timezone.localdate()
-    row = selectors.month_rows(
-        client.office_id, today, clients=clients_visible_to(request.membership).filter(pk=client.pk)
+def _message_month_status(request, contact):
+    """After recording: whether the contact's month (not necessarily this one) can be billed, why not,
+    and a link to that month's support report."""
+    client = contact.client
+    month = month_start(contact.on)
+    label = _("今月") if month == month_start(timezone.localdate()) else f"{month:%Y年%-m月}"
+    row = selectors.month_rows(client.office_id, month, clients=clients_visible_to(request.membership).filter(pk=client.pk))
+    if client.status in (ClientStatus.ENDED, ClientStatus.HANDED_OVER):
+        text = _("記録しました。%(name)sさんは支援が「%(status)s」のため、この記録では算定できません。") % {
+            "name": client.full_name,
+            "status": client.get_status_display(),
+        }
+    elif not row:
+        text = _("記録しました。%(month)sは支援期間外のため算定できません。") % {"month": label}
+    elif row[0].verdict.billable:
+        text = _("記録しました。%(month)sは算定できます。") % {"month": label}
+    else:
+        text = _("記録しました。%(month)sはまだ算定できません: %(reasons)s") % {
+            "month": label,
+            "reasons": "、".join(selectors.reason_words(row[0].verdict.reasons)),
+        }
+    url = reverse("visits:report_detail", args=[client.pk, month.year, month.month])
+    messages.success(
+        request, format_html('{} <a class="alert-link" href="{}">{}</a>', text, url, _("レポートを作成"))
     )
-    text = _("記録しました。")
-    if row:
-        verdict = row[0].verdict
-        if verdict.billable:
-            text += " " + _("今月は算定できます。")
-        else:
-            text += " " + _("今月はまだ算定できません: %(reasons)s") % {
-                "reasons": "、".join(selectors.reason_words(verdict.reasons))
-            }
-    messages.success(request, text)
 
 
 def _contact_for_edit(request, pk):
@@ -178,10 +189,14 @@ def report_edit(request, client_pk, year, month):
     if request.method == "POST" and form.is_valid():
         if apply_service(form, services.support_report_update, actor=request.user, report=report):
             messages.success(request, _("支援レポートを保存しました。"))
+            if request.POST.get("and_share"):
+                return redirect("visits:report_share", client_pk=client.pk, year=year, month=month)
             return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
     title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
     log_access(request, client=client, page="visits:report_edit")
-    return render(request, "visits/form.html", {"form": form, "title": title, "client": client})
+    return render(
+        request, "visits/form.html", {"form": form, "title": title, "client": client, "share_button": True}
+    )
 
 
 @office_required(*RECORDERS)

@@ -25,3 +25,38 @@ document.querySelectorAll("[data-fragment]").forEach(async (holder) => {
     // the link remains
   }
 });
+// After a failed save: an error summary at the top of the page, scrolled to, listing each field in error
+// (each a link to it), and the first such field focused.
+(() => {
+  const main = document.getElementById("main");
+  const invalid = Array.from(document.querySelectorAll("form .is-invalid")).filter((el) => el.id);
+  if (!main || !invalid.length) return;
+  const summary = document.createElement("div");
+  summary.className = "alert alert-danger error-summary";
+  summary.setAttribute("role", "alert");
+  summary.tabIndex = -1;
+  const title = document.createElement("p");
+  title.className = "fw-semibold mb-1";
+  title.textContent = `${main.dataset.errorSummary} ${main.dataset.errorCount.replace("{count}", invalid.length)}`;
+  summary.appendChild(title);
+  const list = document.createElement("ul");
+  list.className = "mb-0";
+  invalid.forEach((field) => {
+    const label = document.querySelector(`label[for="${field.id}"]`) || field.closest("fieldset")?.querySelector("legend");
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = `#${field.id}`;
+    link.className = "alert-link";
+    link.textContent = label ? label.textContent.replace(/\*$/, "").trim() : field.name;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      field.focus();
+    });
+    item.appendChild(link);
+    list.appendChild(item);
+  });
+  summary.appendChild(list);
+  main.prepend(summary);
+  summary.scrollIntoView({ block: "start" });
+  invalid[0].focus({ preventScroll: true });
+})();

@@ -17,15 +17,16 @@ pytestmark = pytest.mark.django_db
 def test_page_shows_who_changed_which_field(as_staff, manager, office):
     client = ClientFactory(office=office, note="", municipality="新宿区")
     services.client_update(actor=manager, client=client, municipality="渋谷区")
+    employer = EmployerFactory(office=office)
     services.employment_save(
-        actor=manager, client=client, employer=EmployerFactory(office=office), hired_on=date(2025, 4, 1),
+        actor=manager, client=client, employer=employer, hired_on=date(2025, 4, 1),
         job_title="事務補助", weekly_hours=30, disclosed=True,
     )
     body = as_staff.get(reverse("audit:client_history", args=[client.pk])).content.decode()
     section = body[body.index('id="history-panel"'):]
     assert manager.display_name in section
     assert "支給決定市町村" in section and "新宿区" in section and "渋谷区" in section
-    assert "雇用 #" in section and "作成" in section
+    assert f"雇用（{employer.name}・2025/04/01〜）" in section and "作成" in section
 
 
 def _page_queries(as_staff, client, django_assert_max_num_queries, budget):

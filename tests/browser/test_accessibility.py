@@ -61,3 +61,23 @@ def test_main_pages_are_accessible(live_server, axe_page, office, manager):
         f"/clients/{client.pk}/edit/",
     ]:
         assert_accessible(axe_page, f"{live_server.url}{path}")
+
+
+def test_office_administration_pages_are_accessible(live_server, axe_page, office, admin_user):
+    """The admin's staff, lockout, settings, import and history pages, and a client's support record."""
+    client = client_in_service(office=office, hired_on=shift_month(month_start(timezone.localdate()), -12))
+    ContactLogFactory(client=client, staff=admin_user, on=timezone.localdate(), kind="interview")
+    log_in(axe_page, live_server, admin_user)
+    for path in [
+        "/office/staff/",
+        "/office/staff/new/",
+        f"/office/staff/{admin_user.pk}/",
+        "/office/lockouts/",
+        "/office/settings/",
+        "/office/import/",
+        "/office/history/",
+        "/office/password/",
+        f"/visits/clients/{client.pk}/record/",
+        f"/visits/clients/{client.pk}/record/print/",
+    ]:
+        assert_accessible(axe_page, f"{live_server.url}{path}")

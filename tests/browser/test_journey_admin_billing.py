@@ -23,6 +23,8 @@ REASON = HEADER.index("算定不可理由")
 BILLABLE = HEADER.index("算定可否")
 RECIPIENT = HEADER.index("受給者証番号")
 F2F = HEADER.index("対面支援日")
+NO_F2F = "対面支援（本人面談・職場訪問）がありません"
+NO_REPORT = "支援レポートを本人と共有していません"
 
 
 def by_recipient(rows):
@@ -86,15 +88,15 @@ def test_admin_exports_and_locks_last_month_then_an_edit_needs_a_reason(
     rows = by_recipient(list(csv.reader(io.StringIO(content.decode("utf-8-sig")))))
     assert set(rows) == {c.recipient_number for c in (met_and_shared, phone_only, report_unshared)}
     ok = rows[met_and_shared.recipient_number]
-    assert (ok[BILLABLE], ok[REASON], ok[F2F]) == ("1", "", met_on.isoformat())
+    assert (ok[BILLABLE], ok[REASON], ok[F2F]) == ("可", "", met_on.isoformat())
     assert ok[HEADER.index("氏名")] == "山田 花子"
     assert ok[HEADER.index("支援レポート共有日")] == (met_on + timedelta(days=5)).isoformat()
     assert ok[HEADER.index("事業所番号")] == office.provider_number
     assert ok[HEADER.index("サービス提供年月")] == f"{last_month:%Y%m}"
     phone = rows[phone_only.recipient_number]
-    assert (phone[BILLABLE], phone[REASON], phone[F2F]) == ("0", "no_face_to_face;no_support_report", "")
+    assert (phone[BILLABLE], phone[REASON], phone[F2F]) == ("不可", f"{NO_F2F};{NO_REPORT}", "")
     unshared = rows[report_unshared.recipient_number]
-    assert (unshared[BILLABLE], unshared[REASON]) == ("0", "no_support_report")
+    assert (unshared[BILLABLE], unshared[REASON]) == ("不可", NO_REPORT)
 
     # XLSX: the same rows; numbers with leading zeros stay text.
     name, content = download(page, "Excel（XLSX）")
@@ -104,9 +106,9 @@ def test_admin_exports_and_locks_last_month_then_an_edit_needs_a_reason(
         [tuple("" if v is None else v for v in r) for r in sheet.iter_rows(values_only=True)]
     )
     assert {k: (r[BILLABLE], r[REASON]) for k, r in xrows.items()} == {
-        met_and_shared.recipient_number: ("1", ""),
-        phone_only.recipient_number: ("0", "no_face_to_face;no_support_report"),
-        report_unshared.recipient_number: ("0", "no_support_report"),
+        met_and_shared.recipient_number: ("可", ""),
+        phone_only.recipient_number: ("不可", f"{NO_F2F};{NO_REPORT}"),
+        report_unshared.recipient_number: ("不可", NO_REPORT),
     }
 
     # Lock the month.

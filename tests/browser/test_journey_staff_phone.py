@@ -107,8 +107,7 @@ def test_staff_records_an_interview_on_a_phone_and_the_month_becomes_billable(
         in page.get_by_label("実施した支援").input_value() + page.get_by_label("職場での状況").input_value()
     )
     page.get_by_label("今後の支援").fill("通院日の調整を上司と確認する。")
-    page.get_by_role("button", name="保存").click()
-    page.get_by_role("link", name="共有を記録").click()
+    page.get_by_role("button", name="保存して共有").click()  # one tap to the sharing form
     assert page.get_by_label("本人への共有日").input_value() == today.isoformat()
     page.get_by_text("手渡し", exact=True).click()
     page.get_by_role("button", name="保存").click()

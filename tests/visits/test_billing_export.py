@@ -73,11 +73,15 @@ def test_rows_in_the_documented_order(office, two_clients):
         "2025-08-04;2025-08-18",
         "2025-08-18",
         "2025-09-02",
-        "1",
+        "可",
         "",
-        "no_agreed_plan",
+        "同意済みの支援計画がありません（減算）",
     ]
-    assert rows[1][11:] == ["0", "no_face_to_face;no_support_report", "no_employer_visit;no_agreed_plan"]
+    assert rows[1][11:] == [
+        "不可",
+        "対面支援（本人面談・職場訪問）がありません;支援レポートを本人と共有していません",
+        "企業訪問がありません（努力義務）;同意済みの支援計画がありません（減算）",
+    ]
 
 
 def test_browser_csv_and_command_csv_are_byte_identical(as_admin, office, two_clients, tmp_path):
