@@ -86,6 +86,7 @@ class InterfaceSettingForm(forms.Form):
         error_messages={"invalid": _("7〜11の項目番号をカンマ区切りで入力してください（例: 7,9,10）。")},
         help_text=_("受給者証に契約の記載があるときに使います。項目番号7〜11をカンマ区切りで。"),
     )
+    note = forms.CharField(label=_("確認した資料・備考"), max_length=300, required=False)
 
 
 class ClaimBatchCreateForm(forms.Form):

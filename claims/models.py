@@ -514,6 +514,7 @@ class OfficeInterfaceSetting(models.Model):
             "項目番号7〜11をカンマ区切りで（例: 7,9,10）。受給者証に契約の記載があるときに使います。"
         ),
     )
+    note = models.CharField(_("確認した資料・備考"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 

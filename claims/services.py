@@ -535,10 +535,16 @@ def claim_file_download(*, actor, file, via="web") -> ClaimFileDownload:
 
 
 @transaction.atomic
-def office_interface_set(*, actor, office, form_type_number: str, contract_required_items: str = ""):
+def office_interface_set(
+    *, actor, office, form_type_number: str, contract_required_items: str = "", note: str = ""
+):
     setting, _created = OfficeInterfaceSetting.objects.update_or_create(
         office=office,
-        defaults={"form_type_number": form_type_number, "contract_required_items": contract_required_items},
+        defaults={
+            "form_type_number": form_type_number,
+            "contract_required_items": contract_required_items,
+            "note": note,
+        },
     )
     setting.full_clean()
     return setting

@@ -248,6 +248,7 @@ def interface_settings(request):
         {
             "form_type_number": setting.form_type_number,
             "contract_required_items": setting.contract_required_items,
+            "note": setting.note,
         }
         if setting
         else {}
