@@ -195,9 +195,36 @@ def seed_claim_settings(offices, today: date) -> None:
     )
     ClientClaimProfile.objects.bulk_create(
         [
-            ClientClaimProfile(client_id=pk, municipality_number=municipality_number(name))
-            for pk, name in Client.objects.filter(office_id__in=ids).values_list("pk", "municipality")
+            ClientClaimProfile(
+                client_id=pk, municipality_number=municipality_number(name), service_started_on=started
+            )
+            for pk, name, started in Client.objects.filter(office_id__in=ids).values_list(
+                "pk", "municipality", "window_starts_on"
+            )
             if pk not in have
         ],
         batch_size=1000,
     )
+    seed_sample_codes(shift_month(month_start(today), -1))
+
+
+def seed_sample_codes(month: date) -> None:
+    """The SAMPLE サービスコード of every tier's lines (the benchmark's offices have every tier)."""
+    from .models import BasicFee
+
+    fees = {f.tier: f.units for f in BasicFee.objects.valid_on(month).order_by("valid_from")}
+    for index, tier in enumerate(RetentionTier.values):
+        if tier not in fees:
+            continue
+        for number, (key, name, units) in enumerate(_sample_codes(tier, fees[tier]), start=1):
+            ServiceCode.objects.get_or_create(
+                key=key,
+                valid_from=SAMPLE_FROM,
+                defaults={
+                    "code": f"47{8000 + index * 10 + number:04d}",
+                    "name": name,
+                    "units": units,
+                    "source": SAMPLE,
+                    "confirmed": False,
+                },
+            )
