@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
@@ -801,3 +802,42 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
         .order_by("-service_month", "-created_at")[:24]
     )
     return MonthBatches(batches, regular, late, claimed, earlier)
+
+
+def first_claim_month(office_id: int) -> date | None:
+    """The earliest service month the office has a claim batch for (it claims through teichaku since)."""
+    return (
+        ClaimBatch.objects.filter(office_id=office_id)
+        .order_by("service_month")
+        .values_list("service_month", flat=True)
+        .first()
+    )
+
+
+def client_month_claims(office_id: int, months) -> dict[tuple[int, date], dict]:
+    """Where each client-month of the office's `months` stands in its claims, as plain values keyed by
+    (client id, month): finalized, written_on (the day the files were written), in_late_batch, returned.
+    Two queries."""
+    items = list(
+        ClaimItem.objects.filter(batch__office_id=office_id, service_month__in=list(months)).values_list(
+            "client_id", "service_month", "live", "status", "batch_id", "batch__kind", "batch__state"
+        )
+    )
+    written = {}
+    for batch_id, at in (
+        ClaimBatchFile.objects.filter(batch_id__in={i[4] for i in items})
+        .order_by("written_at")
+        .values_list("batch_id", "written_at")
+    ):
+        written.setdefault(batch_id, timezone.localdate(at))
+    out: dict[tuple[int, date], dict] = {}
+    for client_id, month, live, status, batch_id, kind, state in items:
+        facts = out.setdefault((client_id, month), {})
+        if live:
+            facts["finalized"] = state in ClaimBatch.LOCKED_STATES
+            facts["written_on"] = written.get(batch_id)
+            facts["in_late_batch"] = kind != ClaimBatch.Kind.REGULAR
+            facts.pop("returned", None)
+        elif status == ClaimItem.Status.RETURNED and "finalized" not in facts:
+            facts["returned"] = True
+    return out

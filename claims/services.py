@@ -36,6 +36,7 @@ from .models import (
     service_code_digits,
 )
 from .selectors import StopItem, office_claim
+from .signals import claim_batches_changed
 
 UNIT_PRICE_HEADER = ["サービス種類", "級地", "単位数単価", "適用開始日", "適用終了日"]
 SERVICE_CODE_HEADER = ["サービスコード", "サービス名称", "単位数", "算定項目", "適用開始日", "適用終了日"]
@@ -263,6 +264,11 @@ def record_sheet_job_run(*, job_id: int, task_id: str = "") -> RecordSheetJob | 
 # --- the monthly claim batch ------------------------------------------------------------------------
 
 
+def _changed(office) -> None:
+    """Tell the apps above (flags) that where the office's client-months stand in its claims changed."""
+    claim_batches_changed.send(sender=ClaimBatch, office=office)
+
+
 def _refuse_locked(batch) -> None:
     if batch.locked:
         raise ValidationError(_("確定した請求は変更できません。"))
@@ -303,6 +309,7 @@ def claim_batch_create(*, actor, office, month: date) -> ClaimBatch:
         created_by=actor,
     )
     _refresh_regular_items(batch)
+    _changed(office)
     return batch
 
 
@@ -387,6 +394,7 @@ def claim_batch_create_late(*, actor, office, month: date, clients, kind=ClaimBa
             for pk in ids
         ]
     )
+    _changed(office)
     return batch
 
 
@@ -448,6 +456,7 @@ def claim_batch_finalize(*, actor, batch) -> ClaimBatch:
     batch.files_digest = _digest(files)
     batch._change_reason = "finalize"
     batch.save(update_fields=["state", "finalized_by", "finalized_at", "files_digest"])
+    _changed(batch.office)
     return batch
 
 
@@ -482,6 +491,7 @@ def claim_batch_write_files(*, actor, batch) -> list[ClaimBatchFile]:
     batch.state = ClaimBatch.State.WRITTEN
     batch._change_reason = "write files"
     batch.save(update_fields=["state"])
+    _changed(batch.office)
     return rows
 
 
@@ -504,6 +514,7 @@ def claim_batch_exclude(*, actor, batch, client, excluded: bool = True) -> Claim
     batch.state, batch.checked_at = ClaimBatch.State.DRAFT, None
     batch._change_reason = "exclude" if excluded else "include"
     batch.save(update_fields=["state", "checked_at"])
+    _changed(batch.office)
     return batch
 
 
@@ -512,7 +523,9 @@ def claim_batch_discard(*, actor, batch) -> None:
     """A batch not finalized may be thrown away (its client-months are free again)."""
     batch = ClaimBatch.objects.select_for_update().get(pk=batch.pk)
     _refuse_locked(batch)
+    office = batch.office
     batch.delete()
+    _changed(office)
 
 
 @transaction.atomic
@@ -527,6 +540,7 @@ def claim_item_return(*, actor, item, reason: str) -> ClaimItem:
     item.live, item.status = False, ClaimItem.Status.RETURNED
     item.status_changed_at, item.status_reason = timezone.now(), reason.strip()
     item.save(update_fields=["live", "status", "status_changed_at", "status_reason"])
+    _changed(item.batch.office)
     return item
 
 

@@ -33,7 +33,13 @@ def _follow_up(flag) -> str:
     return f"{reverse('meetings:follow_up_record', args=[flag.client_id])}?year_end={flag.period:%Y-%m-%d}"
 
 
+def _claim_month(flag) -> str:
+    return f"{reverse('claims:office_month')}?month={flag.period:%Y-%m}"
+
+
 FIX_URLS = {
+    rules.CLAIM_NOT_SENT: _claim_month,
+    rules.CLAIM_LATE: _claim_month,
     rules.FOLLOW_UP_MISSING: _follow_up,
     rules.NO_CONTACT_YET: _record_contact,
     rules.NO_EMPLOYER_VISIT: _record_contact,

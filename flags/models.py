@@ -20,6 +20,8 @@ class FlagKind(models.TextChoices):
     APPLICATION_PREP = rules.APPLICATION_PREP, _("受給者証の申請準備")
     WINDOW_ENDING = rules.WINDOW_ENDING, _("支援期間の終了・引継ぎ")
     FOLLOW_UP_MISSING = rules.FOLLOW_UP_MISSING, _("終了後の就労状況が未記録")
+    CLAIM_NOT_SENT = rules.CLAIM_NOT_SENT, _("請求が未送信")
+    CLAIM_LATE = rules.CLAIM_LATE, _("月遅れ請求が必要")
 
 
 class Severity(models.TextChoices):

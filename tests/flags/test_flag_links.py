@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
         (rules.DECISION_RENEWAL, "/clients/{id}/decisions/new/"),
         (rules.WINDOW_ENDING, "/plans/clients/{id}/handover/"),
         (rules.FOLLOW_UP_MISSING, "/meetings/clients/{id}/follow-up/?year_end=2025-09-01"),
+        (rules.CLAIM_NOT_SENT, "/claims/month/?month=2025-09"),
+        (rules.CLAIM_LATE, "/claims/month/?month=2025-09"),
     ],
 )
 def test_flag_links_to_where_it_is_fixed(office, kind, expected):
@@ -31,4 +33,6 @@ def test_flag_links_to_where_it_is_fixed(office, kind, expected):
 
 
 def test_every_kind_has_a_page():
-    assert set(FIX_URLS) == set(rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,))
+    assert set(FIX_URLS) == set(
+        rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,) + rules.CLAIM_KINDS
+    )
