@@ -274,8 +274,14 @@ def _refuse_locked(batch) -> None:
         raise ValidationError(_("確定した請求は変更できません。"))
 
 
-def _processing_month(today: date) -> date:
-    return month_start(today)
+CLAIM_WINDOW_LAST_DAY = 10  # the 国保連 takes a month's claims from the 1st to the 10th (claims README)
+
+
+def _processing_month(today: date, service_month: date) -> date:
+    """The 処理対象年月 of a claim finalized today: this month until the 10th, else the next (when the
+    next window opens); never before the month after the service month."""
+    month = month_start(today) if today.day <= CLAIM_WINDOW_LAST_DAY else shift_month(month_start(today), 1)
+    return max(month, shift_month(service_month, 1))
 
 
 def _live_elsewhere(client_ids, month: date, exclude_batch=None) -> set[int]:
@@ -305,7 +311,7 @@ def claim_batch_create(*, actor, office, month: date) -> ClaimBatch:
         office=office,
         kind=ClaimBatch.Kind.REGULAR,
         service_month=month,
-        processing_month=max(_processing_month(today), shift_month(month, 1)),
+        processing_month=_processing_month(today, month),
         created_by=actor,
     )
     _refresh_regular_items(batch)
@@ -379,7 +385,7 @@ def claim_batch_create_late(*, actor, office, month: date, clients, kind=ClaimBa
         office=office,
         kind=kind,
         service_month=month,
-        processing_month=_processing_month(today),
+        processing_month=_processing_month(today, month),
         created_by=actor,
     )
     ClaimItem.objects.bulk_create(
@@ -422,11 +428,12 @@ def claim_batch_check(*, actor, batch) -> list:
     _refuse_locked(batch)
     if batch.kind == ClaimBatch.Kind.REGULAR:
         _refresh_regular_items(batch)
+    batch.processing_month = _processing_month(timezone.localdate(), batch.service_month)
     _files, errors = claim_batch_errors(batch)
     batch.state = ClaimBatch.State.DRAFT if errors else ClaimBatch.State.CHECKED
     batch.checked_at = None if errors else timezone.now()
     batch._change_reason = "check"
-    batch.save(update_fields=["state", "checked_at"])
+    batch.save(update_fields=["state", "checked_at", "processing_month"])
     return errors
 
 
@@ -438,6 +445,7 @@ def claim_batch_finalize(*, actor, batch) -> ClaimBatch:
     _refuse_locked(batch)
     if batch.state != ClaimBatch.State.CHECKED:
         raise ValidationError(_("エラーチェックを済ませてから確定してください。"))
+    batch.processing_month = _processing_month(timezone.localdate(), batch.service_month)
     files, errors = claim_batch_errors(batch)
     if errors:
         batch.state = ClaimBatch.State.DRAFT
@@ -455,7 +463,7 @@ def claim_batch_finalize(*, actor, batch) -> ClaimBatch:
     batch.finalized_by, batch.finalized_at = actor, now
     batch.files_digest = _digest(files)
     batch._change_reason = "finalize"
-    batch.save(update_fields=["state", "finalized_by", "finalized_at", "files_digest"])
+    batch.save(update_fields=["state", "finalized_by", "finalized_at", "files_digest", "processing_month"])
     _changed(batch.office)
     return batch
 

@@ -4,6 +4,7 @@ a finalized batch that cannot change, and the files read back by the validator."
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -172,3 +173,17 @@ def test_files_changed_after_finalizing_are_refused(office, staff, manager, admi
     client.claim_profile.save()
     with pytest.raises(ValidationError, match="確定した後に請求の内容が変わりました"):
         services.claim_batch_write_files(actor=admin_user, batch=batch)
+
+
+def test_a_claim_finalized_after_the_tenth_is_sent_next_month(office, staff, manager, admin_user):
+    claim_ready(office, admin_user, staff, manager, n=1)
+    batch = services.claim_batch_create(actor=admin_user, office=office, month=SEPT)
+    with time_machine.travel(date(2025, 10, 14), tick=False):
+        services.claim_batch_check(actor=admin_user, batch=batch)
+        services.claim_batch_finalize(actor=admin_user, batch=batch)
+        files = services.claim_batch_write_files(actor=admin_user, batch=batch)
+    batch.refresh_from_db()
+    assert batch.processing_month == date(2025, 11, 1)
+    # the control record's 処理対象年月 (item 10) is the month it is sent
+    first_line = bytes(files[0].content).split(b"\r\n")[0].decode("cp932").split(",")
+    assert first_line[9] == "202511"
