@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.filters import BootstrapFilterSet
 
-from .models import Flag, FlagKind, Severity
+from .models import FLAG_KIND_CHOICES, Flag, Severity
 
 
 class FlagFilter(BootstrapFilterSet):
-    kind = django_filters.ChoiceFilter(label=_("種類"), choices=FlagKind.choices, empty_label=_("すべて"))
+    kind = django_filters.ChoiceFilter(label=_("種類"), choices=FLAG_KIND_CHOICES, empty_label=_("すべて"))
     severity = django_filters.ChoiceFilter(
         label=_("重要度"), choices=Severity.choices, empty_label=_("すべて")
     )

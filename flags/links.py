@@ -1,6 +1,9 @@
-"""Where each flag is fixed: the page on which the missing record is made."""
+"""Where each flag is fixed: the page on which the missing record is made. Deadline kinds go through
+plans.links (the map the dashboard uses too); the month kinds are mapped here."""
 
 from django.urls import reverse
+
+from plans.links import FIX_PAGES as DEADLINE_FIX_PAGES
 
 from . import rules
 
@@ -17,14 +20,6 @@ def _plans(flag) -> str:
     return reverse("plans:plan_versions", args=[flag.client_id])
 
 
-def _new_decision(flag) -> str:
-    return reverse("cases:decision_create", args=[flag.client_id])
-
-
-def _handover(flag) -> str:
-    return reverse("plans:handover_edit", args=[flag.client_id])
-
-
 def _client_page(flag) -> str:
     return reverse("cases:client_detail", args=[flag.client_id])
 
@@ -33,28 +28,26 @@ def _follow_up(flag) -> str:
     return f"{reverse('meetings:follow_up_record', args=[flag.client_id])}?year_end={flag.period:%Y-%m-%d}"
 
 
+# The follow-up of former clients (meetings) is neither a month nor a deadline kind.
 def _claim_month(flag) -> str:
     return f"{reverse('claims:office_month')}?month={flag.period:%Y-%m}"
 
 
-FIX_URLS = {
-    rules.CLAIM_NOT_SENT: _claim_month,
-    rules.CLAIM_LATE: _claim_month,
-    rules.FOLLOW_UP_MISSING: _follow_up,
+OTHER_FIX_URLS = {rules.FOLLOW_UP_MISSING: _follow_up}
+# The claim deadlines are fixed on the month's claim page.
+CLAIM_FIX_URLS = {rules.CLAIM_NOT_SENT: _claim_month, rules.CLAIM_LATE: _claim_month}
+MONTH_FIX_URLS = {
     rules.NO_CONTACT_YET: _record_contact,
     rules.NO_EMPLOYER_VISIT: _record_contact,
     rules.MONTH_NOT_BILLABLE: _month_report,
     rules.NO_SUPPORT_REPORT: _month_report,
     rules.NO_AGREED_PLAN: _plans,
-    rules.REVIEW_DUE: _plans,
-    rules.REVIEW_OVERDUE_KIND: _plans,
-    rules.DECISION_RENEWAL: _new_decision,
-    rules.APPLICATION_PREP: _new_decision,
-    rules.WINDOW_ENDING: _handover,
 }
-KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS
+KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,)
 
 
 def flag_fix_url(flag) -> str:
     """The page where `flag` is acted on (the client page for a kind without a better one)."""
-    return FIX_URLS.get(flag.kind, _client_page)(flag)
+    if flag.kind in DEADLINE_FIX_PAGES:
+        return DEADLINE_FIX_PAGES[flag.kind](flag.client_id, flag.object_id)
+    return {**MONTH_FIX_URLS, **OTHER_FIX_URLS, **CLAIM_FIX_URLS}.get(flag.kind, _client_page)(flag)

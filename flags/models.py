@@ -4,24 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Client, Office
+from plans.deadlines import DeadlineKind
 
 from . import rules
 
-
-class FlagKind(models.TextChoices):
-    NO_CONTACT_YET = rules.NO_CONTACT_YET, _("今月の対面支援なし")
-    MONTH_NOT_BILLABLE = rules.MONTH_NOT_BILLABLE, _("請求できない月")
-    NO_EMPLOYER_VISIT = rules.NO_EMPLOYER_VISIT, _("企業訪問なし")
-    NO_AGREED_PLAN = rules.NO_AGREED_PLAN, _("同意済みの計画なし")
-    NO_SUPPORT_REPORT = rules.NO_SUPPORT_REPORT, _("支援レポート未共有")
-    REVIEW_DUE = rules.REVIEW_DUE, _("モニタリング期限間近")
-    REVIEW_OVERDUE = rules.REVIEW_OVERDUE_KIND, _("モニタリング期限超過")
-    DECISION_RENEWAL = rules.DECISION_RENEWAL, _("支給決定の更新")
-    APPLICATION_PREP = rules.APPLICATION_PREP, _("受給者証の申請準備")
-    WINDOW_ENDING = rules.WINDOW_ENDING, _("支援期間の終了・引継ぎ")
-    FOLLOW_UP_MISSING = rules.FOLLOW_UP_MISSING, _("終了後の就労状況が未記録")
-    CLAIM_NOT_SENT = rules.CLAIM_NOT_SENT, _("請求が未送信")
-    CLAIM_LATE = rules.CLAIM_LATE, _("月遅れ請求が必要")
+# Every kind a flag may have: the month kinds (flags.rules), the deadline engine's (plans.deadlines),
+# the follow-up of former clients and the claim deadlines (flags.rules.claim_flags).
+FLAG_KIND_CHOICES = [
+    *rules.MONTH_KIND_CHOICES,
+    *DeadlineKind.choices,
+    *rules.OTHER_KIND_CHOICES,
+    *rules.CLAIM_KIND_CHOICES,
+]
 
 
 class Severity(models.TextChoices):
@@ -44,7 +38,7 @@ class Flag(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="flags", verbose_name=_("利用者")
     )
-    kind = models.CharField(_("種類"), max_length=24, choices=FlagKind.choices)
+    kind = models.CharField(_("種類"), max_length=24, choices=FLAG_KIND_CHOICES)
     period = models.DateField(
         _("対象月・期限"), help_text=_("月のアラートは月の初日、期限のアラートは期限日")
     )
@@ -52,6 +46,9 @@ class Flag(models.Model):
         _("重要度"), max_length=10, choices=Severity.choices, default=Severity.WARNING
     )
     message = models.CharField(_("内容"), max_length=300)
+    object_id = models.PositiveIntegerField(
+        _("対象の記録"), null=True, blank=True, help_text=_("期限のアラートが指す計画・支給決定")
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("解消日時"), null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -1,60 +1,60 @@
-"""Which flags a client should have on a given day. Pure functions of plain values.
+"""Which month flags a client should have on a given day. Pure functions of plain values.
 
-Month flags come from the billable-month verdict (visits.rules.month_verdict); deadline flags from a
-client's dates (hire, window, decisions, current plan and last review, handover). Each rule returns
-`FlagDue(kind, period, severity, message)`: `period` is the month's first day for month flags and the
-due date for deadline flags, so (client, kind, period) identifies one flag.
+Month flags come from the billable-month verdict (visits.selectors.month_verdict_rows); deadline flags
+are the deadline engine's output (plans.deadlines), whose kinds, thresholds and severities are defined
+there only. Each month rule returns `FlagDue(kind, period, severity, message)` with the month's first day
+as `period`, so (client, kind, period) identifies one flag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases.rules import Window, after_months, month_end, month_start, shift_month
-from plans.rules import REVIEW_DUE_SOON, REVIEW_OVERDUE, next_review_due, review_status
+from cases.rules import month_end, month_start, shift_month
+from plans.deadlines import INFO, URGENT, WARNING, DeadlineKind
 from visits import rules as visit_rules
 
-# Kinds
+# Month kinds (the deadline kinds are plans.deadlines.DeadlineKind)
 NO_CONTACT_YET = "no_contact_yet"
 MONTH_NOT_BILLABLE = "month_not_billable"
-NO_EMPLOYER_VISIT = "no_employer_visit"
-NO_AGREED_PLAN = "no_agreed_plan"
-NO_SUPPORT_REPORT = "no_support_report"
-REVIEW_DUE = "review_due"
-REVIEW_OVERDUE_KIND = "review_overdue"
-DECISION_RENEWAL = "decision_renewal"
-APPLICATION_PREP = "application_prep"
-WINDOW_ENDING = "window_ending"
+NO_EMPLOYER_VISIT = visit_rules.NO_EMPLOYER_VISIT
+NO_AGREED_PLAN = visit_rules.NO_AGREED_PLAN
+NO_SUPPORT_REPORT = visit_rules.NO_SUPPORT_REPORT
 FOLLOW_UP_MISSING = "follow_up_missing"  # a former client's status at the last fiscal-year end
-CLAIM_NOT_SENT = "claim_not_sent"  # a billable client-month not yet in written claim files (1st–10th)
-CLAIM_LATE = "claim_late"  # the 10th passed (or the claim was returned): a 月遅れ claim is needed
-CLAIM_KINDS = (CLAIM_NOT_SENT, CLAIM_LATE)
+# Claim kinds (the claims app's batches): a billable client-month not yet in written files (1st–10th),
+# and one the 10th passed for (or that was returned) until a 月遅れ batch carries it.
+CLAIM_NOT_SENT = "claim_not_sent"
+CLAIM_LATE = "claim_late"
 
-MONTH_KINDS = (NO_CONTACT_YET, MONTH_NOT_BILLABLE, NO_EMPLOYER_VISIT, NO_AGREED_PLAN, NO_SUPPORT_REPORT)
+MONTH_KIND_CHOICES = (
+    (NO_CONTACT_YET, gettext_lazy("今月の対面支援なし")),
+    (MONTH_NOT_BILLABLE, gettext_lazy("請求できない月")),
+    (NO_EMPLOYER_VISIT, gettext_lazy("企業訪問なし")),
+    (NO_AGREED_PLAN, gettext_lazy("有効な計画なし")),
+    (NO_SUPPORT_REPORT, gettext_lazy("支援レポート未共有")),
+)
+MONTH_KINDS = tuple(code for code, _label in MONTH_KIND_CHOICES)
 # Reminders about a month that can no longer be acted on once the month before last is over.
 CLOSED_OUT_KINDS = (NO_CONTACT_YET, NO_EMPLOYER_VISIT, NO_AGREED_PLAN, NO_SUPPORT_REPORT)
-DEADLINE_KINDS = (REVIEW_DUE, REVIEW_OVERDUE_KIND, DECISION_RENEWAL, APPLICATION_PREP, WINDOW_ENDING)
+DEADLINE_KINDS = tuple(DeadlineKind.values)
+OTHER_KIND_CHOICES = ((FOLLOW_UP_MISSING, gettext_lazy("終了後の就労状況が未記録")),)
+CLAIM_KIND_CHOICES = (
+    (CLAIM_NOT_SENT, gettext_lazy("請求が未送信")),
+    (CLAIM_LATE, gettext_lazy("月遅れ請求が必要")),
+)
+CLAIM_KINDS = tuple(code for code, _label in CLAIM_KIND_CHOICES)
+SEVERITIES = (INFO, WARNING, URGENT)
 
-# Severities
-INFO = "info"
-WARNING = "warning"
-URGENT = "urgent"
-
-# Thresholds (domain.md)
+# Thresholds of the month flags (domain.md); the deadlines' are in plans.deadlines
 MONTH_WARNING_FROM_DAY = 20  # no contact / no report yet: warning from the 20th
 MONTH_URGENT_LAST_DAYS = 5  # urgent in the last 5 days of the month
-RENEWAL_ALERT_DAYS = 60  # 支給決定 renewal: alerts 60 and 30 days before ends_on
-RENEWAL_URGENT_DAYS = 30
-APPLICATION_PREP_FROM_MONTH = 2  # month 2 after hire
-APPLICATION_PREP_URGENT_MONTH = 5  # escalate at month 5
-WINDOW_ENDING_ALERT_DAYS = 120  # handover information shared ≥ 3 months before the end
-WINDOW_ENDING_URGENT_UNDER_DAYS = 90
+# Thresholds of the claim flags (claims README: claims go to the 国保連 from the 1st to the 10th)
 CLAIM_URGENT_FROM_DAY = 8  # the month's claim not finalized: urgent from the 8th of the next month …
-CLAIM_DEADLINE_DAY = 10  # … sent by the 10th (claims README); after it, a 月遅れ claim
+CLAIM_DEADLINE_DAY = 10  # … sent by the 10th; after it, a 月遅れ claim
 CLAIM_LOOKBACK_MONTHS = 12  # earlier months the claim flags look at (from the office's first batch)
 
 REASON_LABELS = {
@@ -62,6 +62,7 @@ REASON_LABELS = {
     visit_rules.OUTSIDE_WINDOW: "支援期間外",
     visit_rules.NO_DECISION: "支給決定なし",
     visit_rules.NO_SUPPORT_REPORT: "支援レポート未共有",
+    visit_rules.NO_EMPLOYER_REPORT: "企業へのレポート未共有",
 }
 
 
@@ -77,10 +78,6 @@ def _ym(day: date) -> str:
     return f"{day.year}年{day.month}月"
 
 
-def _ymd(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def in_last_days_of_month(today: date, days: int = MONTH_URGENT_LAST_DAYS) -> bool:
     return today.day > month_end(today).day - days
 
@@ -90,7 +87,8 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
 
     The current month: `no_contact_yet` and `no_support_report` from the 20th (warning; no contact is
     urgent in the last 5 days), `no_agreed_plan` at once, `no_employer_visit` from the 20th (info).
-    A closed month: `month_not_billable` (urgent) with its reasons, plus the two warnings. Future: none.
+    A closed month: `month_not_billable` (urgent) with its reasons — worded 「今月10日までに請求」 from the
+    1st to the 10th of the next month, 「請求できません」 after — plus the two warnings. Future: none.
     """
     first = month_start(month)
     current = month_start(today)
@@ -128,14 +126,12 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
     else:
         if not verdict.billable:
             reasons = "、".join(_(REASON_LABELS.get(code, code)) for code in verdict.reasons)
-            flags.append(
-                FlagDue(
-                    MONTH_NOT_BILLABLE,
-                    first,
-                    URGENT,
-                    _("%(m)sは請求できません（%(r)s）。") % {"m": _ym(first), "r": reasons},
-                )
-            )
+            if visit_rules.claim_still_open(first, today):
+                message = _("%(m)s分は今月%(d)s日までに請求: まだ算定できません（%(r)s）。")
+            else:
+                message = _("%(m)sは請求できません（%(r)s）。")
+            words = {"m": _ym(first), "r": reasons, "d": visit_rules.CLAIM_DUE_DAY}
+            flags.append(FlagDue(MONTH_NOT_BILLABLE, first, URGENT, message % words))
         if visit_rules.NO_EMPLOYER_VISIT in warnings:
             flags.append(
                 FlagDue(
@@ -151,149 +147,14 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
                 NO_AGREED_PLAN,
                 first,
                 WARNING,
-                _("%(m)s時点で同意済みの支援計画がありません（減算の対象）。") % {"m": _ym(first)},
+                _("%(m)s時点で有効な支援計画がありません（減算の対象）。") % {"m": _ym(first)},
             )
         )
     return flags
 
 
-@dataclass(frozen=True)
-class Decision:
-    starts_on: date
-    ends_on: date
-
-
-@dataclass(frozen=True)
-class DeadlineFacts:
-    """Plain values for one client's deadlines."""
-
-    window: Window | None
-    hired_on: date | None = None  # H: the first hire of the qualifying job
-    decisions: Sequence[Decision] = ()
-    plan_starts_on: date | None = None  # the current agreed plan; None without one
-    last_review_on: date | None = None
-    info_shared_on: date | None = None  # handover: information shared with the receiving organisation
-
-
-def month_after_hire(hired_on: date, today: date) -> int:
-    """1 during the first month of employment (H to the day before H + 1 month), 2 in the next, …"""
-    if today < hired_on:
-        return 0
-    n = 1
-    while after_months(hired_on, n) <= today:
-        n += 1
-    return n
-
-
-def review_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
-    window = facts.window
-    if facts.plan_starts_on is None or window is None or not window.contains(today):
-        return []
-    base = (
-        facts.last_review_on if facts.last_review_on and facts.last_review_on > facts.plan_starts_on else None
-    )
-    due = next_review_due(facts.plan_starts_on, base)
-    status = review_status(due, today)
-    if status == REVIEW_DUE_SOON:
-        return [FlagDue(REVIEW_DUE, due, WARNING, _("モニタリングの期限が%(d)sです。") % {"d": _ymd(due)})]
-    if status == REVIEW_OVERDUE:
-        return [
-            FlagDue(
-                REVIEW_OVERDUE_KIND,
-                due,
-                URGENT,
-                _("モニタリングの期限（%(d)s）を過ぎています。") % {"d": _ymd(due)},
-            )
-        ]
-    return []
-
-
-def renewal_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
-    """60 days before a decision's ends_on (warning), 30 days before (urgent), up to ends_on, while the
-    window continues past ends_on and no following decision exists."""
-    window = facts.window
-    if window is None:
-        return []
-    flags = []
-    for decision in facts.decisions:
-        days_left = (decision.ends_on - today).days
-        if not 0 <= days_left <= RENEWAL_ALERT_DAYS or window.ends_on <= decision.ends_on:
-            continue
-        if any(
-            other.ends_on > decision.ends_on and other.starts_on > decision.starts_on
-            for other in facts.decisions
-        ):
-            continue
-        severity = URGENT if days_left <= RENEWAL_URGENT_DAYS else WARNING
-        flags.append(
-            FlagDue(
-                DECISION_RENEWAL,
-                decision.ends_on,
-                severity,
-                _("支給決定が%(d)sに終了します（あと%(n)s日）。更新の申請をしてください。")
-                % {"d": _ymd(decision.ends_on), "n": days_left},
-            )
-        )
-    return flags
-
-
-def application_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
-    """From month 2 after hire (warning), urgent from month 5, until the service can start (H + 6 months),
-    when no decision starting by H + 6 months exists."""
-    if facts.hired_on is None or facts.window is None:
-        return []
-    service_start = after_months(facts.hired_on, 6)
-    if today >= service_start:
-        return []
-    month = month_after_hire(facts.hired_on, today)
-    if month < APPLICATION_PREP_FROM_MONTH:
-        return []
-    if any(d.starts_on <= service_start <= d.ends_on for d in facts.decisions):
-        return []
-    severity = URGENT if month >= APPLICATION_PREP_URGENT_MONTH else WARNING
-    return [
-        FlagDue(
-            APPLICATION_PREP,
-            service_start,
-            severity,
-            _("%(d)sから始まる支給決定がありません。受給者証の申請準備を進めてください。")
-            % {"d": _ymd(service_start)},
-        )
-    ]
-
-
-def window_ending_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
-    """From 120 days before the window's end (warning), urgent under 90 days, while no information was
-    shared with a receiving organisation."""
-    window = facts.window
-    if window is None or facts.info_shared_on is not None or today < window.starts_on:
-        return []
-    days_left = (window.ends_on - today).days
-    if not 0 <= days_left <= WINDOW_ENDING_ALERT_DAYS:
-        return []
-    severity = URGENT if days_left < WINDOW_ENDING_URGENT_UNDER_DAYS else WARNING
-    return [
-        FlagDue(
-            WINDOW_ENDING,
-            window.ends_on,
-            severity,
-            _("支援期間が%(d)sに終了します（あと%(n)s日）。引継ぎ先への情報共有が未記録です。")
-            % {"d": _ymd(window.ends_on), "n": days_left},
-        )
-    ]
-
-
-def deadline_flags(facts: DeadlineFacts, today: date) -> list[FlagDue]:
-    return [
-        *review_flags(facts, today),
-        *renewal_flags(facts, today),
-        *application_flags(facts, today),
-        *window_ending_flags(facts, today),
-    ]
-
-
-def kinds_of(flags: Iterable[FlagDue]) -> set[str]:
-    return {flag.kind for flag in flags}
+def _ymd(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def follow_up_flag(year_end: date, today: date) -> FlagDue:

@@ -23,8 +23,8 @@ from cases.pagecache import bump_offices
 from cases.rules import month_end, month_start, shift_month
 from claims import selectors as claims_selectors
 from meetings.selectors import follow_ups_missing
-from visits import rules as visit_rules
-from visits.selectors import decode_facts, month_fact_codes
+from plans.selectors import deadline_candidates, office_deadlines
+from visits.selectors import month_verdict_rows
 
 from . import rules, selectors
 from .models import Flag
@@ -55,6 +55,7 @@ class Wanted:
     period: date
     severity: str
     message: str
+    object_id: int | None = None
 
     @property
     def key(self):
@@ -68,6 +69,7 @@ class Wanted:
             period=self.period,
             severity=self.severity,
             message=self.message,
+            object_id=self.object_id,
             resolved_at=None,
             resolved_by=None,
         )
@@ -81,12 +83,14 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
     wanted_by_key = {w.key: w for w in wanted}  # one row per key (an upsert may not touch a row twice)
     wanted_clients = {w.client_id for w in wanted_by_key.values()}
     existing = {
-        (client_id, kind, period): (pk, office_id, severity, message, resolved_at)
-        for pk, client_id, kind, period, office_id, severity, message, resolved_at in scope.filter(
+        (client_id, kind, period): (pk, office_id, severity, message, object_id, resolved_at)
+        for pk, client_id, kind, period, office_id, severity, message, object_id, resolved_at in scope.filter(
             Q(resolved_at__isnull=True) | Q(client_id__in=wanted_clients)
         )
         .order_by()
-        .values_list("pk", "client_id", "kind", "period", "office_id", "severity", "message", "resolved_at")
+        .values_list(
+            "pk", "client_id", "kind", "period", "office_id", "severity", "message", "object_id", "resolved_at"
+        )
     }
     result = SyncResult(open_count=len(wanted_by_key))
     changed = []
@@ -95,9 +99,9 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
         old = existing.get(key)
         if old is None:
             result.created.append(w.as_flag())
-        elif old[4] is not None:
+        elif old[5] is not None:
             result.reopened.append(w.as_flag())
-        elif old[1:4] != (w.office_id, w.severity, w.message):
+        elif old[1:5] != (w.office_id, w.severity, w.message, w.object_id):
             changed.append(w.as_flag())
         else:
             continue
@@ -109,12 +113,12 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
             to_write,
             update_conflicts=True,
             unique_fields=["client", "kind", "period"],
-            update_fields=["office", "severity", "message", "resolved_at", "resolved_by"],
+            update_fields=["office", "severity", "message", "object_id", "resolved_at", "resolved_by"],
         )
     result.resolved = [
         Flag(pk=old[0], client_id=key[0], kind=key[1], period=key[2], office_id=old[1])
         for key, old in existing.items()
-        if old[4] is None and key not in wanted_by_key
+        if old[5] is None and key not in wanted_by_key
     ]
     if result.resolved:
         bump_offices({f.office_id for f in result.resolved})
@@ -129,24 +133,24 @@ def _wanted(client_id: int, office_id: int, due: rules.FlagDue) -> Wanted:
 
 
 def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
-    """The month flags `clients` (a Client queryset) should have: one facts query, then the pure rules,
-    evaluated once per distinct facts code (a few dozen, whatever the number of clients)."""
+    """The month flags `clients` (a Client queryset) should have: the month's verdicts through visits'
+    seam (one facts query and the plans in effect), then the pure rule once per distinct verdict (a few
+    dozen, whatever the number of clients)."""
     dues_of = {}
     wanted = []
-    for client_id, office_id, code in month_fact_codes(clients, month):
-        dues = dues_of.get(code)
+    for client_id, office_id, verdict in month_verdict_rows(clients, month):
+        dues = dues_of.get(verdict)
         if dues is None:
-            verdict = visit_rules.verdict_from_facts(decode_facts(code))
-            dues = dues_of[code] = rules.month_flags(month, today, verdict)
+            dues = dues_of[verdict] = rules.month_flags(month, today, verdict)
         wanted += [_wanted(client_id, office_id, due) for due in dues]
     return wanted
 
 
 def _deadline_wanted(office_id: int, today: date, clients=None) -> list[Wanted]:
+    """The deadline engine's output for the office (the dashboard's items), as flags."""
     return [
-        _wanted(client.pk, client.office_id, due)
-        for client, facts in selectors.deadline_facts(office_id, today, clients=clients)
-        for due in rules.deadline_flags(facts, today)
+        Wanted(client.pk, client.office_id, due.kind, due.due_on, due.severity, due.message[:300], due.object_id)
+        for client, due in office_deadlines(office_id, today, clients=clients)
     ]
 
 
@@ -210,7 +214,7 @@ def _close_out_old_months(*, office_id: int | None, today: date) -> list[Flag]:
 @in_default_language
 @transaction.atomic
 def flag_deadlines(*, office: Office, today: date | None = None) -> SyncResult:
-    """Deadline flags (reviews, renewals, applications, window ends) of the office's current clients."""
+    """Deadline flags of the office: exactly the deadline engine's output, the dashboard's items."""
     today = today or timezone.localdate()
     wanted = _deadline_wanted(office.pk, today)
     scope = Flag.objects.filter(office_id=office.pk, kind__in=rules.DEADLINE_KINDS)
@@ -250,14 +254,10 @@ def flag_claims(*, office: Office, today: date | None = None) -> SyncResult:
             months.append(month)
             month = shift_month(month, 1)
     facts = claims_selectors.client_month_claims(office.pk, months)
-    billable_of = {}
     wanted = []
     for month in months:
-        for client_id, office_id, code in month_fact_codes(_month_clients(month, office.pk), month):
-            billable = billable_of.get(code)
-            if billable is None:
-                billable = billable_of[code] = visit_rules.verdict_from_facts(decode_facts(code)).billable
-            if not billable:
+        for client_id, office_id, verdict in month_verdict_rows(_month_clients(month, office.pk), month):
+            if not verdict.billable:
                 continue
             claim = rules.ClaimFacts(**facts.get((client_id, month), {}))
             wanted += [_wanted(client_id, office_id, due) for due in rules.claim_flags(month, today, claim)]
@@ -289,7 +289,7 @@ def refresh_client_flags(
         wanted = _month_wanted(_month_clients(month, client.office_id).filter(pk=client.pk), month, today)
         scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)
-    candidates = selectors.deadline_candidates(client.office_id, today).filter(pk=client.pk)
+    candidates = deadline_candidates(client.office_id, today).filter(pk=client.pk)
     wanted = _deadline_wanted(client.office_id, today, clients=candidates)
     scope = Flag.objects.filter(client_id=client.pk, kind__in=rules.DEADLINE_KINDS)
     result += _sync(scope=scope, wanted=wanted)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Consent, Handover, PlanReview, SupportPlan
+from .retention import RetentionAdminMixin
 
 
 class PlanReviewInline(admin.TabularInline):
@@ -9,10 +10,11 @@ class PlanReviewInline(admin.TabularInline):
     extra = 0
     fields = ["reviewed_on", "reviewer", "decision"]
     show_change_link = True
+    can_delete = False  # records are kept (plans.retention)
 
 
 @admin.register(SupportPlan)
-class SupportPlanAdmin(SimpleHistoryAdmin):
+class SupportPlanAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "client",
         "version",
@@ -31,7 +33,7 @@ class SupportPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanReview)
-class PlanReviewAdmin(SimpleHistoryAdmin):
+class PlanReviewAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
     list_display = ["plan", "reviewed_on", "reviewer", "decision"]
     list_filter = ["decision", "plan__client__office"]
     raw_id_fields = ["plan", "reviewer"]
@@ -39,7 +41,7 @@ class PlanReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Handover)
-class HandoverAdmin(SimpleHistoryAdmin):
+class HandoverAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "client",
         "receiver_name",
@@ -54,7 +56,7 @@ class HandoverAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(SimpleHistoryAdmin):
+class ConsentAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
     list_display = ["client", "purpose", "given_on", "withdrawn_on", "document_note"]
     list_filter = ["purpose", "client__office"]
     search_fields = ["client__family_name", "client__recipient_number"]

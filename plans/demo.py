@@ -86,7 +86,10 @@ def seed_plans(office: Office, today: date) -> None:
         writer = client.primary_staff or manager
         situation = index % 6
         if situation == 0:
-            continue  # in service without a plan: the claim is reduced
+            if index % 12 == 6:  # agreed but not delivered yet: not in effect either
+                agreed = today - timedelta(days=10)
+                _plan(client, 1, PlanStatus.AGREED, agreed, writer, manager, index, agreed_on=agreed)
+            continue  # in service without a plan in effect: the claim is reduced
         if situation == 1:  # review overdue: started ~100 days ago, never reviewed
             _in_effect(client, today - timedelta(days=100), writer, manager, index)
         elif situation == 2:  # review due within a week

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 
-from .models import Consent, Handover, PlanReview, SupportPlan
-from .services import HANDOVER_FIELDS, PLAN_CONTENT_FIELDS, REVIEW_FIELDS
+from .models import PLAN_CONTENT_FIELDS, Consent, Handover, PlanReview, SupportPlan
+from .services import HANDOVER_FIELDS, REVIEW_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -94,3 +94,13 @@ class ConsentForm(forms.ModelForm):
 
 class ConsentWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput())
+    reason = forms.CharField(label=_("撤回の理由"), max_length=500)
+
+
+class ConsentCorrectForm(forms.Form):
+    """Correct a consent recorded wrongly; the reason stays in its history."""
+
+    given_on = forms.DateField(label=_("同意日"), widget=DateInput())
+    withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput(), required=False)
+    document_note = forms.CharField(label=_("同意書類"), max_length=200, required=False)
+    reason = forms.CharField(label=_("訂正の理由"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client
+
+from .retention import RetainedRecord, WithdrawableRecord
 
 
 class PlanStatus(models.TextChoices):
@@ -14,7 +18,7 @@ class PlanStatus(models.TextChoices):
     DELIVERED = "delivered", _("交付済み")
 
 
-class SupportPlan(models.Model):
+class SupportPlan(WithdrawableRecord):
     """就労定着支援計画. A new version is a new row; a plan is in effect from agreed_on."""
 
     client = models.ForeignKey(
@@ -60,7 +64,7 @@ class SupportPlan(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="plan_period_order"),
             models.UniqueConstraint(
                 fields=["client"],
-                condition=Q(status="draft"),
+                condition=Q(status="draft", withdrawn_at__isnull=True),
                 name="plan_one_draft_per_client",
                 violation_error_message=_("作成中の計画が既にあります。そちらを編集してください。"),
             ),
@@ -82,13 +86,30 @@ class SupportPlan(models.Model):
     def __str__(self):
         return f"{self.client} 第{self.version}版"
 
+    def retention_date(self):
+        return self.ends_on
+
+
+# The fields a new version copies and the comparison shows.
+PLAN_CONTENT_FIELDS = (
+    "starts_on",
+    "ends_on",
+    "long_term_goal",
+    "short_term_goals",
+    "support_content",
+    "interview_frequency",
+    "workplace_visit_frequency",
+    "employer_contact_frequency",
+    "accommodations",
+)
+
 
 class ReviewDecision(models.TextChoices):
     KEEP = "keep", _("計画を継続")
     REVISE = "revise", _("計画を見直す")
 
 
-class PlanReview(models.Model):
+class PlanReview(WithdrawableRecord):
     """モニタリング by the service manager, at least every 3 months."""
 
     plan = models.ForeignKey(
@@ -116,6 +137,9 @@ class PlanReview(models.Model):
     def __str__(self):
         return f"{self.plan} {self.reviewed_on}"
 
+    def retention_date(self):
+        return self.reviewed_on
+
 
 class ReceiverKind(models.TextChoices):
     NAKAPOTSU = "nakapotsu", _("障害者就業・生活支援センター")
@@ -124,7 +148,7 @@ class ReceiverKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class Handover(models.Model):
+class Handover(RetainedRecord):
     """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself."""
 
     client = models.OneToOneField(
@@ -162,6 +186,9 @@ class Handover(models.Model):
     def __str__(self):
         return f"{self.client} → {self.receiver_name}"
 
+    def retention_date(self):
+        return self.handed_over_on  # None (not handed over yet): kept
+
 
 class ConsentPurpose(models.TextChoices):
     REPORT_TO_EMPLOYER = "report_to_employer", _("支援レポートの企業への共有")
@@ -170,7 +197,7 @@ class ConsentPurpose(models.TextChoices):
     PLAN_TO_CONSULTATION = "plan_to_consultation", _("相談支援事業所への計画の交付")
 
 
-class Consent(models.Model):
+class Consent(RetainedRecord):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者")
     )
@@ -198,3 +225,17 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.client} {self.get_purpose_display()} {self.given_on}"
+
+    def retention_date(self):
+        return self.withdrawn_on  # None (the consent stands): kept
+
+    def clean(self):
+        """Consent dates are facts of the past, whatever the path (services, the admin)."""
+        today = timezone.localdate()
+        errors = {}
+        if self.given_on and self.given_on > today:
+            errors["given_on"] = _("同意日に未来の日付は入力できません。")
+        if self.withdrawn_on and self.withdrawn_on > today:
+            errors["withdrawn_on"] = _("撤回日に未来の日付は入力できません。")
+        if errors:
+            raise ValidationError(errors)

@@ -1,64 +1,34 @@
-"""Reads for plans, reviews, consents and handovers, and the deadline selectors behind the dashboard.
+"""Reads for plans, reviews, consents and handovers, and the facts of the deadline engine.
 
-Every deadline selector takes an office and an `as_of` date (and optionally a staff member) and returns a
-list of `Deadline` rows: the client, the due date and what is late. Each runs a fixed number of queries
-whatever the office size, so the dashboard and the flag jobs can both call them.
+`deadline_facts(office, today)` is the one read the engine (plans.deadlines) decides from;
+`office_deadlines` its output, which the dashboard (`dashboard`) and the flag job (flags.services) show.
 """
 
 import difflib
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.access import clients_visible_to
-from cases.models import BenefitDecision, Client, ClientStatus, Membership, Office
+from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
 
-from . import rules
-from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, SupportPlan
-from .services import PLAN_CONTENT_FIELDS
+from . import deadlines, rules
+from .coverage import plan_coverage, plan_missing_month_counts  # noqa: F401  (other apps read them here)
+from .links import deadline_fix_url
+from .models import (
+    PLAN_CONTENT_FIELDS,
+    Consent,
+    ConsentPurpose,
+    Handover,
+    PlanReview,
+    PlanStatus,
+    SupportPlan,
+)
 
 IN_EFFECT = (PlanStatus.AGREED, PlanStatus.DELIVERED)
-
-# Deadline kinds (stable codes for flags) and what they mean on screen.
-REVIEW_OVERDUE = "review_overdue"
-REVIEW_DUE_SOON = "review_due_soon"
-PLAN_AWAITING_APPROVAL = "plan_awaiting_approval"
-PLAN_AWAITING_CONSENT = "plan_awaiting_consent"
-NO_AGREED_PLAN = "no_agreed_plan"
-DECISION_RENEWAL = "decision_renewal"
-HANDOVER_SHARING = "handover_sharing"
-APPLICATION_PREPARATION = "application_preparation"
-
-
-@dataclass(frozen=True)
-class Deadline:
-    kind: str
-    client_id: int
-    client_name: str
-    staff_id: int | None
-    due_on: date
-    late: str  # what is late / due, in words
-    urgent: bool = False
-    object_id: int | None = None  # the plan / decision the row is about, where there is one
-
-    @property
-    def fix_url(self) -> str:
-        """The page where this row is dealt with."""
-        if self.kind in (REVIEW_OVERDUE, REVIEW_DUE_SOON):
-            return reverse("plans:review_create", args=[self.object_id])
-        if self.kind in (PLAN_AWAITING_APPROVAL, PLAN_AWAITING_CONSENT):
-            return reverse("plans:plan_detail", args=[self.object_id])
-        if self.kind == NO_AGREED_PLAN:
-            return reverse("plans:plan_versions", args=[self.client_id])
-        if self.kind == HANDOVER_SHARING:
-            return reverse("plans:handover_edit", args=[self.client_id])
-        return reverse("cases:decision_create", args=[self.client_id])
-
 
 # --- visibility ---
 
@@ -130,22 +100,42 @@ def client_plans(client: Client) -> list[SupportPlan]:
     return client._plans_newest_first
 
 
+def client_reviews(client: Client) -> list[PlanReview]:
+    """The reviews of all the client's plan versions, newest first; fetched once per client instance."""
+    if not hasattr(client, "_reviews_newest_first"):
+        # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
+        by_id = {p.pk: p for p in client_plans(client)}
+        reviews = list(
+            PlanReview.objects.filter(plan_id__in=list(by_id))
+            .select_related("reviewer")
+            .order_by("-reviewed_on")
+        )
+        for review in reviews:
+            review.plan = by_id[review.plan_id]
+        client._reviews_newest_first = reviews
+    return client._reviews_newest_first
+
+
+def client_consents(client: Client) -> list[Consent]:
+    """The client's consent records; fetched once per client instance."""
+    if not hasattr(client, "_consents"):
+        client._consents = list(client.consents.select_related("recorded_by"))
+    return client._consents
+
+
 def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     plans = client_plans(client)
-    current = next((p for p in plans if p.status in IN_EFFECT), None)
-    # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
-    by_id = {p.pk: p for p in plans}
-    reviews = list(
-        PlanReview.objects.filter(plan_id__in=list(by_id)).select_related("reviewer").order_by("-reviewed_on")
-    )
-    for review in reviews:
-        review.plan = by_id[review.plan_id]
+    current = next((p for p in plans if p.status in IN_EFFECT and not p.withdrawn), None)
+    reviews = client_reviews(client)
     next_on = state = None
     if current:
-        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today), default=None)
+        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today and not r.withdrawn), default=None)
         next_on = rules.next_review_due(current.starts_on, last)
-        state = rules.review_status(next_on, today)
-    consents = list(client.consents.select_related("recorded_by"))
+        state = {
+            deadlines.DeadlineKind.REVIEW_OVERDUE: "overdue",
+            deadlines.DeadlineKind.REVIEW_DUE_SOON: "due_soon",
+        }.get(deadlines.review_status(next_on, today), "ok")
+    consents = client_consents(client)
     summary = [
         (
             code,
@@ -195,260 +185,133 @@ def plan_diff(old: SupportPlan, new: SupportPlan) -> list[FieldChange]:
     return changes
 
 
-# --- deadlines ---
+# --- deadlines: the facts the engine (plans.deadlines) decides from, and the dashboard's view of it ---
 
 
-def _clients(office: Office | int, staff_id: int | None):
-    office_id = office if isinstance(office, int) else office.pk
-    queryset = Client.objects.filter(office_id=office_id, archived=False)
-    if staff_id:
-        queryset = queryset.filter(primary_staff_id=staff_id)
-    return queryset
+@dataclass(frozen=True)
+class Deadline:
+    """A dashboard row: one deadline of the engine with the client's name and staff."""
+
+    kind: str
+    client_id: int
+    client_name: str
+    staff_id: int | None
+    due_on: date
+    late: str  # what is late / due, in words
+    urgent: bool = False
+    object_id: int | None = None  # the plan / decision the row is about, where there is one
+
+    @property
+    def fix_url(self) -> str:
+        """The page where this row is dealt with (the same map as the flags')."""
+        return deadline_fix_url(self.kind, self.client_id, self.object_id)
 
 
-def _in_service(office, as_of: date, staff_id):
-    return (
-        _clients(office, staff_id)
-        .filter(window_starts_on__lte=as_of, window_ends_on__gte=as_of)
-        .exclude(status__in=[ClientStatus.HANDED_OVER, ClientStatus.ENDED])
-    )
+FINISHED_STATUSES = (ClientStatus.ENDED,)
 
 
-def _review_rows(office, as_of: date, staff_id) -> list[tuple[SupportPlan, date, str]]:
-    """The plan in effect of each client in service, with its next review date and status (one query)."""
-    newer = SupportPlan.objects.filter(
-        client_id=OuterRef("client_id"), status__in=IN_EFFECT, version__gt=OuterRef("version")
-    )
-    # The client's last review of any version (a "revise" review is recorded on the version it replaces).
-    last_review = (
-        PlanReview.objects.filter(plan__client_id=OuterRef("client_id"), reviewed_on__lte=as_of)
+def deadline_candidates(office_id: int, today: date):
+    """Clients of the office deadlines may concern: not archived, service not ended, the window not over.
+    (Handed-over clients stay: the handover's sharing record still counts; the engine skips the rest.)"""
+    return Client.objects.filter(
+        office_id=office_id, archived=False, window_starts_on__isnull=False, window_ends_on__gte=today
+    ).exclude(status__in=FINISHED_STATUSES)
+
+
+def deadline_facts(
+    office_id: int, today: date, *, clients=None
+) -> list[tuple[Client, deadlines.DeadlineFacts]]:
+    """Each candidate client with the facts of its deadlines, from six queries whatever the number of
+    clients. `clients` narrows the set (a queryset of the office's clients), e.g. to one client or a
+    staff member's caseload."""
+    if clients is None:
+        clients = deadline_candidates(office_id, today)
+    clients = list(clients.order_by("family_name_kana", "given_name_kana", "pk"))
+    if not clients:
+        return []
+    ids = [c.pk for c in clients]
+    hired = dict(
+        Employment.objects.filter(client_id__in=ids)
+        .values_list("client_id")
+        .annotate(first=Min("hired_on"))
         .order_by()
-        .values("plan__client_id")
-        .annotate(last=Max("reviewed_on"))
-        .values("last")
     )
-    plans = (
-        SupportPlan.objects.filter(client__in=_in_service(office, as_of, staff_id), status__in=IN_EFFECT)
-        .filter(~Exists(newer))
-        .annotate(last_review_on=Subquery(last_review))
-        .select_related("client")
-        .order_by("client__family_name_kana", "client_id")
-    )
-    rows = []
-    for plan in plans:
-        due = rules.next_review_due(plan.starts_on, plan.last_review_on)
-        rows.append((plan, due, rules.review_status(due, as_of)))
-    return rows
-
-
-def reviews_overdue(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    return [
-        Deadline(
-            REVIEW_OVERDUE,
-            plan.client_id,
-            plan.client.full_name,
-            plan.client.primary_staff_id,
-            due,
-            _("モニタリング期限超過（%(n)s日）") % {"n": (as_of - due).days},
-            True,
-            plan.pk,
+    decisions = defaultdict(list)
+    for pk, client_id, starts_on, ends_on in (
+        BenefitDecision.objects.filter(client_id__in=ids)
+        .order_by("starts_on")
+        .values_list("pk", "client_id", "starts_on", "ends_on")
+    ):
+        decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
+    plans = defaultdict(list)
+    for row in (
+        SupportPlan.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
+        .order_by("version")
+        .values_list("pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on")
+    ):
+        pk, client_id, *rest = row
+        plans[client_id].append(deadlines.PlanState(pk, *rest))
+    reviews = defaultdict(list)
+    for client_id, reviewed_on in (
+        PlanReview.objects.filter(plan__client_id__in=ids, reviewed_on__lte=today, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("plan__client_id", "reviewed_on")
+    ):
+        reviews[client_id].append(reviewed_on)
+    shared = dict(
+        Handover.objects.filter(client_id__in=ids, info_shared_on__isnull=False).values_list(
+            "client_id", "info_shared_on"
         )
-        for plan, due, state in _review_rows(office, as_of, staff_id)
-        if state == rules.REVIEW_OVERDUE
-    ]
-
-
-def reviews_due_within(office, as_of: date, days: int = rules.DUE_SOON_DAYS, staff_id: int | None = None):
-    return [
-        Deadline(
-            REVIEW_DUE_SOON,
-            plan.client_id,
-            plan.client.full_name,
-            plan.client.primary_staff_id,
-            due,
-            _("モニタリング期限まで%(n)s日") % {"n": (due - as_of).days},
-            False,
-            plan.pk,
-        )
-        for plan, due, _state in _review_rows(office, as_of, staff_id)
-        if as_of <= due <= as_of + timedelta(days=days)
-    ]
-
-
-def _plans_in(office, status, staff_id):
-    return (
-        SupportPlan.objects.filter(client__in=_clients(office, staff_id), status=status)
-        .select_related("client")
-        .order_by("starts_on", "client_id")
-    )
-
-
-def plans_awaiting_approval(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    return [
-        Deadline(
-            PLAN_AWAITING_APPROVAL,
-            p.client_id,
-            p.client.full_name,
-            p.client.primary_staff_id,
-            p.starts_on,
-            _("第%(v)s版 承認待ち") % {"v": p.version},
-            p.starts_on < as_of,
-            p.pk,
-        )
-        for p in _plans_in(office, PlanStatus.DRAFT, staff_id)
-    ]
-
-
-def plans_awaiting_consent(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    return [
-        Deadline(
-            PLAN_AWAITING_CONSENT,
-            p.client_id,
-            p.client.full_name,
-            p.client.primary_staff_id,
-            p.starts_on,
-            _("第%(v)s版 本人同意待ち") % {"v": p.version},
-            p.starts_on < as_of,
-            p.pk,
-        )
-        for p in _plans_in(office, PlanStatus.APPROVED, staff_id)
-    ]
-
-
-def clients_without_agreed_plan(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    """Clients in service today (window contains as_of, not archived) with no plan agreed by as_of."""
-    agreed = SupportPlan.objects.filter(client_id=OuterRef("pk"), status__in=IN_EFFECT, agreed_on__lte=as_of)
-    clients = (
-        _clients(office, staff_id)
-        .filter(window_starts_on__lte=as_of, window_ends_on__gte=as_of)
-        .filter(~Exists(agreed))
-        .order_by("window_starts_on", "pk")
     )
     return [
-        Deadline(
-            NO_AGREED_PLAN,
-            c.pk,
-            c.full_name,
-            c.primary_staff_id,
-            c.window_starts_on,
-            _("同意済みの計画なし"),
-            True,
+        (
+            c,
+            deadlines.DeadlineFacts(
+                client_id=c.pk,
+                window=c.window,
+                hired_on=hired.get(c.pk),
+                decisions=tuple(decisions[c.pk]),
+                plans=tuple(plans[c.pk]),
+                review_days=tuple(sorted(reviews[c.pk])),
+                info_shared_on=shared.get(c.pk),
+                handed_over=c.status == ClientStatus.HANDED_OVER,
+            ),
         )
         for c in clients
     ]
 
 
-def decisions_ending(
-    office, as_of: date, days: int = rules.DECISION_RENEWAL_ALERT_DAYS, staff_id: int | None = None
-) -> list[Deadline]:
-    """支給決定 ending within `days` with no following decision, while the window continues past it."""
-    following = BenefitDecision.objects.filter(
-        client_id=OuterRef("client_id"), starts_on__gt=OuterRef("ends_on")
-    )
-    decisions = BenefitDecision.objects.filter(
-        client__in=_clients(office, staff_id),
-        ends_on__gte=as_of,
-        ends_on__lte=as_of + timedelta(days=days),
-        client__window_ends_on__gt=F("ends_on"),
-    )
-    decisions = decisions.filter(~Exists(following)).select_related("client").order_by("ends_on", "client_id")
-    rows = []
-    for d in decisions:
-        state = rules.decision_renewal_alert(d.ends_on, d.client.window_ends_on, False, as_of)
-        if state:
-            rows.append(
-                Deadline(
-                    DECISION_RENEWAL,
-                    d.client_id,
-                    d.client.full_name,
-                    d.client.primary_staff_id,
-                    d.ends_on,
-                    _("支給決定の終了まで%(n)s日（更新未登録）") % {"n": (d.ends_on - as_of).days},
-                    state == rules.URGENT,
-                    d.pk,
-                )
-            )
-    return rows
-
-
-def handovers_unshared(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    """Windows ending within 120 days with no information shared yet; urgent under 90 days."""
-    shared = Handover.objects.filter(client_id=OuterRef("pk"), info_shared_on__isnull=False)
-    clients = (
-        _clients(office, staff_id)
-        .filter(
-            window_ends_on__gte=as_of, window_ends_on__lte=as_of + timedelta(days=rules.HANDOVER_ALERT_DAYS)
-        )
-        .exclude(status=ClientStatus.HANDED_OVER)
-        .filter(~Exists(shared))
-        .order_by("window_ends_on", "pk")
-    )
-    rows = []
-    for c in clients:
-        state = rules.handover_alert(c.window_ends_on, None, as_of)
-        if state:
-            days_left = (c.window_ends_on - as_of).days
-            rows.append(
-                Deadline(
-                    HANDOVER_SHARING,
-                    c.pk,
-                    c.full_name,
-                    c.primary_staff_id,
-                    rules.handover_share_deadline(c.window_ends_on),
-                    _("支援期間終了（%(end)s）まで%(n)s日・引継ぎ先へ情報共有なし")
-                    % {"end": f"{c.window_ends_on:%Y/%m/%d}", "n": days_left},
-                    state == rules.URGENT,
-                )
-            )
-    return rows
-
-
-def applications_due(office, as_of: date, staff_id: int | None = None) -> list[Deadline]:
-    """Clients in month 2–6 of employment with no 支給決定 starting by H + 6 months (urgent from month 5)."""
-    covering = BenefitDecision.objects.filter(
-        client_id=OuterRef("pk"),
-        starts_on__lte=OuterRef("window_starts_on"),
-        ends_on__gte=OuterRef("window_starts_on"),
-    )
-    clients = (
-        _clients(office, staff_id)
-        .filter(window_starts_on__gte=as_of, window_starts_on__lte=as_of + timedelta(days=31 * 6))
-        .filter(~Exists(covering))
-        .annotate(hired_on=Min("employments__hired_on"))
-        .order_by("window_starts_on", "pk")
-    )
-    rows = []
-    for c in clients:
-        state = rules.application_alert(c.hired_on, False, as_of) if c.hired_on else None
-        if state:
-            month = rules.employment_month(c.hired_on, as_of)
-            rows.append(
-                Deadline(
-                    APPLICATION_PREPARATION,
-                    c.pk,
-                    c.full_name,
-                    c.primary_staff_id,
-                    c.window_starts_on,
-                    _("雇用%(m)sか月目・支援開始日からの支給決定なし") % {"m": month},
-                    state == rules.URGENT,
-                )
-            )
-    return rows
-
-
-DASHBOARD_LISTS = (
-    (REVIEW_OVERDUE, gettext_lazy("モニタリング期限超過"), reviews_overdue),
-    (REVIEW_DUE_SOON, gettext_lazy("モニタリング14日以内"), reviews_due_within),
-    (PLAN_AWAITING_APPROVAL, gettext_lazy("承認待ちの計画"), plans_awaiting_approval),
-    (PLAN_AWAITING_CONSENT, gettext_lazy("本人同意待ちの計画"), plans_awaiting_consent),
-    (NO_AGREED_PLAN, gettext_lazy("同意済み計画のない利用者"), clients_without_agreed_plan),
-    (DECISION_RENEWAL, gettext_lazy("支給決定の更新（60日以内）"), decisions_ending),
-    (HANDOVER_SHARING, gettext_lazy("引継ぎ先への情報共有（期間終了120日以内）"), handovers_unshared),
-    (APPLICATION_PREPARATION, gettext_lazy("受給者証の申請準備（雇用2〜6か月目）"), applications_due),
-)
+def office_deadlines(office_id: int, today: date, *, clients=None) -> list[tuple[Client, deadlines.Due]]:
+    """Every deadline of the office's candidate clients on `today`: what the dashboard lists and the
+    flag job writes."""
+    return [
+        (client, due)
+        for client, facts in deadline_facts(office_id, today, clients=clients)
+        for due in deadlines.deadlines(facts, today)
+    ]
 
 
 def dashboard(office, as_of: date, staff_id: int | None = None) -> list[tuple[str, str, list[Deadline]]]:
-    return [
-        (kind, label, selector(office, as_of, staff_id=staff_id)) for kind, label, selector in DASHBOARD_LISTS
-    ]
+    """(kind, label, rows) for every kind, in the engine's order; a staff member's clients only when
+    `staff_id` is given. Seven queries whatever the office size."""
+    office_id = office if isinstance(office, int) else office.pk
+    clients = deadline_candidates(office_id, as_of)
+    if staff_id:
+        clients = clients.filter(primary_staff_id=staff_id)
+    rows = defaultdict(list)
+    for client, due in office_deadlines(office_id, as_of, clients=clients):
+        rows[due.kind].append(
+            Deadline(
+                due.kind,
+                client.pk,
+                client.full_name,
+                client.primary_staff_id,
+                due.due_on,
+                due.message,
+                due.urgent,
+                due.object_id,
+            )
+        )
+    for kind_rows in rows.values():
+        kind_rows.sort(key=lambda r: (r.due_on, r.client_id))
+    return [(kind, label, rows[kind]) for kind, label in deadlines.DeadlineKind.choices]

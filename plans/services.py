@@ -10,25 +10,24 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, Role, User
 from cases.services import assign_fields
 from flags.services import client_changed
 
-from .models import Consent, ConsentPurpose, Handover, PlanReview, PlanStatus, ReviewDecision, SupportPlan
-
-PLAN_CONTENT_FIELDS = (
-    "starts_on",
-    "ends_on",
-    "long_term_goal",
-    "short_term_goals",
-    "support_content",
-    "interview_frequency",
-    "workplace_visit_frequency",
-    "employer_contact_frequency",
-    "accommodations",
+from .models import (
+    PLAN_CONTENT_FIELDS,
+    Consent,
+    ConsentPurpose,
+    Handover,
+    PlanReview,
+    PlanStatus,
+    ReviewDecision,
+    SupportPlan,
 )
+
 REVIEW_FIELDS = ("reviewed_on", "findings", "client_view", "employer_view", "decision")
 HANDOVER_FIELDS = (
     "receiver_name",
@@ -57,6 +56,8 @@ def _require_role(actor: User, client: Client, *roles):
 
 
 def _require_status(plan: SupportPlan, *statuses):
+    if plan.withdrawn:
+        raise ValidationError(_("取り消された計画は変更できません。"))
     if plan.status not in statuses:
         raise ValidationError(
             _("この計画は「%(status)s」のため、この操作はできません。")
@@ -80,7 +81,7 @@ def plan_create(*, actor: User, client: Client, **fields) -> SupportPlan:
     """A new draft. Versions count up per client; an open draft must be finished first."""
     _require_role(actor, client, *PLAN_WRITERS)
     Client.objects.select_for_update().filter(pk=client.pk).first()  # serialise version numbering
-    if client.plans.filter(status=PlanStatus.DRAFT).exists():
+    if client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists():
         raise ValidationError(_("作成中の計画が既にあります。そちらを編集してください。"))
     last = client.plans.aggregate(last=Max("version"))["last"] or 0
     plan = SupportPlan(client=client, version=last + 1, status=PlanStatus.DRAFT, drafted_by=actor)
@@ -170,6 +171,8 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
     """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
     _require_role(actor, plan.client, Role.MANAGER)
+    if plan.withdrawn:
+        raise ValidationError(_("取り消された計画はモニタリングできません。"))
     _require_status(plan, PlanStatus.AGREED, PlanStatus.DELIVERED)
     review = PlanReview(plan=plan, reviewer=actor)
     assign_fields(review, fields, REVIEW_FIELDS)
@@ -178,7 +181,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
     review.save()
     if (
         review.decision == ReviewDecision.REVISE
-        and not plan.client.plans.filter(status=PlanStatus.DRAFT).exists()
+        and not plan.client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists()
     ):
         plan_new_version(actor=actor, plan=plan)
     client_changed(client=plan.client)
@@ -198,6 +201,29 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
     return current
 
 
+@transaction.atomic
+def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan:
+    """Withdraw a plan version entered by mistake (サービス管理責任者): kept with the reason, shown as
+    withdrawn, and no longer a plan in effect for any month or deadline."""
+    _require_role(actor, plan.client, Role.MANAGER)
+    plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
+    plan.mark_withdrawn(actor=actor, reason=reason)
+    plan.save()
+    client_changed(client=plan.client)
+    return plan
+
+
+@transaction.atomic
+def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> PlanReview:
+    """Withdraw a review entered by mistake: kept with the reason, no longer counted as a review."""
+    _require_role(actor, review.plan.client, Role.MANAGER)
+    review = PlanReview.objects.select_for_update().get(pk=review.pk)
+    review.mark_withdrawn(actor=actor, reason=reason)
+    review.save()
+    client_changed(client=review.plan.client)
+    return review
+
+
 # --- handover ---
 
 
@@ -209,7 +235,12 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
         client=client, recorded_by=actor
     )
     assign_fields(handover, fields, HANDOVER_FIELDS)
-    errors = {}
+    register = handover_consent(client)
+    if handover.consent_on is None and register is not None:
+        handover.consent_on = register.given_on  # the register's date stands for the form's blank
+    errors = _consent_date_errors(handover.consent_on)
+    if "given_on" in errors:
+        errors = {"consent_on": errors["given_on"]}
     if handover.info_shared_on and not handover.consent_on:
         errors["consent_on"] = _("情報共有の前に、本人の同意日を記録してください。")
     elif handover.info_shared_on and handover.consent_on > handover.info_shared_on:
@@ -221,6 +252,8 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
     handover._history_user = actor
     handover.full_clean()
     handover.save()
+    if handover.consent_on:
+        _write_handover_consent(actor=actor, client=client, consent_on=handover.consent_on)
     if handover.handed_over_on and client.status != ClientStatus.HANDED_OVER:
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
@@ -232,13 +265,29 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
 # --- consents ---
 
 
+def _consent_date_errors(given_on: date | None, withdrawn_on: date | None = None) -> dict:
+    """Consent dates are facts of the past: never in the future, a withdrawal never before the consent."""
+    today = timezone.localdate()
+    errors = {}
+    if given_on and given_on > today:
+        errors["given_on"] = [_("同意日に未来の日付は入力できません。")]
+    if withdrawn_on and withdrawn_on > today:
+        errors["withdrawn_on"] = [_("撤回日に未来の日付は入力できません。")]
+    elif withdrawn_on and given_on and withdrawn_on < given_on:
+        errors["withdrawn_on"] = [_("撤回日は同意日以降にしてください。")]
+    return errors
+
+
 @transaction.atomic
 def consent_record(
     *, actor: User, client: Client, purpose: str, given_on: date, document_note: str = ""
 ) -> Consent:
     _require_role(actor, client, *PLAN_WRITERS)
+    errors = _consent_date_errors(given_on)
     if purpose not in ConsentPurpose.values:
-        raise ValidationError({"purpose": _("同意の目的を選んでください。")})
+        errors["purpose"] = [_("同意の目的を選んでください。")]
+    if errors:
+        raise ValidationError(errors)
     consent = Consent(
         client=client, purpose=purpose, given_on=given_on, document_note=document_note, recorded_by=actor
     )
@@ -248,15 +297,91 @@ def consent_record(
     return consent
 
 
+def _require_reason(reason: str, message: str) -> str:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": message})
+    return reason.strip()
+
+
 @transaction.atomic
-def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date) -> Consent:
+def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, reason: str = "") -> Consent:
+    """The client withdrew the consent on `withdrawn_on`: recorded with the reason, kept in history."""
     _require_role(actor, consent.client, *PLAN_WRITERS)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("この同意は既に撤回されています。"))
-    if withdrawn_on < consent.given_on:
-        raise ValidationError({"withdrawn_on": _("撤回日は同意日以降にしてください。")})
+    errors = _consent_date_errors(consent.given_on, withdrawn_on)
+    if errors:
+        raise ValidationError(errors)
     consent.withdrawn_on = withdrawn_on
     consent._history_user = actor
+    consent._change_reason = _require_reason(reason, _("撤回の理由を入力してください。"))
     consent.save(update_fields=["withdrawn_on"])
     return consent
+
+
+@transaction.atomic
+def consent_correct(
+    *,
+    actor: User,
+    consent: Consent,
+    given_on: date,
+    withdrawn_on: date | None = None,
+    document_note: str | None = None,
+    reason: str = "",
+) -> Consent:
+    """Correct a consent recorded wrongly (its dates or document), with the reason kept in its history.
+    A handover consent corrected here is the handover record's consent date too (one source)."""
+    _require_role(actor, consent.client, *PLAN_WRITERS)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    errors = _consent_date_errors(given_on, withdrawn_on)
+    if errors:
+        raise ValidationError(errors)
+    reason = _require_reason(reason, _("訂正の理由を入力してください。"))
+    old_given_on = consent.given_on
+    consent.given_on, consent.withdrawn_on = given_on, withdrawn_on
+    if document_note is not None:
+        consent.document_note = document_note
+    consent._history_user = actor
+    consent._change_reason = reason
+    consent.full_clean()
+    consent.save()
+    if consent.purpose == ConsentPurpose.HANDOVER:
+        handover = Handover.objects.filter(client_id=consent.client_id, consent_on=old_given_on).first()
+        if handover is not None and old_given_on != given_on:
+            handover.consent_on = given_on
+            handover._history_user = actor
+            handover._change_reason = reason
+            handover.full_clean()
+            handover.save(update_fields=["consent_on", "updated_at"])
+    return consent
+
+
+def handover_consent(client: Client) -> Consent | None:
+    """The client's handover consent in the register: the latest one not withdrawn."""
+    return (
+        Consent.objects.filter(client=client, purpose=ConsentPurpose.HANDOVER, withdrawn_on__isnull=True)
+        .order_by("-given_on", "-pk")
+        .first()
+    )
+
+
+def _write_handover_consent(*, actor: User, client: Client, consent_on: date) -> None:
+    """The handover form's consent date is the register's (purpose 引継ぎ): recorded there, or the
+    standing record corrected, so every page shows the same answer."""
+    register = handover_consent(client)
+    if register is None:
+        consent = Consent(
+            client=client,
+            purpose=ConsentPurpose.HANDOVER,
+            given_on=consent_on,
+            document_note=_("引継ぎの記録から"),
+            recorded_by=actor,
+        )
+        consent._history_user = actor
+        consent.save()
+    elif register.given_on != consent_on:
+        register.given_on = consent_on
+        register._history_user = actor
+        register._change_reason = _("引継ぎの記録で同意日を訂正")
+        register.save(update_fields=["given_on"])

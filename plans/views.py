@@ -13,8 +13,16 @@ from cases.models import Role
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
 
-from . import rules, selectors, services
-from .forms import ConsentForm, ConsentWithdrawForm, HandoverForm, PlanDateForm, PlanForm, ReviewForm
+from . import deadlines, selectors, services
+from .forms import (
+    ConsentCorrectForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    HandoverForm,
+    PlanDateForm,
+    PlanForm,
+    ReviewForm,
+)
 from .models import ConsentPurpose, Handover, PlanStatus
 
 WRITERS = (Role.STAFF, Role.MANAGER)
@@ -279,6 +287,36 @@ def review_edit(request, pk):
     )
 
 
+@require_POST
+@office_required(*MANAGERS)
+def plan_withdraw(request, pk):
+    plan = selectors.plan_for_page(request.membership, pk)
+    try:
+        services.plan_withdraw(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("第%(v)s版を取り消しました（記録と理由は保存されます）。") % {"v": plan.version}
+        )
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@require_POST
+@office_required(*MANAGERS)
+def review_withdraw(request, pk):
+    review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
+    try:
+        services.plan_review_withdraw(
+            actor=request.user, review=review, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("モニタリングの記録を取り消しました（記録と理由は保存されます）。"))
+    return redirect("plans:plan_detail", pk=review.plan_id)
+
+
 # --- handover ---
 
 
@@ -287,7 +325,9 @@ def handover_edit(request, client_pk):
     client = _client(request, client_pk)
     handover = Handover.objects.filter(client=client).first()
     can_write = has_role(request.membership, *WRITERS)
-    form = HandoverForm(request.POST or None, instance=handover)
+    register = services.handover_consent(client)  # the consent register (purpose 引継ぎ) is the one source
+    initial = {"consent_on": register.given_on} if register else {}
+    form = HandoverForm(request.POST or None, instance=handover, initial=initial)
     if request.method == "POST":
         if not can_write:
             return render(request, "403.html", status=403)
@@ -309,7 +349,12 @@ def handover_edit(request, client_pk):
             "client": client,
             "can_write": can_write,
             "consent_stands": selectors.consent_stands(client, ConsentPurpose.HANDOVER, today),
-            "share_deadline": client.window_ends_on and rules.handover_share_deadline(client.window_ends_on),
+            "share_deadline": client.window_ends_on
+            and deadlines.handover_share_deadline(client.window_ends_on),
+            "handover": handover,
+            "shared_late": deadlines.handover_shared_late(
+                client.window_ends_on, handover.info_shared_on if handover else None
+            ),
         },
     )
 
@@ -359,8 +404,26 @@ def consent_withdraw(request, pk):
         else:
             messages.success(request, _("同意の撤回を記録しました。"))
     else:
-        messages.error(request, _("撤回日を入力してください。"))
+        messages.error(request, _("撤回日と撤回の理由を入力してください。"))
     return redirect("plans:consent_list", client_pk=consent.client_id)
+
+
+@office_required(*WRITERS)
+def consent_correct(request, pk):
+    consent = get_object_or_404(selectors.consents_visible_to(request.membership), pk=pk)
+    initial = {
+        "given_on": consent.given_on,
+        "withdrawn_on": consent.withdrawn_on,
+        "document_note": consent.document_note,
+    }
+    form = ConsentCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.consent_correct, actor=request.user, consent=consent):
+            messages.success(request, _("同意の記録を訂正しました（訂正前の内容と理由は履歴に残ります）。"))
+            return redirect("plans:consent_list", client_pk=consent.client_id)
+    log_access(request, client=consent.client, page="plans:consent_correct")
+    title = _("同意の訂正: %(purpose)s") % {"purpose": consent.get_purpose_display()}
+    return render(request, "plans/form.html", {"form": form, "client": consent.client, "title": title})
 
 
 # --- the service manager's dashboard ---

@@ -131,17 +131,20 @@ class SupportPlanFactory(DjangoModelFactory):
 
 
 def agreed_plan(*, client, manager, starts_on=date(2025, 7, 6), **kwargs) -> SupportPlan:
-    """A plan in effect: approved by `manager` and agreed on its start date."""
-    return SupportPlanFactory(
-        client=client,
-        status=PlanStatus.AGREED,
-        starts_on=starts_on,
-        approved_by=manager,
-        approved_on=starts_on,
-        agreed_on=starts_on,
-        drafted_by=manager,
+    """A plan in effect: approved by `manager`, agreed and delivered on its start date (a plan takes
+    effect only once the client has agreed and received a copy)."""
+    fields = {
+        "status": PlanStatus.DELIVERED,
+        "approved_by": manager,
+        "approved_on": starts_on,
+        "agreed_on": starts_on,
+        "delivered_on": starts_on,
+        "drafted_by": manager,
         **kwargs,
-    )
+    }
+    if fields["status"] == PlanStatus.AGREED and "delivered_on" not in kwargs:
+        fields["delivered_on"] = None
+    return SupportPlanFactory(client=client, starts_on=starts_on, **fields)
 
 
 class PlanReviewFactory(DjangoModelFactory):
@@ -200,6 +203,7 @@ class ContactLogFactory(DjangoModelFactory):
     kind = "interview"
     face_to_face = factory.LazyAttribute(lambda o: o.kind in {"interview", "workplace_visit"})
     narrative = "面談を実施。"
+    employer_met = factory.LazyAttribute(lambda o: o.kind == "employer_visit")
 
 
 class SupportReportFactory(DjangoModelFactory):
@@ -209,6 +213,7 @@ class SupportReportFactory(DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     month = date(2025, 9, 1)
     created_by = factory.SubFactory(UserFactory)
+    support_given = "月の面談で体調と業務量を確認した。"
     shared_with_client_on = None
 
 

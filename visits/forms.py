@@ -101,10 +101,21 @@ class ContactForm(forms.ModelForm):
 
 
 class ContactDeleteForm(forms.Form):
-    reason = forms.CharField(label=_("削除の理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("取消の理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def locked_reason_field():
+    return forms.CharField(
+        label=_("変更の理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("請求後に締めた月の記録を変更するときは必須です。"),
+    )
 
 
 class ReportForm(forms.ModelForm):
+    reason = locked_reason_field()
+
     class Meta:
         model = SupportReport
         fields = ["work_situation", "life_situation", "issues", "support_given", "next_steps"]
@@ -112,6 +123,7 @@ class ReportForm(forms.ModelForm):
 
 
 class ReportShareForm(forms.Form):
+    reason = locked_reason_field()
     shared_with_client_on = forms.DateField(label=_("本人への共有日"), widget=DateInput())
     share_method = forms.ChoiceField(
         label=_("共有方法"), choices=ShareMethod.choices, widget=forms.RadioSelect
@@ -127,3 +139,4 @@ class ReportShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not employer_allowed:
             del self.fields["shared_with_employer_on"]
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Office
+from plans.retention import RetainedRecord
 
 
 class ContactKind(models.TextChoices):
@@ -46,7 +48,7 @@ class Topic(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class ContactLog(models.Model):
+class ContactLog(RetainedRecord):
     client = models.ForeignKey(  # indexed by contact_client_on_idx, which the planner then always uses
         Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者"), db_index=False
     )
@@ -63,6 +65,16 @@ class ContactLog(models.Model):
     topics = models.JSONField(_("話題"), default=list, blank=True)
     narrative = models.TextField(_("内容"), blank=True)
     next_actions = models.TextField(_("次回までの対応"), blank=True)
+    withdrawn_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取消した人"),
+    )
+    withdrawal_reason = models.TextField(_("取消の理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +97,12 @@ class ContactLog(models.Model):
         """The topics in words (業務量, 人間関係 …), in the order recorded."""
         labels = dict(Topic.choices)
         return [str(labels.get(code, code)) for code in self.topics]
+    def retention_date(self):
+        return self.on
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class ShareMethod(models.TextChoices):
@@ -93,7 +111,7 @@ class ShareMethod(models.TextChoices):
     EMAIL = "email", _("電子メール")
 
 
-class SupportReport(models.Model):
+class SupportReport(RetainedRecord):
     """支援レポート: one per client and month; the month is billable only once it is shared with the client."""
 
     client = models.ForeignKey(
@@ -140,9 +158,14 @@ class SupportReport(models.Model):
     def __str__(self):
         return f"{self.client} {self.month:%Y-%m}"
 
+    def retention_date(self):
+        return self.month
 
-class MonthLock(models.Model):
-    """After a month is exported for billing, its contacts change only with a written reason."""
+
+class MonthLock(RetainedRecord):
+    """After a month is exported for billing, its contacts and reports change only with a written reason.
+    A lock is never deleted: unlocking is a separate admin step with a reason, and the row (with its
+    history) stays; locking again reuses it."""
 
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="month_locks", verbose_name=_("事業所")
@@ -151,7 +174,19 @@ class MonthLock(models.Model):
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("締めた人")
     )
-    locked_at = models.DateTimeField(_("締め日時"), auto_now_add=True)
+    locked_at = models.DateTimeField(_("締め日時"), default=timezone.now)
+    unlocked_at = models.DateTimeField(_("締め解除日時"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("締めを解除した人"),
+    )
+    unlock_reason = models.TextField(_("締め解除の理由"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("月次締め")
@@ -163,3 +198,10 @@ class MonthLock(models.Model):
 
     def __str__(self):
         return f"{self.office} {self.month:%Y-%m}"
+
+    def retention_date(self):
+        return self.month
+
+    @property
+    def is_locked(self) -> bool:
+        return self.unlocked_at is None

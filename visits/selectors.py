@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import CASE_EDITORS, clients_visible_to, has_role
-from cases.models import BenefitDecision, Client, Membership, Office
+from cases.models import BenefitDecision, Client, Employment, Membership, Office
 from cases.rules import month_end, month_start, months_between, shift_month
-from plans.models import Consent, ConsentPurpose, PlanStatus, SupportPlan
+from plans.coverage import plan_coverage
+from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
+from plans.rules import PlanFact, months_without_plan, plan_in_effect, review_kept_from
 
 from . import rules
 from .models import ContactLog, MonthLock, SupportReport
@@ -30,6 +32,9 @@ class ClientMonth:
     face_to_face_dates: list[date] = field(default_factory=list)
     employer_visit_dates: list[date] = field(default_factory=list)
     report: SupportReport | None = None
+    # The month's place in a run of months in service without a plan in effect (1, 2, 3 …; 0 when
+    # covered); None where the rows do not reach back to the start of service.
+    plan_missing_count: int | None = None
 
     @property
     def report_shared_on(self) -> date | None:
@@ -44,20 +49,41 @@ def clients_in_service(office_id: int, month: date):
 def month_rows(
     office_id: int, month: date, *, clients=None, online_counts: bool | None = None
 ) -> list[ClientMonth]:
-    """Verdicts for every client in service in an office-month, from five queries whatever the size.
+    """Verdicts for every client in service in an office-month, from six queries whatever the size.
 
     `clients` narrows the rows (a queryset of the office's clients); by default every client whose window
-    overlaps the month.
+    overlaps the month. Whether the client works オープン and consented to the employer's copy comes
+    with the clients (two probes each), for this one month.
     """
-    first = month_start(month)
+    first, last = month_start(month), month_end(month)
     if clients is None:
         clients = clients_in_service(office_id, month)
-    clients = list(
-        clients.select_related("primary_staff", "office").order_by(
-            "family_name_kana", "given_name_kana", "id"
-        )
+    open_job = Employment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=first),
+        client_id=OuterRef("pk"),
+        disclosed=True,
+        hired_on__lte=last,
     )
-    grid = verdict_grid(clients, first, first, online_counts=online_counts)
+    consent = Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=last),
+        client_id=OuterRef("pk"),
+        purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+        given_on__lte=last,
+    )
+    clients = list(
+        clients.select_related("primary_staff", "office")
+        .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
+    grid = verdict_grid(
+        clients,
+        first,
+        first,
+        online_counts=online_counts,
+        # Rows that say the same for this month as the records do (open during it, standing at its end).
+        employment_rows=[(c.pk, first, None, True) for c in clients if c.works_open],
+        consent_rows=[(c.pk, first, None) for c in clients if c.employer_consent],
+    )
     return [grid[client.pk][0] for client in clients]
 
 
@@ -68,6 +94,23 @@ def month_rows(
 NOT_MET, MET_OUTSIDE_WINDOW, MET_IN_WINDOW = 0, 1, 2
 EMPLOYER_VISIT_BIT, DECIDED_BIT, SHARED_BIT, AGREED_BIT, IN_WINDOW_BIT = 4, 8, 16, 32, 64
 ONE_DECISION_SPANS_BIT, MEETING_DAY_DECIDED_BIT = 128, 256
+DISCLOSED_BIT, EMPLOYER_CONSENT_BIT, EMPLOYER_SHARED_BIT = 512, 1024, 2048
+# The sections of a report; it counts as written when any of them is filled in.
+REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_given", "next_steps")
+
+
+def report_written(report) -> bool:
+    if hasattr(report, "has_text"):  # annotated by the grid's query, which leaves the texts unread
+        return bool(report.has_text)
+    return any(getattr(report, name) for name in REPORT_TEXT_FIELDS)
+
+
+def written_expression():
+    """Any section of the report filled in, computed by the database."""
+    condition = Q()
+    for name in REPORT_TEXT_FIELDS:
+        condition |= ~Q(**{name: ""})
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 @cache
@@ -83,6 +126,9 @@ def decode_facts(code: int) -> rules.MonthFacts:
         report_shared=bool(code & SHARED_BIT),
         employer_visit=bool(code & EMPLOYER_VISIT_BIT),
         plan_agreed=bool(code & AGREED_BIT),
+        employer_report_required=bool(code & DISCLOSED_BIT) and bool(code & EMPLOYER_CONSENT_BIT),
+        employer_report_shared=bool(code & EMPLOYER_SHARED_BIT),
+        employer_consent_missing=bool(code & DISCLOSED_BIT) and not code & EMPLOYER_CONSENT_BIT,
     )
 
 
@@ -91,8 +137,9 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     `decode_facts(code)` gives the MonthFacts.
 
     One query whatever the number of clients: per client, one index range scan of its contacts in the
-    month (one aggregate for the four contact facts) and an index probe each for decisions, the report
-    and plans. Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
+    month (one aggregate for the contact facts) and an index probe each for decisions, the report,
+    disclosure, consent and the plan in effect (its review judged against `plans.rules.review_kept_from`,
+    so that no date arithmetic runs in SQL). Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
     took to run it (bench/README.md). The flag jobs use it; pages compute the same facts from the rows
     they show (`rules.month_facts`), and tests hold the two to the same answers.
     """
@@ -113,7 +160,23 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     in_window = "(c.window_starts_on <= %s AND c.window_ends_on >= %s)"
     service_first = f"CASE WHEN {in_window} AND c.window_starts_on > %s THEN c.window_starts_on ELSE %s END"
     service_last = f"CASE WHEN {in_window} AND c.window_ends_on < %s THEN c.window_ends_on ELSE %s END"
-    meeting = f"(l.face_to_face OR (l.kind IN ({marks(online)}) AND o.online_counts_as_face_to_face))"
+    meeting = (
+        f"(l.narrative <> '' AND (l.face_to_face"
+        f" OR (l.kind IN ({marks(online)}) AND o.online_counts_as_face_to_face)))"
+    )
+    written = " OR ".join(f"r.{name} <> ''" for name in REPORT_TEXT_FIELDS)
+    plans = q(SupportPlan._meta.db_table)
+
+    def candidate(alias):
+        """A version that may be the month's plan in effect (plans.rules.plan_in_effect's first test)."""
+        return (
+            f"{alias}.status = %s AND {alias}.withdrawn_at IS NULL AND {alias}.agreed_on <= %s"
+            f" AND {alias}.delivered_on <= %s AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s"
+        )
+
+    candidate_params = [PlanStatus.DELIVERED.value, last, last, last, first]
+    # Not overdue at the month's end: the review period counts from `kept_from` or later (plans.rules).
+    kept_from = review_kept_from(first)
     on_window_day = f"(l.{on} >= c.window_starts_on AND l.{on} <= c.window_ends_on)"
     decisions, contacts = q(BenefitDecision._meta.db_table), q(ContactLog._meta.db_table)
     sql = f"""
@@ -122,9 +185,10 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
             SELECT MAX(CASE WHEN NOT {meeting} THEN {NOT_MET}
                             WHEN {on_window_day} THEN {MET_IN_WINDOW}
                             ELSE {MET_OUTSIDE_WINDOW} END)
-              + MAX(CASE WHEN l.kind IN ({marks(visits)}) THEN {EMPLOYER_VISIT_BIT} ELSE 0 END)
+              + MAX(CASE WHEN l.kind IN ({marks(visits)}) AND l.employer_met
+                         THEN {EMPLOYER_VISIT_BIT} ELSE 0 END)
             FROM {contacts} l
-            WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s), 0)
+            WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND l.withdrawn_at IS NULL), 0)
           + CASE
               WHEN EXISTS (
                 SELECT 1 FROM {decisions} d WHERE d.client_id = c.id
@@ -137,15 +201,35 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
                   SELECT 1 FROM {contacts} l JOIN {decisions} d
                     ON d.client_id = l.client_id AND d.starts_on <= l.{on} AND d.ends_on >= l.{on}
                   WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND {meeting} AND {on_window_day}
+                    AND l.withdrawn_at IS NULL
                 ) THEN {MEETING_DAY_DECIDED_BIT} ELSE 0 END
               ELSE 0 END
+          + COALESCE((
+              SELECT CASE WHEN r.shared_with_client_on IS NOT NULL AND ({written}) THEN {SHARED_BIT} ELSE 0 END
+                + CASE WHEN r.shared_with_employer_on IS NOT NULL THEN {EMPLOYER_SHARED_BIT} ELSE 0 END
+              FROM {q(SupportReport._meta.db_table)} r
+              WHERE r.client_id = c.id AND r.month = %s
+            ), 0)
           + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(SupportReport._meta.db_table)} r
-              WHERE r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL
-            ) THEN {SHARED_BIT} ELSE 0 END
+              SELECT 1 FROM {q(Employment._meta.db_table)} e
+              WHERE e.client_id = c.id AND e.disclosed AND e.hired_on <= %s
+                AND (e.left_on IS NULL OR e.left_on >= %s)
+            ) THEN {DISCLOSED_BIT} ELSE 0 END
           + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(SupportPlan._meta.db_table)} p
-              WHERE p.client_id = c.id AND p.status IN (%s, %s) AND p.agreed_on <= %s
+              SELECT 1 FROM {q(Consent._meta.db_table)} k
+              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s
+                AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
+            ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
+          + CASE WHEN EXISTS (
+              SELECT 1 FROM {plans} p
+              WHERE p.client_id = c.id AND {candidate("p")}
+                AND NOT EXISTS (
+                  SELECT 1 FROM {plans} p2
+                  WHERE p2.client_id = c.id AND {candidate("p2")} AND p2.version > p.version)
+                AND (p.starts_on >= %s OR EXISTS (
+                  SELECT 1 FROM {q(PlanReview._meta.db_table)} r JOIN {plans} rp ON rp.id = r.plan_id
+                  WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
+                    AND r.reviewed_on >= %s AND r.reviewed_on <= %s))
             ) THEN {AGREED_BIT} ELSE 0 END
           + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
         FROM ({clients_sql}) c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
@@ -166,8 +250,15 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         last,
         *online,
         first,
-        PlanStatus.AGREED.value,
-        PlanStatus.DELIVERED.value,
+        last,
+        first,
+        ConsentPurpose.REPORT_TO_EMPLOYER.value,
+        last,
+        last,
+        *candidate_params,
+        *candidate_params,
+        kept_from,
+        kept_from - timedelta(days=1),
         last,
         *window_params,
         *clients_params,
@@ -180,6 +271,21 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
 def month_facts_rows(clients, month: date) -> list[tuple[int, int, rules.MonthFacts]]:
     """(client id, office id, MonthFacts) of each client of `clients` for `month` (see month_fact_codes)."""
     return [(pk, office_id, decode_facts(code)) for pk, office_id, code in month_fact_codes(clients, month)]
+
+
+def month_verdict_rows(clients, month: date) -> list[tuple[int, int, rules.Verdict]]:
+    """(client id, office id, Verdict) of each client of `clients` (a Client queryset) for `month`: the
+    seam other apps (flags, claims) read the billable month through, whatever the facts' encoding.
+    One query whatever the number of clients."""
+    return [
+        (pk, office_id, rules.verdict_from_facts(decode_facts(code)))
+        for pk, office_id, code in month_fact_codes(clients, month)
+    ]
+
+
+def month_verdicts(clients, month: date) -> dict[int, rules.Verdict]:
+    """{client id: Verdict} of each client of `clients` for `month` (see month_verdict_rows)."""
+    return {pk: verdict for pk, _office, verdict in month_verdict_rows(clients, month)}
 
 
 def window_months(client: Client) -> list[date]:
@@ -197,29 +303,47 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     """One ClientMonth per month of the client's whole window.
 
     Reuses what the client page has fetched already: `contacts` (all the client's contacts, see
-    `client_contacts`), the decisions prefetched on `client` and its plans (`client_plans`); otherwise
-    queries them. Reports are the one query of its own.
+    `client_contacts`), the employments and decisions prefetched on `client`, its plans, reviews and
+    consents (`client_plans`, `client_reviews`, `client_consents`, shared with the plans panel);
+    otherwise queries them. Reports are the one query of its own.
     """
     months = window_months(client)
     if not months:
         return []
-    from plans.selectors import client_plans
+    from plans.selectors import client_consents, client_plans, client_reviews
 
-    decisions = None
-    if "decisions" in getattr(client, "_prefetched_objects_cache", {}):
+    cache = getattr(client, "_prefetched_objects_cache", {})
+    decisions = employments = None
+    if "decisions" in cache:
         decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+    if "employments" in cache:
+        employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
+    plans = client_plans(client)
+    reviews = [r.reviewed_on for r in client_reviews(client) if not r.withdrawn]
+    plan_facts = [
+        PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
+        for p in plans
+        if p.status == PlanStatus.DELIVERED and not p.withdrawn
+    ]
     return verdict_grid(
         [client],
         months[0],
         months[-1],
-        contact_rows=None if contacts is None else [(c.client_id, c.on, c.kind, c.face_to_face) for c in contacts],
+        contact_rows=None if contacts is None else [contact_row(c) for c in contacts if not c.withdrawn],
         decision_rows=decisions,
-        agreed_rows=[
-            (p.client_id, p.agreed_on)
-            for p in client_plans(client)
-            if p.status in (PlanStatus.AGREED, PlanStatus.DELIVERED) and p.agreed_on is not None
+        employment_rows=employments,
+        consent_rows=[
+            (c.client_id, c.given_on, c.withdrawn_on)
+            for c in client_consents(client)
+            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER
         ],
+        coverage={client.pk: {m for m in months if plan_in_effect(m, plan_facts, reviews)}},
     )[client.pk]
+
+
+def contact_row(c: ContactLog) -> tuple:
+    """The values of a contact the month rule reads, as verdict_grid takes them."""
+    return (c.client_id, c.on, c.kind, c.face_to_face, c.narrative != "", c.employer_met)
 
 
 def verdict_grid(
@@ -230,15 +354,20 @@ def verdict_grid(
     online_counts: bool | None = None,
     contact_rows=None,
     decision_rows=None,
-    agreed_rows=None,
+    employment_rows=None,
+    consent_rows=None,
+    coverage=None,
 ) -> dict[int, list[ClientMonth]]:
     """Verdicts for each client and each month from first_month to last_month.
 
-    Four queries whatever the number of clients, months or contacts (contacts, decisions, reports and
-    agreed plans for the whole span, one query each), then one pass in Python through the pure rule.
-    A caller that holds some of these already passes them as rows, (client_id, on, kind, face_to_face),
-    (client_id, starts_on, ends_on) and (client_id, agreed_on), and the query is skipped; rows outside
-    the span are ignored.
+    A fixed number of queries whatever the number of clients, months or contacts (contacts, decisions,
+    reports, employments, employer-sharing consents and plans with their reviews for the whole span),
+    then one pass in Python through the pure rule. A caller that holds some of these already passes them
+    as rows, (client_id, on, kind, face_to_face, written, employer_met), (client_id, starts_on, ends_on),
+    (client_id, hired_on, left_on, disclosed), (client_id, given_on, withdrawn_on) and `coverage`
+    ({client_id: months with a plan in effect}), and the query is skipped; rows outside the span are
+    ignored. When the span starts at a client's first month of service, each row also carries its place
+    in the run of months without a plan in effect (`plan_missing_count`).
     """
     if not clients:
         return {}
@@ -251,13 +380,16 @@ def verdict_grid(
     contacts = defaultdict(list)
     if contact_rows is None:
         contact_rows = (
-            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last))
+            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last), withdrawn_at__isnull=True)
             .order_by("on", "id")
-            .values_list("client_id", "on", "kind", "face_to_face")
+            .annotate(written=~Q(narrative=""))
+            .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
         )
-    for client_id, on, kind, face_to_face in contact_rows:
+    for client_id, on, kind, face_to_face, written, employer_met in contact_rows:
         if first <= on <= last:
-            contacts[(client_id, month_start(on))].append(rules.ContactFact(on, kind, face_to_face))
+            contacts[(client_id, month_start(on))].append(
+                rules.ContactFact(on, kind, face_to_face, bool(written), employer_met)
+            )
 
     decisions = defaultdict(list)
     if decision_rows is None:
@@ -270,41 +402,66 @@ def verdict_grid(
 
     reports = {
         (r.client_id, r.month): r
-        # The grid needs whether and when a report was shared, not its text (the report page reads that).
+        # The grid needs whether a report was written and when it was shared (the report page reads it).
         for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
         .order_by()
         .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
+        .annotate(has_text=written_expression())
     }
 
-    agreed = defaultdict(list)
-    if agreed_rows is None:
-        agreed_rows = SupportPlan.objects.filter(
-            client_id__in=ids,
-            status__in=[PlanStatus.AGREED, PlanStatus.DELIVERED],
-            agreed_on__lte=last,
-        ).order_by().values_list("client_id", "agreed_on")  # no ordering: the default one joins the client
-    for client_id, agreed_on in agreed_rows:
-        if agreed_on <= last:
-            agreed[client_id].append(agreed_on)
+    disclosed = defaultdict(list)
+    if employment_rows is None:
+        employment_rows = Employment.objects.filter(client_id__in=ids, disclosed=True).values_list(
+            "client_id", "hired_on", "left_on", "disclosed"
+        )
+    for client_id, hired_on, left_on, is_disclosed in employment_rows:
+        if is_disclosed:
+            disclosed[client_id].append((hired_on, left_on))
+
+    consents = defaultdict(list)
+    if consent_rows is None:
+        consent_rows = Consent.objects.filter(
+            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last
+        ).values_list("client_id", "given_on", "withdrawn_on")
+    for client_id, given_on, withdrawn_on in consent_rows:
+        consents[client_id].append((given_on, withdrawn_on))
+
+    if coverage is None:
+        coverage = plan_coverage(ids, first, last)
 
     grid = {}
     for client in clients:
         window = client.window
+        covered = coverage.get(client.pk, set())
+        counting = window is not None and month_start(window.starts_on) >= first
         rows = []
         for month in months:
             facts = contacts[(client.pk, month)]
             report = reports.get((client.pk, month))
             month_last = month_end(month)
-            plan_agreed_on = max((d for d in agreed[client.pk] if d <= month_last), default=None)
+            open_ = any(
+                hired_on <= month_last and (left_on is None or left_on >= month)
+                for hired_on, left_on in disclosed[client.pk]
+            )
+            consent = any(
+                given_on <= month_last and (withdrawn_on is None or withdrawn_on > month_last)
+                for given_on, withdrawn_on in consents[client.pk]
+            )
             verdict = rules.month_verdict(
                 month,
                 facts,
                 window,
                 decisions[client.pk],
-                plan_agreed_on,
+                None,
                 report_shared=bool(report and report.shared_with_client_on),
                 online_counts=online_counts,
+                plan_in_effect=month in covered,
+                report_written=bool(report and report_written(report)),
+                employer_report_required=open_ and consent,
+                employer_report_shared=bool(report and report.shared_with_employer_on),
+                employer_consent_missing=open_ and not consent,
             )
+            in_service = window is not None and window.starts_on <= month_last and window.ends_on >= month
             rows.append(
                 ClientMonth(
                     client=client,
@@ -313,10 +470,13 @@ def verdict_grid(
                     face_to_face_dates=sorted(
                         {c.on for c in facts if rules.counts_as_face_to_face(c, online_counts)}
                     ),
-                    employer_visit_dates=sorted(
-                        {c.on for c in facts if c.kind in rules.EMPLOYER_VISIT_KINDS}
-                    ),
+                    employer_visit_dates=sorted({c.on for c in facts if rules.counts_as_employer_visit(c)}),
                     report=report,
+                    plan_missing_count=(
+                        months_without_plan(month, month_start(window.starts_on), covered)
+                        if counting and in_service
+                        else (0 if counting else None)
+                    ),
                 )
             )
         grid[client.pk] = rows
@@ -330,10 +490,12 @@ REASON_LABELS = {
     rules.OUTSIDE_WINDOW: _("支援期間外です"),
     rules.NO_DECISION: _("支給決定期間外です"),
     rules.NO_SUPPORT_REPORT: _("支援レポートを本人と共有していません"),
+    rules.NO_EMPLOYER_REPORT: _("支援レポートを企業と共有していません（オープン・同意あり）"),
 }
 WARNING_LABELS = {
     rules.NO_EMPLOYER_VISIT: _("企業訪問がありません（努力義務）"),
-    rules.NO_AGREED_PLAN: _("同意済みの支援計画がありません（減算）"),
+    rules.NO_AGREED_PLAN: _("有効な支援計画がありません（減算）"),
+    rules.EMPLOYER_CONSENT_MISSING: _("オープン就労ですが企業への共有に本人の同意がありません"),
 }
 
 
@@ -342,6 +504,7 @@ REASON_SHORT = {
     rules.OUTSIDE_WINDOW: _("期間外"),
     rules.NO_DECISION: _("支給決定なし"),
     rules.NO_SUPPORT_REPORT: _("レポート未共有"),
+    rules.NO_EMPLOYER_REPORT: _("企業へ未共有"),
 }
 
 
@@ -386,7 +549,9 @@ def clients_for_recording(membership: Membership):
 
 
 def month_is_locked(office_id: int, day: date) -> bool:
-    return MonthLock.objects.filter(office_id=office_id, month=month_start(day)).exists()
+    return MonthLock.objects.filter(
+        office_id=office_id, month=month_start(day), unlocked_at__isnull=True
+    ).exists()
 
 
 def employer_sharing_allowed(client: Client, on: date) -> bool:
@@ -417,7 +582,7 @@ def recent_contacts(client: Client, limit: int = 10):
 
 def month_contacts(client: Client, month: date):
     return list(
-        client.contacts.filter(on__range=(month_start(month), month_end(month)))
+        client.contacts.filter(on__range=(month_start(month), month_end(month)), withdrawn_at__isnull=True)
         .select_related("staff")
         .order_by("on", "started_at", "id")
     )
@@ -444,7 +609,7 @@ class OfficeMonth:
 
 def _missing(row: ClientMonth) -> bool:
     reasons = row.verdict.reasons
-    return rules.NO_FACE_TO_FACE in reasons or rules.NO_SUPPORT_REPORT in reasons
+    return bool({rules.NO_FACE_TO_FACE, rules.NO_SUPPORT_REPORT, rules.NO_EMPLOYER_REPORT} & set(reasons))
 
 
 def _group_by_staff(rows: list[ClientMonth]) -> list[StaffGroup]:

@@ -1,7 +1,8 @@
 """Writes for contacts, support reports and month locks. Each runs in one transaction.
 
 A contact is the legal record of the service: every change is kept in its history, and once the month has
-been locked for billing a change (or a deletion, always) carries a written reason in that history.
+been locked for billing a change to its contacts or its report carries a written reason in that history. A
+record entered by mistake is withdrawn with a reason, never deleted (plans.retention).
 """
 
 from datetime import date, time
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, Office, User
+from cases.models import Client, Office, Role, User
 from cases.rules import month_end, month_start
 from flags.services import client_changed
 
@@ -102,7 +103,7 @@ def contact_log_create(
         employer_met=employer_met or kind == ContactKind.EMPLOYER_VISIT,
         place=place,
         topics=topics,
-        narrative=narrative,
+        narrative=narrative.strip(),
         next_actions=next_actions,
     )
     contact._history_user = actor
@@ -127,11 +128,14 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     fields.pop("client", None)  # a contact never moves to another client
     _check_may_edit(actor, contact)
+    if contact.withdrawn:
+        raise ValidationError(_("取り消された記録は変更できません。"))
     # The stored date, not the instance's: a ModelForm may already have put the new values on it.
     old_on = ContactLog.objects.filter(pk=contact.pk).values_list("on", flat=True).get()
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.topics = list(contact.topics or [])
+    contact.narrative = (contact.narrative or "").strip()
     _validate_contact(client=contact.client, on=contact.on, kind=contact.kind, topics=contact.topics)
     contact.face_to_face = face_to_face_for(contact.kind, contact.face_to_face)
     if contact.kind == ContactKind.EMPLOYER_VISIT:
@@ -146,16 +150,22 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
 
 
 @transaction.atomic
-def contact_log_delete(*, actor: User, contact: ContactLog, reason: str) -> None:
-    """Delete a contact: always with a written reason, which stays in its history with the last state."""
+def contact_log_withdraw(*, actor: User, contact: ContactLog, reason: str) -> ContactLog:
+    """Withdraw a contact entered by mistake: always with a written reason. The record is kept (a legal
+    record, RECORD_RETENTION_YEARS), shown as withdrawn and left out of the month's verdict."""
     _check_may_edit(actor, contact)
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("削除の理由を入力してください。")})
+        raise ValidationError({"reason": _("取消の理由を入力してください。")})
+    if contact.withdrawn:
+        raise ValidationError(_("この記録は既に取り消されています。"))
+    contact.withdrawn_at = timezone.now()
+    contact.withdrawn_by = actor
+    contact.withdrawal_reason = reason.strip()
     contact._history_user = actor
     contact._change_reason = reason.strip()
-    client, on = contact.client, contact.on
-    contact.delete()
-    client_changed(client=client, days=[on])
+    contact.save()
+    client_changed(client=contact.client, days=[contact.on])
+    return contact
 
 
 # --- support reports ------------------------------------------------------------------------------
@@ -188,6 +198,10 @@ def support_report_draft(*, actor: User, client: Client, month: date) -> Support
     month = month_start(month)
     if month > timezone.localdate():
         raise ValidationError(_("未来の月の支援レポートは作成できません。"))
+    if selectors.month_is_locked(client.office_id, month):
+        raise ValidationError(
+            _("締められた月の支援レポートは下書きできません。編集画面で変更の理由を添えて修正してください。")
+        )
     report, _created = SupportReport.objects.select_for_update().get_or_create(
         client=client, month=month, defaults={"created_by": actor}
     )
@@ -208,14 +222,23 @@ REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_giv
 
 
 @transaction.atomic
-def support_report_update(*, actor: User, report: SupportReport, **texts) -> SupportReport:
+def support_report_update(*, actor: User, report: SupportReport, reason: str = "", **texts) -> SupportReport:
+    """Change the report's texts; once its month is locked, only with a written reason (kept in history)."""
     unknown = set(texts) - set(REPORT_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    stored = SupportReport.objects.filter(pk=report.pk).values(*REPORT_TEXT_FIELDS).get()
+    changed = any(stored[name] != value for name, value in texts.items())
+    if changed:
+        _require_reason_if_locked(office_id=report.client.office_id, days=[report.month], reason=reason)
     for name, value in texts.items():
         setattr(report, name, value)
     report._history_user = actor
+    if reason.strip():
+        report._change_reason = reason.strip()
     report.save()
+    if changed:
+        client_changed(client=report.client, days=[report.month])
     return report
 
 
@@ -227,10 +250,12 @@ def support_report_share(
     shared_with_client_on: date | None,
     share_method: str,
     shared_with_employer_on: date | None = None,
+    reason: str = "",
 ) -> SupportReport:
     """Record when and how the report was shared with the client and, where allowed, the employer.
 
-    The employer may receive it only where the client works disclosed (オープン) and consented.
+    The employer may receive it only where the client works disclosed (オープン) and consented. Once the
+    month is locked, a change of the sharing needs a written reason (kept in history).
     """
     errors = {}
     today = timezone.localdate()
@@ -258,10 +283,15 @@ def support_report_share(
             )
     if errors:
         raise ValidationError(errors)
+    sharing = (shared_with_client_on, shared_with_employer_on, share_method)
+    if sharing != (report.shared_with_client_on, report.shared_with_employer_on, report.share_method):
+        _require_reason_if_locked(office_id=report.client.office_id, days=[report.month], reason=reason)
     report.shared_with_client_on = shared_with_client_on
     report.shared_with_employer_on = shared_with_employer_on
     report.share_method = share_method
     report._history_user = actor
+    if reason.strip():
+        report._change_reason = reason.strip()
     report.save()
     client_changed(client=report.client, days=[report.month])
     return report
@@ -272,11 +302,35 @@ def support_report_share(
 
 @transaction.atomic
 def month_lock(*, actor: User, office: Office, month: date) -> MonthLock:
-    """Lock an office-month after its billing export; later contact changes in it need a reason."""
+    """Lock an office-month after its billing export: later changes to its contacts and reports need a
+    reason. Who locked and when are kept; a month unlocked before is locked again on the same row."""
     month = month_start(month)
     if month_end(month) >= timezone.localdate():
         raise ValidationError(_("まだ終わっていない月は締められません。"))
-    lock, _created = MonthLock.objects.get_or_create(
+    lock, created = MonthLock.objects.select_for_update().get_or_create(
         office=office, month=month, defaults={"locked_by": actor}
     )
+    if not created and not lock.is_locked:
+        lock.locked_by, lock.locked_at = actor, timezone.now()
+        lock.unlocked_at, lock.unlocked_by, lock.unlock_reason = None, None, ""
+        lock._history_user = actor
+        lock._change_reason = _("再締め")
+        lock.save()
+    return lock
+
+
+@transaction.atomic
+def month_unlock(*, actor: User, lock: MonthLock, reason: str) -> MonthLock:
+    """Reopen a locked month: an admin of the office (or a superuser) only, always with a written reason;
+    the lock row and its history stay."""
+    if not (actor.is_superuser or lock.office.memberships.filter(user=actor, role=Role.ADMIN).exists()):
+        raise PermissionDenied(_("締めを解除できるのは管理者だけです。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("締めを解除する理由を入力してください。")})
+    if not lock.is_locked:
+        raise ValidationError(_("この月は締められていません。"))
+    lock.unlocked_at, lock.unlocked_by, lock.unlock_reason = timezone.now(), actor, reason.strip()
+    lock._history_user = actor
+    lock._change_reason = reason.strip()
+    lock.save()
     return lock

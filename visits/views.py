@@ -17,7 +17,7 @@ from cases.models import ClientStatus, Role
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
 
-from . import billing, selectors, services
+from . import billing, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
 from .models import SupportReport
 
@@ -125,13 +125,13 @@ def contact_delete(request, pk):
     if request.method == "POST" and form.is_valid():
         client_id = contact.client_id
         try:
-            services.contact_log_delete(
+            services.contact_log_withdraw(
                 actor=request.user, contact=contact, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("支援記録を削除しました（履歴は残ります）。"))
+            messages.success(request, _("支援記録を取り消しました（記録と理由は保存されます）。"))
             return redirect("cases:client_detail", pk=client_id)
     log_access(request, client=contact.client, page="visits:contact_delete")
     return render(request, "visits/contact_delete.html", {"form": form, "contact": contact})
@@ -233,7 +233,15 @@ def report_share(request, client_pk, year, month):
 def office_month(request):
     month = _month_param(request)
     summary = selectors.office_month(request.membership.office_id, month)
-    return render(request, "visits/office_month.html", {"summary": summary, **_month_nav(month)})
+    today = timezone.localdate()
+    claim = None  # a closed month: still to be claimed by the 10th, or past its claim day
+    if month_start(month) < month_start(today):
+        claim = "open" if rules.claim_still_open(month, today) else "closed"
+    return render(
+        request,
+        "visits/office_month.html",
+        {"summary": summary, "claim": claim, "claim_day": rules.CLAIM_DUE_DAY, **_month_nav(month)},
+    )
 
 
 @office_required()

@@ -73,8 +73,13 @@ def test_manager_revises_an_overdue_plan_and_the_dashboard_clears(live_server, l
     assert page.get_by_role("alert").filter(has_text="本人の同意を記録しました。").is_visible()
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by, draft.agreed_on) == (PlanStatus.AGREED, manager, today)
+    # A plan takes effect once the client has also received a copy: record the delivery.
+    page.get_by_role("button", name="交付を記録").click()
+    assert page.get_by_role("alert").filter(has_text="交付を記録しました。").is_visible()
+    draft.refresh_from_db()
+    assert (draft.status, draft.delivered_on) == (PlanStatus.DELIVERED, today)
     plan.refresh_from_db()
-    assert plan.version == 1 and plan.status == PlanStatus.AGREED  # old versions are never overwritten
+    assert plan.version == 1 and plan.status == PlanStatus.DELIVERED  # old versions are never overwritten
 
     # The dashboard no longer lists the client anywhere.
     page.get_by_role("link", name="ダッシュボード").click()
@@ -83,7 +88,8 @@ def test_manager_revises_an_overdue_plan_and_the_dashboard_clears(live_server, l
         "モニタリング期限超過",
         "承認待ちの計画",
         "本人同意待ちの計画",
-        "同意済み計画のない利用者",
+        "交付待ちの計画",
+        "有効な計画のない利用者",
     ):
         section = dashboard_section(page, heading)
         assert section.is_visible(), heading

@@ -9,11 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Office
 from claims.models import CapManagementResult, ClientClaimProfile, OfficeReduction
 from claims.selectors import all_office_totals, office_claim
+from plans.services import plan_withdraw
 
 from ..factories import MembershipFactory, OfficeFactory, client_in_service
 from .factories import SEPT, billable_client, ready_office
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def withdraw_plans(client, manager):
+    """Plans are retained records: they are withdrawn, never deleted, and then count as no plan."""
+    for plan in client.plans.all():
+        plan_withdraw(actor=manager, plan=plan, reason="テストのため取消")
 
 
 def build(n_offices: int, per_office: int):
@@ -31,7 +38,7 @@ def build(n_offices: int, per_office: int):
         for n in range(per_office):
             client = billable_client(office, staff, manager, special_area=n % 2 == 0)
             if n == 1:
-                client.plans.all().delete()  # no agreed plan: the reduction's third-month step
+                withdraw_plans(client, manager)  # no agreed plan: the reduction's third-month step
             if n == 2:  # another office manages the cap: its result (3) sets the burden; one office lacks it
                 ClientClaimProfile.objects.filter(client=client).update(
                     cap_management="other_office", cap_manager_provider_number="1399999999"

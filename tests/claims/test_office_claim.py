@@ -11,11 +11,18 @@ from claims.models import CapManagementResult, OfficeReduction
 from claims.selectors import office_claim
 from meetings import selectors as meeting_selectors
 from meetings.selectors import AddonMeeting
+from plans.services import plan_withdraw
 
 from ..factories import ContactLogFactory, client_in_service
 from .factories import SEPT, billable_client, ready_office
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def withdraw_plans(client, manager):
+    """Plans are retained records: they are withdrawn, never deleted, and then count as no plan."""
+    for plan in client.plans.all():
+        plan_withdraw(actor=manager, plan=plan, reason="テストのため取消")
 
 
 def test_a_billable_month_is_worth_the_tier_units_in_yen(office, staff, manager, admin_user):
@@ -64,7 +71,7 @@ def test_special_area_and_a_reduction(office, staff, manager, admin_user):
 def test_no_agreed_plan_reduces_by_the_step_of_its_month(office, staff, manager, admin_user):
     ready_office(office, admin_user, codes=False)
     client = billable_client(office, staff, manager)
-    client.plans.all().delete()
+    withdraw_plans(client, manager)
     # the window started 2025-07-06: September is the third month without a plan → 50%
     (row,) = office_claim(office, SEPT).billable
     assert row.lines[0].key == "basic:80+no_plan50" and row.lines[0].units == 1384

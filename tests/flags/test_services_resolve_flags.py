@@ -9,6 +9,7 @@ import time_machine
 from flags import rules
 from flags.models import Flag
 from flags.services import flag_deadlines, flag_months
+from plans.deadlines import DeadlineKind
 from plans.models import ReviewDecision
 from plans.services import plan_review_complete
 from visits.services import contact_log_create
@@ -36,10 +37,10 @@ def test_completing_an_overdue_review_resolves_review_overdue(office, staff, man
     plan = agreed_plan(client=client, manager=manager, starts_on=date(2025, 7, 6))
     with time_machine.travel(datetime(2025, 11, 10, 9, tzinfo=TOKYO), tick=False):
         flag_deadlines(office=office, today=date(2025, 11, 10))
-        assert Flag.objects.get(client=client, kind=rules.REVIEW_OVERDUE_KIND).resolved_at is None
+        assert Flag.objects.get(client=client, kind=DeadlineKind.REVIEW_OVERDUE).resolved_at is None
 
         plan_review_complete(
             actor=manager, plan=plan, reviewed_on=date(2025, 11, 10), findings="順調", decision=ReviewDecision.KEEP
         )
 
-    assert Flag.objects.get(client=client, kind=rules.REVIEW_OVERDUE_KIND).resolved_at is not None
+    assert Flag.objects.get(client=client, kind=DeadlineKind.REVIEW_OVERDUE).resolved_at is not None

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases.models import ClientStatus, Role
 from plans import selectors
+from plans.deadlines import DeadlineKind as K
 from plans.models import PlanStatus
 
 from ..factories import (
@@ -87,23 +88,29 @@ def people(office, manager, staff):
     return build_office(office, manager, staff)
 
 
+def lists(office, as_of=TODAY):
+    return {kind: rows for kind, _label, rows in selectors.dashboard(office, as_of)}
+
+
 def test_reviews_overdue_and_due_soon_by_the_rules(office, people):
-    overdue = selectors.reviews_overdue(office, TODAY)
-    soon = selectors.reviews_due_within(office, TODAY)
+    got = lists(office)
+    overdue, soon = got[K.REVIEW_OVERDUE], got[K.REVIEW_DUE_SOON]
     assert ids(overdue) == {people["overdue"].pk}
-    assert overdue[0].due_on == date(2026, 10, 1)
+    # Was 10-01 under the clamp: 3 months counted from 07-01 end on 09-30 (民法 143).
+    assert overdue[0].due_on == date(2026, 9, 30)
     assert ids(soon) == {people["due_soon"].pk}
-    assert soon[0].due_on == date(2026, 11, 30)
+    assert soon[0].due_on == date(2026, 11, 30)  # from 08-31: no 11-31, so November's last day
     assert people["reviewed"].pk not in ids(overdue) | ids(soon)
 
 
 def test_plans_awaiting_approval_and_consent(office, people):
-    assert ids(selectors.plans_awaiting_approval(office, TODAY)) == {people["draft"].pk}
-    assert ids(selectors.plans_awaiting_consent(office, TODAY)) == {people["approved"].pk}
+    got = lists(office)
+    assert ids(got[K.PLAN_AWAITING_APPROVAL]) == {people["draft"].pk}
+    assert ids(got[K.PLAN_AWAITING_CONSENT]) == {people["approved"].pk}
 
 
-def test_clients_in_service_without_agreed_plan(office, people):
-    rows = ids(selectors.clients_without_agreed_plan(office, TODAY))
+def test_clients_in_service_without_a_plan_in_effect(office, people):
+    rows = ids(lists(office)[K.PLAN_MISSING])
     assert {people["no_plan"].pk, people["draft"].pk, people["approved"].pk} <= rows
     assert people["overdue"].pk not in rows
     assert people["archived"].pk not in rows
@@ -111,22 +118,32 @@ def test_clients_in_service_without_agreed_plan(office, people):
 
 
 def test_decisions_ending_without_a_following_one(office, people):
-    rows = selectors.decisions_ending(office, TODAY)
+    rows = lists(office)[K.DECISION_RENEWAL]
     assert people["renewal"].pk in ids(rows)
     assert people["renewed"].pk not in ids(rows)
     row = next(r for r in rows if r.client_id == people["renewal"].pk)
     assert row.due_on == date(2026, 12, 9) and row.urgent  # 16 days left
+    # The first decision of a client hired 2025-01-06 ended on 2026-07-05 with none after it: the
+    # renewal stays listed after ends_on (it used to drop off on that day).
+    lapsed = next(r for r in rows if r.client_id == people["no_plan"].pk)
+    assert lapsed.due_on == date(2026, 7, 5) and lapsed.urgent
 
 
-def test_windows_ending_with_no_information_shared(office, people):
-    rows = selectors.handovers_unshared(office, TODAY)
-    assert ids(rows) == {people["ending"].pk}
-    assert rows[0].urgent  # 84 days left: under 90
-    assert rows[0].due_on == date(2026, 11, 15)  # shared 3 months before the end, at the latest
+def test_handover_sharing_keyed_to_the_sharing_deadline(office, people):
+    rows = {r.client_id: r for r in lists(office)[K.HANDOVER_SHARING]}
+    # Window ends 2027-02-15: shared by 2026-11-15 at the latest; on 11-23 that is past: the reduction.
+    ending = rows[people["ending"].pk]
+    assert (ending.due_on, ending.urgent) == (date(2026, 11, 15), True)
+    assert ending.late.startswith("減算の対象")
+    # Window ends 2027-03-31, sharing deadline 2026-12-31, 38 days away: listed (from 60 days before it),
+    # not yet urgent. Under the old "120 days before the end" rule it was not listed yet.
+    later = rows[people["ending_later"].pk]
+    assert (later.due_on, later.urgent) == (date(2026, 12, 31), False)
+    assert people["ending_shared"].pk not in rows  # shared on 10-10, before its deadline
 
 
 def test_first_applications_due(office, people):
-    rows = {r.client_id: r for r in selectors.applications_due(office, TODAY)}
+    rows = {r.client_id: r for r in lists(office)[K.APPLICATION_PREPARATION]}
     assert set(rows) == {people["month4"].pk, people["month6"].pk}
     assert not rows[people["month4"].pk].urgent
     assert rows[people["month6"].pk].urgent
@@ -134,9 +151,10 @@ def test_first_applications_due(office, people):
 
 
 def test_rows_link_to_where_they_are_fixed(office, people):
-    overdue = selectors.reviews_overdue(office, TODAY)[0]
+    got = lists(office)
+    overdue = got[K.REVIEW_OVERDUE][0]
     assert overdue.fix_url == reverse("plans:review_create", args=[overdue.object_id])
-    ending = selectors.handovers_unshared(office, TODAY)[0]
+    ending = next(r for r in got[K.HANDOVER_SHARING] if r.client_id == people["ending"].pk)
     assert ending.fix_url == reverse("plans:handover_edit", args=[people["ending"].pk])
 
 
@@ -144,8 +162,9 @@ def test_rows_link_to_where_they_are_fixed(office, people):
 def test_dashboard_page_counts_and_staff_filter(as_manager, office, staff, people):
     response = as_manager.get(reverse("plans:dashboard"))
     lists = {kind: rows for kind, _label, rows in response.context["lists"]}
-    assert ids(lists[selectors.REVIEW_OVERDUE]) == {people["overdue"].pk}
-    assert all(lists.values())  # every list has something in this office
+    assert ids(lists[K.REVIEW_OVERDUE]) == {people["overdue"].pk}
+    # every list has something in this office but the plans waiting for delivery (none here)
+    assert all(rows for kind, rows in lists.items() if kind not in (K.PLAN_AWAITING_DELIVERY,))
     body = response.content.decode()
     assert (
         "モニタリング期限超過" in body and reverse("plans:handover_edit", args=[people["ending"].pk]) in body
@@ -196,10 +215,12 @@ def test_home_sends_staff_to_the_caseload(as_staff):
     assert as_staff.get(reverse("home")).url == reverse("cases:caseload")
 
 
-def test_handed_over_clients_leave_the_lists(office, people):
+def test_handed_over_clients_leave_the_lists_but_a_missed_sharing_stands(office, people):
     people["ending"].status = ClientStatus.HANDED_OVER
     people["ending"].save()
-    assert selectors.handovers_unshared(office, TODAY) == []
+    left = {(kind, r.client_id) for kind, rows in lists(office).items() for r in rows}
+    mine = {kind for kind, client_id in left if client_id == people["ending"].pk}
+    assert mine == {K.HANDOVER_SHARING}  # no renewal, no plan rows; the reduction is still owed
 
 
 def test_a_revised_plan_agreed_after_a_review_is_not_overdue(office, manager):
@@ -209,7 +230,7 @@ def test_a_revised_plan_agreed_after_a_review_is_not_overdue(office, manager):
     old = agreed_plan(client=client, manager=manager, starts_on=date(2026, 6, 1), version=1)
     PlanReviewFactory(plan=old, reviewed_on=TODAY, reviewer=manager, decision="revise")
     agreed_plan(client=client, manager=manager, starts_on=date(2026, 6, 1), version=2)
-    assert client.pk not in ids(selectors.reviews_overdue(office, TODAY))
-    assert client.pk not in ids(selectors.reviews_due_within(office, TODAY))
+    got = lists(office)
+    assert client.pk not in ids(got[K.REVIEW_OVERDUE]) | ids(got[K.REVIEW_DUE_SOON])
     panel = selectors.client_plans_panel(client, TODAY)
     assert panel.next_review_on == date(2027, 2, 23)

@@ -77,7 +77,7 @@ def test_steps_out_of_order_are_refused(as_manager, office, manager):
 @time_machine.travel(TODAY)
 def test_delivery_page_shows_standing_consent(as_manager, office, manager):
     person = ClientFactory(office=office)
-    plan = agreed_plan(client=person, manager=manager)
+    plan = agreed_plan(client=person, manager=manager, status=PlanStatus.AGREED)  # agreed, to be delivered
     ConsentFactory(client=person, purpose=ConsentPurpose.PLAN_TO_CONSULTATION, given_on=date(2026, 1, 1))
     page = as_manager.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert "計画の交付について、本人の同意があります" in page
@@ -86,7 +86,9 @@ def test_delivery_page_shows_standing_consent(as_manager, office, manager):
 @time_machine.travel(TODAY)
 def test_new_version_copies_and_never_overwrites(as_staff, office, manager):
     person = ClientFactory(office=office)
-    first = agreed_plan(client=person, manager=manager, version=1, accommodations="静かな席")
+    first = agreed_plan(
+        client=person, manager=manager, version=1, accommodations="静かな席", status=PlanStatus.AGREED
+    )
     response = as_staff.post(reverse("plans:plan_create", args=[person.pk]), {"copy": "1"})
     second = SupportPlan.objects.get(client=person, version=2)
     assert response.status_code == 302

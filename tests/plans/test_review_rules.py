@@ -1,10 +1,14 @@
-"""plans.rules: next review due = last review (or plan start) + 3 months; due soon within 14 days."""
+"""plans.rules: next review due = the end of the 3 months after the last review (or from the plan's start),
+counted as 民法 140/143 count; due soon within 14 days (plans.deadlines.review_status)."""
 
 from datetime import date
 
 import pytest
 
-from plans.rules import REVIEW_DUE_SOON, REVIEW_OK, REVIEW_OVERDUE, next_review_due, review_status
+from plans.deadlines import DeadlineKind, review_status
+from plans.rules import next_review_due
+
+REVIEW_OK, REVIEW_DUE_SOON, REVIEW_OVERDUE = "", DeadlineKind.REVIEW_DUE_SOON, DeadlineKind.REVIEW_OVERDUE
 
 D = date
 
@@ -12,11 +16,13 @@ D = date
 @pytest.mark.parametrize(
     ("plan_starts_on", "last_review_on", "due"),
     [
-        (D(2025, 4, 1), None, D(2025, 7, 1)),
+        # Was 07-01 under the clamp: 3 months counted from 04-01 (its first day counted) end on 06-30.
+        (D(2025, 4, 1), None, D(2025, 6, 30)),
         (D(2025, 4, 1), D(2025, 6, 20), D(2025, 9, 20)),
-        (D(2025, 11, 30), None, D(2026, 2, 28)),  # month end clamps
+        (D(2025, 11, 30), None, D(2026, 2, 28)),  # no 02-30: the month's last day (民法 143)
         (D(2023, 11, 30), None, D(2024, 2, 29)),  # leap February
-        (D(2025, 5, 31), None, D(2025, 8, 31)),
+        # Was 08-31 under the clamp: from 05-31, 3 months end the day before 08-31 (民法 143).
+        (D(2025, 5, 31), None, D(2025, 8, 30)),
         (D(2025, 1, 1), D(2025, 12, 31), D(2026, 3, 31)),  # over the year end
         (D(2025, 1, 1), D(2025, 3, 31), D(2025, 6, 30)),
     ],

@@ -35,7 +35,11 @@ def test_keep_records_a_review_and_no_new_version(as_manager, office, manager):
 @time_machine.travel(date(2026, 11, 23))
 def test_revise_starts_a_new_draft_copying_the_plan(as_manager, office, manager):
     plan = agreed_plan(
-        client=ClientFactory(office=office), manager=manager, version=1, accommodations="静かな席"
+        client=ClientFactory(office=office),
+        manager=manager,
+        version=1,
+        accommodations="静かな席",
+        status=PlanStatus.AGREED,
     )
     response = as_manager.post(
         reverse("plans:review_create", args=[plan.pk]), {**REVIEW, "decision": ReviewDecision.REVISE}

@@ -22,7 +22,7 @@ EXPORT = reverse("visits:billing_export")
 
 def billable(client, staff):
     ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 4))
-    ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 18), kind="workplace_visit")
+    ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 18), kind="workplace_visit", employer_met=True)
     SupportReportFactory(client=client, month=AUG, created_by=staff, shared_with_client_on=date(2025, 9, 2))
 
 
@@ -75,12 +75,13 @@ def test_rows_in_the_documented_order(office, two_clients):
         "2025-09-02",
         "可",
         "",
-        "同意済みの支援計画がありません（減算）",
+        # client_in_service works オープン with no consent to share with the employer: billable, said so
+        "有効な支援計画がありません（減算）;オープン就労ですが企業への共有に本人の同意がありません",
     ]
     assert rows[1][11:] == [
         "不可",
         "対面支援（本人面談・職場訪問）がありません;支援レポートを本人と共有していません",
-        "企業訪問がありません（努力義務）;同意済みの支援計画がありません（減算）",
+        "企業訪問がありません（努力義務）;有効な支援計画がありません（減算）;オープン就労ですが企業への共有に本人の同意がありません",
     ]
 
 
@@ -161,7 +162,7 @@ def test_command_rejects_bad_input_without_writing(office, tmp_path, options, me
 def test_export_query_count_is_constant(as_admin, office, staff, size, django_assert_max_num_queries):
     for _ in range(size):
         billable(client_in_service(office=office), staff)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # the month rows read the plans' reviews too
         response = as_admin.get(EXPORT, {"month": "2025-08", "format": "csv"})
     assert response.content.decode("utf-8-sig").count("\r\n") == size + 1
 

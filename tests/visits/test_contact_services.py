@@ -5,11 +5,17 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import Role
+from cases.models import Client, Role
 from visits import services
 from visits.models import ContactLog
 
-from ..factories import ContactLogFactory, MembershipFactory, MonthLockFactory, client_in_service
+from ..factories import (
+    ContactLogFactory,
+    MembershipFactory,
+    MonthLockFactory,
+    SupportReportFactory,
+    client_in_service,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -117,17 +123,31 @@ def test_unlocked_month_edits_need_no_reason(office, staff):
     assert contact.history.first().history_change_reason is None
 
 
-def test_delete_always_needs_a_reason_and_history_remains(office, staff):
+def test_withdrawal_always_needs_a_reason_and_keeps_the_record(office, staff):
     client = client_in_service(office=office)
     contact = ContactLogFactory(client=client, staff=staff)
     pk = contact.pk
     with pytest.raises(ValidationError):
-        services.contact_log_delete(actor=staff, contact=contact, reason="  ")
-    assert ContactLog.objects.filter(pk=pk).exists()
+        services.contact_log_withdraw(actor=staff, contact=contact, reason="  ")
+    assert not ContactLog.objects.get(pk=pk).withdrawn
 
-    services.contact_log_delete(actor=staff, contact=contact, reason="別の利用者の記録だった")
-    assert not ContactLog.objects.filter(pk=pk).exists()
-    deleted = ContactLog.history.filter(id=pk).first()
-    assert deleted.history_type == "-"
-    assert deleted.history_change_reason == "別の利用者の記録だった"
-    assert deleted.narrative == "面談を実施。"
+    services.contact_log_withdraw(actor=staff, contact=contact, reason="別の利用者の記録だった")
+    kept = ContactLog.objects.get(pk=pk)
+    assert kept.withdrawn and kept.withdrawn_by == staff and kept.narrative == "面談を実施。"
+    assert kept.withdrawal_reason == "別の利用者の記録だった"
+    assert ContactLog.history.filter(id=pk).first().history_change_reason == "別の利用者の記録だった"
+    with pytest.raises(ValidationError):  # a withdrawn record is not edited any more
+        services.contact_log_update(actor=staff, contact=kept, narrative="書き換え")
+
+
+def test_a_withdrawn_contact_leaves_the_verdict(office, staff):
+    from visits.selectors import month_rows, month_verdicts
+
+    client = client_in_service(office=office)
+    contact = ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 20))
+    SupportReportFactory(client=client, month=date(2025, 8, 1), shared_with_client_on=date(2025, 8, 29))
+    assert month_rows(office.pk, date(2025, 8, 1))[0].verdict.billable
+    services.contact_log_withdraw(actor=staff, contact=contact, reason="別の利用者の記録だった")
+    [row] = month_rows(office.pk, date(2025, 8, 1))
+    assert "no_face_to_face" in row.verdict.reasons
+    assert month_verdicts(Client.objects.filter(pk=client.pk), date(2025, 8, 1))[client.pk] == row.verdict

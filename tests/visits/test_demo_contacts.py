@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db.models import QuerySet
 
 from cases.demo import seed_demo_office
 from visits.models import ContactLog, SupportReport
@@ -34,8 +35,9 @@ def test_demo_is_deterministic_and_runs_once():
     first = snapshot()
     seed_demo_office(TODAY)
     assert snapshot() == first
-    ContactLog.objects.all().delete()
-    SupportReport.objects.all().delete()
+    # Retained records refuse deletion (plans.retention); the test clears them below that guard.
+    QuerySet.delete(ContactLog.objects.all())
+    QuerySet.delete(SupportReport.objects.all())
     from cases.models import Office
     from visits.demo import seed_contacts
 

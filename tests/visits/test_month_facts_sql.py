@@ -1,24 +1,49 @@
 """visits.selectors.month_facts_rows (SQL, for the flag jobs) agrees with visits.rules.month_facts (Python,
 for the pages) on every row of the billable-month rule's table, and so gives the same verdicts."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Client
+from plans.models import ConsentPurpose, SupportPlan
 from visits.models import ContactLog, SupportReport
 from visits.rules import month_facts, verdict_from_facts
-from visits.selectors import month_facts_rows
+from visits.selectors import month_facts_rows, month_verdicts
 
-from ..factories import BenefitDecisionFactory, ClientFactory, OfficeFactory, UserFactory, agreed_plan
+from ..factories import (
+    BenefitDecisionFactory,
+    ClientFactory,
+    ConsentFactory,
+    EmploymentFactory,
+    OfficeFactory,
+    PlanReviewFactory,
+    UserFactory,
+    agreed_plan,
+)
 from .test_month_verdict import CASES, each_case
 
 pytestmark = pytest.mark.django_db
 
 
-def build_client(month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts):
+def build_client(
+    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, extra=None, plans=None
+):
+    """The records that give the facts of a row of the rule's table (keyword facts in `extra`); `plans`,
+    when given, is [(PlanFact, status, [(review day, withdrawn)], withdrawn)] to store instead of the
+    plan of `plan_agreed_on`."""
+    extra = extra or {}
     staff = UserFactory()
     client = ClientFactory(office=OfficeFactory(online_counts_as_face_to_face=online_counts))
+    required = extra.get("employer_report_required", False)
+    if required or extra.get("employer_consent_missing", False):
+        # オープン during the month; the job's dates go through the window refresh, so the window is set after.
+        EmploymentFactory(client=client, hired_on=month - timedelta(days=400), disclosed=True)
+    if required:
+        ConsentFactory(
+            client=client, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on=month.replace(day=1)
+        )
     Client.objects.filter(pk=client.pk).update(
         window_starts_on=window.starts_on if window else None,
         window_ends_on=window.ends_on if window else None,
@@ -27,30 +52,87 @@ def build_client(month, contacts, window, decisions, plan_agreed_on, report_shar
         BenefitDecisionFactory(client=client, starts_on=decision.starts_on, ends_on=decision.ends_on)
     for contact in contacts:
         ContactLog.objects.create(
-            client=client, staff=staff, on=contact.on, kind=contact.kind, face_to_face=contact.face_to_face
+            client=client,
+            staff=staff,
+            on=contact.on,
+            kind=contact.kind,
+            face_to_face=contact.face_to_face,
+            narrative="面談を実施。" if contact.written else "",
+            employer_met=contact.employer_met,
         )
-    if plan_agreed_on:
-        agreed_plan(client=client, manager=staff, starts_on=plan_agreed_on)
-    if report_shared:
+    plan_in_effect = extra.get("plan_in_effect")
+    if plans is not None:
+        for fact, status, review_days, withdrawn in plans:
+            stored = SupportPlan.objects.create(
+                client=client,
+                version=fact.version,
+                status=status,
+                starts_on=fact.starts_on,
+                ends_on=fact.ends_on,
+                drafted_by=staff,
+                approved_by=staff,
+                approved_on=fact.starts_on,
+                agreed_on=fact.agreed_on,
+                delivered_on=fact.delivered_on,
+                withdrawn_at=timezone.now() if withdrawn else None,
+            )
+            for day, review_withdrawn in review_days:
+                PlanReviewFactory(
+                    plan=stored,
+                    reviewer=staff,
+                    reviewed_on=day,
+                    withdrawn_at=timezone.now() if review_withdrawn else None,
+                )
+    elif plan_in_effect is False:
+        # Agreed on time but never delivered: not in effect.
+        agreed_plan(client=client, manager=staff, starts_on=plan_agreed_on, status="agreed")
+    elif plan_agreed_on:
+        # Delivered with its agreement, a long period, reviewed on the month's first day when it had begun:
+        # in effect exactly when agreed by the month's end (the positional argument's meaning).
+        plan = agreed_plan(
+            client=client,
+            manager=staff,
+            starts_on=plan_agreed_on,
+            ends_on=plan_agreed_on + timedelta(days=2000),
+        )
+        if month.replace(day=1) >= plan_agreed_on:
+            PlanReviewFactory(plan=plan, reviewer=staff, reviewed_on=month.replace(day=1))
+    written = extra.get("report_written", True)
+    if report_shared or extra.get("employer_report_shared") or not written:
         SupportReport.objects.create(
-            client=client, month=month.replace(day=1), shared_with_client_on=month, created_by=staff
+            client=client,
+            month=month.replace(day=1),
+            shared_with_client_on=month if report_shared else None,
+            shared_with_employer_on=month if extra.get("employer_report_shared") else None,
+            support_given="面談で体調を確認" if written else "",
+            created_by=staff,
         )
     return client
 
 
 @each_case
 def test_sql_facts_match_the_python_facts(
-    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected
+    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected, extra
 ):
-    client = build_client(month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts)
+    client = build_client(
+        month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, extra
+    )
 
     [(client_id, office_id, facts)] = month_facts_rows(Client.objects.filter(pk=client.pk), month)
 
     assert (client_id, office_id) == (client.pk, client.office_id)
     assert facts == month_facts(
-        month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts=online_counts
+        month,
+        contacts,
+        window,
+        decisions,
+        plan_agreed_on,
+        report_shared,
+        online_counts=online_counts,
+        **extra,
     )
     assert verdict_from_facts(facts) == expected
+    assert month_verdicts(Client.objects.filter(pk=client.pk), month) == {client.pk: expected}
 
 
 def test_one_query_for_any_number_of_clients(django_assert_num_queries):
@@ -64,19 +146,21 @@ def test_one_query_for_any_number_of_clients(django_assert_num_queries):
 
 
 def test_sql_and_python_facts_agree_on_random_client_months():
-    """Windows, decisions (gaps, overlaps, renewals mid-month), contacts of every kind and plans, drawn at
-    random with a fixed seed: the two computations agree on every client-month."""
+    """Windows, decisions (gaps, overlaps, renewals mid-month), contacts of every kind with and without
+    their 内容 or the employer met, reports written or not and shared with whom, オープン with or without
+    consent, and plans, drawn at random with a fixed seed: the two computations agree on every
+    client-month."""
     import random
-    from datetime import timedelta
 
     from cases.rules import Window
+    from plans.rules import PlanFact, plan_in_effect
     from visits.rules import ContactFact, DecisionPeriod
 
     rng = random.Random(7)
     kinds = ["interview", "workplace_visit", "employer_visit", "phone", "online"]
     base = date(2025, 5, 1)
     cases = []
-    for _ in range(40):
+    for _ in range(60):
         start = base + timedelta(days=rng.randint(-60, 60))
         window = None if rng.random() < 0.1 else Window(start, start + timedelta(days=rng.randint(20, 400)))
         decisions, day = [], start + timedelta(days=rng.randint(-20, 20))
@@ -87,13 +171,49 @@ def test_sql_and_python_facts_agree_on_random_client_months():
         month = date(2025, rng.randint(4, 8), 1)
         contacts = [
             ContactFact(
-                month + timedelta(days=rng.randint(-3, 33)), kind, kind in ("interview", "workplace_visit")
+                month + timedelta(days=rng.randint(-3, 33)),
+                kind,
+                kind in ("interview", "workplace_visit"),
+                written=rng.random() < 0.8,
+                employer_met=kind == "employer_visit" or rng.random() < 0.5,
             )
             for kind in rng.choices(kinds, k=rng.randint(0, 4))
         ]
-        plan = rng.choice([None, month - timedelta(days=40), month + timedelta(days=rng.randint(0, 40))])
-        args = (month, contacts, window, decisions, plan, rng.random() < 0.7, rng.random() < 0.3)
-        cases.append((build_client(*args).pk, args))
-    for pk, (month, contacts, window, decisions, plan, shared, online_counts) in cases:
+        plans, facts_of_plans, all_reviews = [], [], []
+        for version in range(1, rng.randint(0, 3) + 1):
+            starts = month + timedelta(days=rng.randint(-200, 40))
+            agreed = starts + timedelta(days=rng.choice([0, 0, 5, 40]))
+            status = rng.choice(["delivered", "delivered", "agreed", "approved"])
+            delivered = agreed + timedelta(days=rng.choice([0, 3, 35])) if status == "delivered" else None
+            fact = PlanFact(
+                version,
+                starts,
+                starts + timedelta(days=rng.randint(20, 300)),
+                agreed if status != "approved" else None,
+                delivered,
+            )
+            reviews = sorted(
+                {starts + timedelta(days=rng.randint(-20, 200)) for _ in range(rng.randint(0, 2))}
+            )
+            reviews = [(day, rng.random() < 0.15) for day in reviews]  # some withdrawn by mistake
+            withdrawn = rng.random() < 0.15
+            plans.append((fact, status, reviews, withdrawn))
+            if not withdrawn:  # withdrawn records are left out of the rule
+                facts_of_plans.append(fact)
+            all_reviews += [day for day, review_withdrawn in reviews if not review_withdrawn]
+        disclosed, consent = rng.random() < 0.5, rng.random() < 0.5
+        extra = {
+            "report_written": rng.random() < 0.8,
+            "employer_report_required": disclosed and consent,
+            "employer_report_shared": rng.random() < 0.5,
+            "employer_consent_missing": disclosed and not consent,
+            # the pages' rule, from the same records (delivered_on counts only on a delivered plan)
+            "plan_in_effect": plan_in_effect(month, facts_of_plans, all_reviews),
+        }
+        args = (month, contacts, window, decisions, None, rng.random() < 0.7, rng.random() < 0.3)
+        cases.append((build_client(*args, extra, plans=plans).pk, args, extra))
+    assert {extra["plan_in_effect"] for _pk, _args, extra in cases} == {True, False}  # both are drawn
+    for pk, (month, contacts, window, decisions, plan, shared, online_counts), extra in cases:
         [(_, _, facts)] = month_facts_rows(Client.objects.filter(pk=pk), month)
-        assert facts == month_facts(month, contacts, window, decisions, plan, shared, online_counts), pk
+        python = month_facts(month, contacts, window, decisions, plan, shared, online_counts, **extra)
+        assert facts == python, pk

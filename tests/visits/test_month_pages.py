@@ -113,3 +113,21 @@ def test_this_month_lists_only_my_clients_still_to_meet_or_report(as_staff, offi
     assert [r.client for r in my_month(membership, SEPT)] == [mine_todo]
     html = as_staff.get(reverse("visits:my_month")).content.decode()
     assert "まだ" in html and "他人" not in html
+
+
+@pytest.mark.parametrize(
+    ("today", "words"),
+    [
+        (date(2025, 10, 1), "今月10日までに請求"),
+        (date(2025, 10, 10), "今月10日までに請求"),
+        (date(2025, 10, 11), "請求期限を過ぎました"),
+    ],
+)
+def test_the_previous_month_can_be_claimed_until_the_10th(client, office, manager, today, words):
+    import time_machine
+
+    client_in_service(office=office)  # September not billable
+    with time_machine.travel(today, tick=False):
+        client.force_login(manager)  # a session of that day
+        html = client.get(reverse("visits:office_month"), {"month": "2025-09"}).content.decode()
+    assert words in html

@@ -6,8 +6,10 @@ import pytest
 
 from cases.rules import Window
 from visits.rules import (
+    EMPLOYER_CONSENT_MISSING,
     NO_AGREED_PLAN,
     NO_DECISION,
+    NO_EMPLOYER_REPORT,
     NO_EMPLOYER_VISIT,
     NO_FACE_TO_FACE,
     NO_SUPPORT_REPORT,
@@ -325,6 +327,123 @@ CASES = [
         False,
         Verdict(True, (), (NO_AGREED_PLAN,)),
     ),
+    # --- the conditions of issue 13 (keyword facts; the positional ones keep their meanings) ---
+    (
+        "interview with no 内容 written does not count",
+        D(2025, 6, 1),
+        [ContactFact(D(2025, 6, 3), "interview", True, written=False), employer_only(D(2025, 6, 4))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(False, (NO_FACE_TO_FACE,), ()),
+    ),
+    (
+        "one written interview among unwritten ones counts",
+        D(2025, 6, 1),
+        [ContactFact(D(2025, 6, 3), "interview", True, written=False), workplace(D(2025, 6, 9))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        OK,
+    ),
+    (
+        "workplace visit without meeting the employer is no employer visit",
+        D(2025, 6, 1),
+        [ContactFact(D(2025, 6, 9), "workplace_visit", True, employer_met=False)],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(True, (), (NO_EMPLOYER_VISIT,)),
+    ),
+    (
+        "employer visit at which no one of the employer was met",
+        D(2025, 6, 1),
+        [interview(D(2025, 6, 3)), ContactFact(D(2025, 6, 20), "employer_visit", False, employer_met=False)],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(True, (), (NO_EMPLOYER_VISIT,)),
+    ),
+    (
+        "empty report shared with the client is no report",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(False, (NO_SUPPORT_REPORT,), ()),
+        {"report_written": False},
+    ),
+    (
+        "オープン with consent: shared with the client only is not enough",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(False, (NO_EMPLOYER_REPORT,), ()),
+        {"employer_report_required": True},
+    ),
+    (
+        "オープン with consent: shared with both is billable",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        OK,
+        {"employer_report_required": True, "employer_report_shared": True},
+    ),
+    (
+        "オープン without consent: billable, and says so",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(True, (), (EMPLOYER_CONSENT_MISSING,)),
+        {"employer_consent_missing": True},
+    ),
+    (
+        "not written, not shared with the client, nor with the employer: both reasons",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        False,
+        False,
+        Verdict(False, (NO_SUPPORT_REPORT, NO_EMPLOYER_REPORT), ()),
+        {"report_written": False, "employer_report_required": True},
+    ),
+    (
+        "plan agreed but not in effect (not delivered, period over or review overdue) warns",
+        D(2025, 6, 1),
+        [workplace(D(2025, 6, 12))],
+        WINDOW,
+        [DECISION],
+        PLAN,
+        True,
+        False,
+        Verdict(True, (), (NO_AGREED_PLAN,)),
+        {"plan_in_effect": False},
+    ),
     (
         "leap February, contact on the 29th",
         D(2028, 2, 1),
@@ -348,18 +467,22 @@ CASE_FIELDS = (
     "report_shared",
     "online_counts",
     "expected",
+    "extra",
 )
+# A row's optional last item holds the keyword facts (month_facts' keyword arguments).
 each_case = pytest.mark.parametrize(
-    CASE_FIELDS, [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+    CASE_FIELDS,
+    [(*case[1:], {}) if len(case) == 9 else case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
 )
 
 
 @each_case
 def test_month_verdict(
-    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected
+    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected, extra
 ):
     verdict = month_verdict(
-        month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts=online_counts
+        month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts=online_counts, **extra
     )
     assert verdict == expected
 

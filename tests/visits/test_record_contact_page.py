@@ -113,10 +113,12 @@ def test_manager_edits_in_a_locked_month_with_a_reason(as_manager, office, manag
     assert contact.history.first().history_change_reason == "日付の誤り"
 
 
-def test_delete_page_needs_a_reason(as_staff, office, staff):
+def test_withdraw_page_needs_a_reason_and_the_client_page_shows_it_withdrawn(as_staff, office, staff):
     contact = ContactLogFactory(client=client_in_service(office=office), staff=staff)
     url = reverse("visits:contact_delete", args=[contact.pk])
     assert as_staff.post(url, {"reason": ""}).status_code == 200
-    assert ContactLog.objects.filter(pk=contact.pk).exists()
+    assert not ContactLog.objects.get(pk=contact.pk).withdrawn
     assert as_staff.post(url, {"reason": "重複登録"}).status_code == 302
-    assert not ContactLog.objects.filter(pk=contact.pk).exists()
+    assert ContactLog.objects.get(pk=contact.pk).withdrawal_reason == "重複登録"  # kept, not deleted
+    page = as_staff.get(reverse("cases:client_detail", args=[contact.client_id])).content.decode()
+    assert "取消済み" in page

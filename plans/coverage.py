@@ -1,0 +1,78 @@
+"""Plans in effect month by month: the reads behind the billable month's plan fact and the
+個別支援計画未作成減算 count. Apart from plans.selectors so that visits can read it (plans.services and
+plans.selectors reach the flag jobs)."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Max
+
+from cases.rules import month_end, month_start, months_between, shift_month
+
+from . import rules
+from .models import PlanReview, PlanStatus, SupportPlan
+
+
+def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, set[date]]:
+    """{client id: first days of the months from first_month to last_month with a plan in effect}
+    (plans.rules.plan_in_effect), from two queries whatever the number of clients or months.
+
+    `client_ids` is a list of ids or a values("id") queryset (used as a subquery)."""
+    first, last = month_start(first_month), month_end(last_month)
+    months = [shift_month(first, i) for i in range(months_between(first, last))]
+    plans = defaultdict(list)
+    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
+        SupportPlan.objects.filter(
+            client_id__in=client_ids,
+            status=PlanStatus.DELIVERED,
+            withdrawn_at__isnull=True,
+            delivered_on__lte=last,
+            starts_on__lte=last,
+            ends_on__gte=first,
+        )
+        .order_by()
+        .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
+    ):
+        plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
+    if not plans:
+        return {}
+    reviews = defaultdict(list)
+    reviewed = PlanReview.objects.filter(
+        plan__client_id__in=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
+    ).order_by()
+    if len(months) == 1:  # one month: the last review by its end is all the rule reads
+        rows = (
+            reviewed.values("plan__client_id")
+            .annotate(last=Max("reviewed_on"))
+            .values_list("plan__client_id", "last")
+        )
+    else:
+        rows = reviewed.values_list("plan__client_id", "reviewed_on")
+    for client_id, reviewed_on in rows:
+        reviews[client_id].append(reviewed_on)
+    return {
+        client_id: {m for m in months if rules.plan_in_effect(m, client_plans, reviews[client_id])}
+        for client_id, client_plans in plans.items()
+    }
+
+
+def plan_missing_month_counts(clients, month: date) -> dict[int, int]:
+    """{client id: n} for `clients` (Client objects or a queryset) in `month`: n is the month's place in
+    the client's run of consecutive months in service without a plan in effect (1st, 2nd, 3rd …), 0 when
+    a plan is in effect or the month is outside the window. For the claim's 個別支援計画未作成減算 (70% for
+    the first two months, 50% from the third). Three queries at most."""
+    month = month_start(month)
+    clients = list(clients)
+    in_service = {
+        c.pk: month_start(c.window_starts_on)
+        for c in clients
+        if c.window_starts_on and c.window_starts_on <= month_end(month) and c.window_ends_on >= month
+    }
+    counts = dict.fromkeys((c.pk for c in clients), 0)
+    if not in_service:
+        return counts
+    earliest = min(in_service.values())
+    covered = plan_coverage(list(in_service), earliest, month)
+    for client_id, first_month in in_service.items():
+        counts[client_id] = rules.months_without_plan(month, first_month, covered.get(client_id, set()))
+    return counts
