@@ -182,7 +182,8 @@ def claim_batch_finalize(request, pk):
 @require_POST
 def claim_batch_exclude(request, pk):
     batch = _batch(request, pk)
-    client = clients_visible_to(request.membership).filter(pk=request.POST.get("client") or 0).first()
+    pk = request.POST.get("client", "")
+    client = clients_visible_to(request.membership).filter(pk=int(pk)).first() if pk.isdigit() else None
     if client is None:
         messages.error(request, _("利用者を選んでください。"))
         return _to_month(batch.service_month)

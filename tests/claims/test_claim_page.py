@@ -196,3 +196,25 @@ def test_export_claim_writes_the_finalized_files(office, staff, manager, admin_u
     run("--office", str(office.pk), "--month", "2025-09", "--output", str(tmp_path / "again"))
     assert (tmp_path / "again" / "SEIKYU.CSV").read_bytes() == (tmp_path / "out" / "SEIKYU.CSV").read_bytes()
     assert batch.files.count() == 3
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("claims:claim_batch_exclude", {"client": "abc"}),
+        ("claims:claim_batch_exclude", {"client": "99999999"}),
+        ("claims:claim_batch_check", {}),
+    ],
+)
+def test_bad_input_is_a_message_not_an_error(client, office, staff, manager, admin_user, name, data):
+    ready(office, admin_user, staff, manager)
+    client.force_login(admin_user)
+    client.post(reverse("claims:claim_batch_create"), {"month": "2025-09"})
+    batch = ClaimBatch.objects.get()
+    response = client.post(reverse(name, args=[batch.pk]), data)
+    assert response.status_code == 302
+    bad = client.post(
+        reverse("claims:claim_batch_create_late"), {"month": "x", "kind": "nope", "clients": "a"}
+    )
+    assert bad.status_code == 302
+    assert client.post(reverse("claims:claim_item_return", args=[999999]), {"reason": "x"}).status_code == 404
