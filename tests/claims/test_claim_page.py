@@ -50,6 +50,8 @@ def test_an_admin_takes_the_month_from_preview_to_files(client, office, staff, m
     assert response["Content-Disposition"] == 'attachment; filename="MEISAI.CSV"'
     assert ClaimFileDownload.objects.get(file=file).user == admin_user
     assert AccessLog.objects.filter(page="claims:claim_file_download").exists()
+    html = client.get(PAGE).content.decode()
+    assert "ダウンロードの記録" in html and "MEISAI.CSV" in html
 
 
 def test_the_error_list_links_to_each_fix(client, office, staff, manager, admin_user):
@@ -139,6 +141,13 @@ def test_the_claim_page_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(34):
         response = client.get(PAGE)
     assert response.status_code == 200 and "エラーはありません" in response.content.decode()
+    batch = ClaimBatch.objects.get()
+    client.post(reverse("claims:claim_batch_finalize", args=[batch.pk]), {"confirm": "1"})
+    for f in batch.files.all():
+        client.get(reverse("claims:claim_file_download", args=[f.pk]))
+    with django_assert_max_num_queries(34):
+        response = client.get(PAGE)
+    assert "ダウンロードの記録" in response.content.decode()
 
 
 # --- export_claim --------------------------------------------------------------------------------
