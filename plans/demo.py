@@ -69,6 +69,29 @@ def _in_effect(client, starts_on, drafted_by, manager, index, version=1):
     )
 
 
+def _history(client, until, drafted_by, manager, index) -> int:
+    """Delivered versions from the window's start up to `until`, six months each, reviewed after three
+    (as an office runs it), so the months before the current situation had a plan in effect."""
+    starts_on, version = client.window_starts_on, 0
+    while starts_on < until:
+        version += 1
+        plan = _in_effect(client, starts_on, drafted_by, manager, index, version=version)
+        if plan.ends_on >= until:
+            plan.ends_on = until - timedelta(days=1)
+            plan.save(update_fields=["ends_on"])
+        reviewed_on = period_end(starts_on, 3)
+        if reviewed_on <= plan.ends_on:
+            PlanReview.objects.create(
+                plan=plan,
+                reviewed_on=reviewed_on,
+                reviewer=manager,
+                findings="目標に沿って定着している。",
+                decision=ReviewDecision.KEEP,
+            )
+        starts_on = plan.ends_on + timedelta(days=1)
+    return version
+
+
 @transaction.atomic
 def seed_plans(office: Office, today: date) -> None:
     if SupportPlan.objects.filter(client__office=office).exists():
@@ -90,12 +113,19 @@ def seed_plans(office: Office, today: date) -> None:
                 agreed = today - timedelta(days=10)
                 _plan(client, 1, PlanStatus.AGREED, agreed, writer, manager, index, agreed_on=agreed)
             continue  # in service without a plan in effect: the claim is reduced
+        current = {
+            1: today - timedelta(days=100),
+            2: after_months(today, -3) + timedelta(days=6),
+            3: after_months(today, -5),
+            5: after_months(today, -2),
+        }.get(situation)
+        done = _history(client, current, writer, manager, index) if current else 0
         if situation == 1:  # review overdue: started ~100 days ago, never reviewed
-            _in_effect(client, today - timedelta(days=100), writer, manager, index)
+            _in_effect(client, current, writer, manager, index, version=done + 1)
         elif situation == 2:  # review due within a week
-            _in_effect(client, after_months(today, -3) + timedelta(days=6), writer, manager, index)
-        elif situation == 3:  # reviewed and revised: v1 in effect, v2 draft awaiting approval
-            first = _in_effect(client, after_months(today, -5), writer, manager, index)
+            _in_effect(client, current, writer, manager, index, version=done + 1)
+        elif situation == 3:  # reviewed and revised: the version in effect, the next a draft awaiting approval
+            first = _in_effect(client, current, writer, manager, index, version=done + 1)
             PlanReview.objects.create(
                 plan=first,
                 reviewed_on=after_months(today, -2),
@@ -114,11 +144,11 @@ def seed_plans(office: Office, today: date) -> None:
                 employer_view="業務の切り出しを相談したい。",
                 decision=ReviewDecision.REVISE,
             )
-            _plan(client, 2, PlanStatus.DRAFT, today + timedelta(days=7), writer, manager, index + 1)
+            _plan(client, done + 2, PlanStatus.DRAFT, today + timedelta(days=7), writer, manager, index + 1)
         elif situation == 4:  # approved, awaiting the client's consent
             _plan(client, 1, PlanStatus.APPROVED, today + timedelta(days=3), writer, manager, index)
         else:  # in effect, next review next month
-            _in_effect(client, after_months(today, -2), writer, manager, index)
+            _in_effect(client, current, writer, manager, index, version=done + 1)
         if situation in (1, 2, 3, 5):
             for purpose in (ConsentPurpose.PLAN_TO_CONSULTATION, ConsentPurpose.REPORT_TO_EMPLOYER):
                 Consent.objects.create(

@@ -9,8 +9,9 @@ from datetime import date, time, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import Client, Membership, Office, Role
+from cases.models import Client, Employment, Membership, Office, Role
 from cases.rules import month_end, month_start, shift_month
+from plans.models import Consent, ConsentPurpose
 
 from .models import ContactKind, ContactLog, ShareMethod, SupportReport, Topic
 
@@ -51,6 +52,12 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
     full_previous = [
         c.pk for c in clients if c.window_starts_on <= previous and c.window_ends_on >= month_end(previous)
     ]
+    # The report goes to the employer too where the client works オープン and consented (the month rule).
+    to_employer = set(
+        Consent.objects.filter(
+            client__in=clients, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, withdrawn_on__isnull=True
+        ).values_list("client_id", flat=True)
+    ) & set(Employment.objects.filter(client__in=clients, disclosed=True).values_list("client_id", flat=True))
     no_meeting_pk = full_previous[1] if len(full_previous) > 1 else None
     unshared_pk = full_previous[2] if len(full_previous) > 2 else None
     contacts, reports = [], []
@@ -107,6 +114,7 @@ def seed_contacts(office: Office, today: date, seed: int = 11) -> int:
                         support_given="本人面談と職場訪問を実施。",
                         next_steps="引き続き月1回以上の面談を行う。",
                         shared_with_client_on=shared_on if shared else None,
+                        shared_with_employer_on=shared_on if shared and client.pk in to_employer else None,
                         share_method=ShareMethod.HANDED if shared else "",
                         created_by=staff,
                     )

@@ -31,6 +31,7 @@ def test_admin_adds_a_member_who_sets_a_password_and_unlocks_a_locked_account(
     # the admin adds a staff member with an initial password
     page = laptop_page
     log_in(page, live_server, admin)
+    page.get_by_role("button", name="その他").click()
     page.get_by_role("link", name="事業所の管理").click()
     page.get_by_role("link", name="＋ 職員を追加").click()
     # a save with nothing filled in: an error summary at the top, the first field in error focused
