@@ -93,7 +93,9 @@ class ClaimBatchCreateForm(forms.Form):
     """A 月遅れ or correction batch of the page's month: the client-months picked."""
 
     kind = forms.ChoiceField(
-        label=_("種類"), choices=[("late", _("月遅れ請求")), ("correction", _("過誤再請求"))]
+        label=_("種類"),
+        choices=[("late", _("月遅れ請求")), ("correction", _("過誤再請求"))],
+        widget=forms.Select(attrs={"class": "form-select w-auto"}),
     )
     clients = forms.TypedMultipleChoiceField(label=_("対象の利用者"), coerce=int, choices=())
 
