@@ -15,3 +15,14 @@ class FlagsConfig(AppConfig):
             client_changed(client=client, days=days)
 
         client_facts_changed.connect(_refresh_flags, weak=False, dispatch_uid="flags_client_facts_changed")
+
+        from claims.signals import claim_batches_changed
+
+        from .services import flag_claims
+
+        def _refresh_claim_flags(sender, office, **kwargs):
+            flag_claims(office=office)
+
+        claim_batches_changed.connect(
+            _refresh_claim_flags, weak=False, dispatch_uid="flags_claim_batches_changed"
+        )

@@ -57,6 +57,7 @@ def flag_office_deadlines(office_id: int, today: str | None = None) -> dict:
         return {"office": office_id, "skipped": "gone"}
     result = services.flag_deadlines(office=office, today=_day(today))
     result += services.flag_follow_ups(office=office, today=_day(today))
+    result += services.flag_claims(office=office, today=_day(today))
     return {"office": office_id, "created": len(result.created), "resolved": len(result.resolved)}
 
 
