@@ -55,7 +55,7 @@ def search_clients(queryset, text: str):
     )
     condition = Q()
     digits = normalise_digits(text)
-    if digits.isdigit():
+    if digits.isascii() and digits.isdigit():
         condition |= Q(recipient_number__startswith=digits)
     kana = normalise_kana(text)
     compact = "".join(text.split())

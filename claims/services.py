@@ -77,7 +77,7 @@ def _parse_unit_prices(rows, start_line):
                     )
                     % {"line": line, "value": region}
                 )
-            if not (len(service_type) == 2 and service_type.isdigit()):
+            if not (len(service_type) == 2 and service_type.isascii() and service_type.isdigit()):
                 raise ValidationError(_("%(line)d行目: サービス種類は2桁の数字です。") % {"line": line})
             try:
                 price = Decimal(price)
@@ -118,7 +118,7 @@ def _parse_service_codes(rows, start_line):
                     _("%(line)d行目: サービスコード “%(code)s” は47で始まる6桁の数字です。")
                     % {"line": line, "code": code}
                 ) from None
-            if not units.isdigit():
+            if not (units.isascii() and units.isdigit()):
                 raise ValidationError(_("%(line)d行目: 単位数は整数です。") % {"line": line})
             if not name or not key:
                 raise ValidationError(_("%(line)d行目: サービス名称と算定項目は必須です。") % {"line": line})

@@ -15,6 +15,7 @@ from cases.access import CASE_EDITORS, clients_visible_to, has_role, office_requ
 from cases.models import Role
 from cases.rules import fiscal_year, month_start, shift_month
 from cases.views import add_service_errors, apply_service
+from core.params import id_param
 from meetings.models import OfficeTierConfirmation
 
 from . import record_sheet, selectors, services, tasks
@@ -183,7 +184,8 @@ def claim_batch_finalize(request, pk):
 def claim_batch_exclude(request, pk):
     batch = _batch(request, pk)
     pk = request.POST.get("client", "")
-    client = clients_visible_to(request.membership).filter(pk=int(pk)).first() if pk.isdigit() else None
+    client_id = id_param(pk)
+    client = clients_visible_to(request.membership).filter(pk=client_id).first() if client_id else None
     if client is None:
         messages.error(request, _("利用者を選んでください。"))
         return _to_month(batch.service_month)
@@ -347,9 +349,9 @@ def office_settings(request):
             form.save()
             messages.success(request, message)
             return redirect("claims:office_settings")
-    if which in ("addon_delete", "reduction_delete") and request.POST.get("pk", "").isdigit():
+    if which in ("addon_delete", "reduction_delete") and id_param(request.POST.get("pk")):
         rows = office.addon_registrations if which == "addon_delete" else office.reductions
-        rows.filter(pk=int(request.POST["pk"])).delete()
+        rows.filter(pk=id_param(request.POST["pk"])).delete()
         messages.success(request, _("削除しました。"))
         return redirect("claims:office_settings")
     if which == "region" and region_form.is_valid():

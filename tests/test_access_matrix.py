@@ -81,14 +81,14 @@ OBJECTS = {
     "batch": lambda office: {"pk": _batch(office).pk},
     "claim_item": lambda office: {
         "pk": ClaimItem.objects.create(
-            batch=_batch(office, state="finalized"),
+            batch=_batch(office, state="finalized", month=date(2025, 8, 1)),
             client=ClientFactory(office=office),
-            service_month=date(2025, 9, 1),
+            service_month=date(2025, 8, 1),
         ).pk
     },
     "claim_file": lambda office: {
         "pk": ClaimBatchFile.objects.create(
-            batch=_batch(office, state="written"),
+            batch=_batch(office, state="written", month=date(2025, 7, 1)),
             name="SEIKYU.CSV",
             exchange_id="J111",
             sha256="0" * 64,
@@ -99,13 +99,14 @@ OBJECTS = {
 }
 
 
-def _batch(office, state="draft"):
+def _batch(office, state="draft", month=date(2025, 9, 1)):
+    """One regular batch per office and month: the URL walks build several kinds in one office."""
     user = UserFactory()
     locked = state in ("finalized", "written")
     return ClaimBatch.objects.create(
         office=office,
-        service_month=date(2025, 9, 1),
-        processing_month=date(2025, 10, 1),
+        service_month=month,
+        processing_month=date(month.year + (month.month == 12), month.month % 12 + 1, 1),
         created_by=user,
         state=state,
         finalized_by=user if locked else None,

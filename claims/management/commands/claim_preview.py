@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"月は YYYY-MM で指定してください: {month}")
         first = date(int(match.group(1)), int(match.group(2)), 1)
         found = Office.objects.filter(provider_number=office).first() if len(office) == 10 else None
-        if found is None and office.isdigit():
+        if found is None and office.isascii() and office.isdigit():
             found = Office.objects.filter(pk=int(office)).first()
         if found is None:
             raise CommandError(f"事業所が見つかりません: {office}")

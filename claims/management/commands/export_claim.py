@@ -27,7 +27,7 @@ def _month(text: str) -> date:
 
 def _office(text: str) -> Office:
     found = Office.objects.filter(provider_number=text).first() if len(text) == 10 else None
-    if found is None and text.isdigit():
+    if found is None and text.isascii() and text.isdigit():
         found = Office.objects.filter(pk=int(text)).first()
     if found is None:
         raise CommandError(_("事業所が見つかりません: %(office)s") % {"office": text})
