@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import BenefitDecision, Client, Employer, Employment, Membership, Office, User
+from .retention import RetentionAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,7 +34,7 @@ class EmploymentInline(admin.TabularInline):
     extra = 0
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(RetentionAdminMixin, admin.TabularInline):
     model = BenefitDecision
     extra = 0
 
@@ -72,6 +73,6 @@ class EmploymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BenefitDecision)
-class BenefitDecisionAdmin(SimpleHistoryAdmin):
+class BenefitDecisionAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
     list_display = ["client", "starts_on", "ends_on", "municipality"]
     list_select_related = ["client"]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.locking import LockVersionField
 
 from . import rules
+from .retention import RetainedRecord
 
 # Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
 DOMAIN_DATE_MIN = date(1900, 1, 1)
@@ -396,7 +397,7 @@ class EmploymentProof(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class BenefitDecision(models.Model):
+class BenefitDecision(RetainedRecord):
     client = models.ForeignKey(  # indexed by decision_client_period_idx
         Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者"), db_index=False
     )
@@ -431,6 +432,9 @@ class BenefitDecision(models.Model):
 
     def __str__(self):
         return f"{self.starts_on}〜{self.ends_on}"
+
+    def retention_date(self):
+        return self.ends_on  # a municipal decision: kept the retention years after its period ends
 
     def clean(self):
         """One year at most, no overlap with the client's other decisions, three years in all."""

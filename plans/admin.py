@@ -1,8 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.retention import RetentionAdminMixin
+
 from .models import Consent, Handover, PlanReview, SupportPlan
-from .retention import RetentionAdminMixin
 
 
 class PlanReviewInline(admin.TabularInline):

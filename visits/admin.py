@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.retention import RetentionAdminMixin
+from cases.retention import RetentionAdminMixin
 
 from . import selectors, services
 from .models import ContactLog, MonthLock, SupportReport

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db.models import QuerySet
 
 from cases.models import BenefitDecision, Client
 from flags import rules
@@ -167,7 +168,8 @@ def test_deadline_job_flags_each_kind_and_is_idempotent(office, staff):
     # Review due 2026-05-19 (3 months from 02-20 end on 05-19, 民法 143; 05-20 under the old clamp).
     agreed_plan(renewal, staff, date(2026, 2, 20))
     applying = client_in_service(office=office, hired_on=date(2025, 12, 1))  # no decision before 2026-06-01
-    BenefitDecision.objects.filter(client=applying).delete()
+    # Set-up only: decisions are retained records, so the test clears this one below that guard.
+    QuerySet.delete(BenefitDecision.objects.filter(client=applying))
     ending = client_in_service(office=office, hired_on=date(2022, 11, 1))  # window ends 2026-04-30
 
     today = date(2026, 5, 6)  # 60 days before 2026-07-05; month 6 for the hire of 2025-12-01

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from plans.retention import RecordRetained, kept_until
+from cases.retention import RecordRetained, kept_until
 from visits import services
 from visits.models import ContactLog, MonthLock, SupportReport
 from visits.selectors import month_is_locked
@@ -165,6 +165,7 @@ def retained_records(office, staff):
         "plans_planreview": PlanReviewFactory(plan=plan, reviewer=staff),
         "plans_handover": HandoverFactory(client=client, recorded_by=staff),
         "plans_consent": ConsentFactory(client=client, recorded_by=staff),
+        "cases_benefitdecision": client.decisions.get(),  # a municipal decision, kept like the records
     }
 
 
