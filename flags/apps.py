@@ -7,11 +7,18 @@ class FlagsConfig(AppConfig):
     verbose_name = _("アラート")
 
     def ready(self):
+        # Imported here because app modules may not load models before the registry is ready; not a
+        # cycle: cases and visits never import flags.
         from cases.signals import client_facts_changed
+        from visits.signals import contacts_changed
 
-        from .services import client_changed
+        from . import services
 
         def _refresh_flags(sender, client, days=(), **kwargs):
-            client_changed(client=client, days=days)
+            services.client_changed(client=client, days=days)
+
+        def _refresh_month_flags(sender, client, days=(), **kwargs):
+            services.contacts_changed(client=client, days=days)
 
         client_facts_changed.connect(_refresh_flags, weak=False, dispatch_uid="flags_client_facts_changed")
+        contacts_changed.connect(_refresh_month_flags, weak=False, dispatch_uid="flags_contacts_changed")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, Role, User
 from cases.services import assign_fields
-from flags.services import client_changed
+from cases.signals import announce
 
 from .models import (
     PLAN_CONTENT_FIELDS,
@@ -142,7 +142,7 @@ def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> S
     plan.lock_version += 1
     plan._history_user = actor
     plan.save()
-    client_changed(client=plan.client)
+    announce(plan.client)
     return plan
 
 
@@ -184,7 +184,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
         and not plan.client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists()
     ):
         plan_new_version(actor=actor, plan=plan)
-    client_changed(client=plan.client)
+    announce(plan.client)
     return review
 
 
@@ -197,7 +197,7 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
     current._history_user = actor
     current.full_clean()
     current.save()
-    client_changed(client=current.plan.client)
+    announce(current.plan.client)
     return current
 
 
@@ -209,7 +209,7 @@ def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     plan.mark_withdrawn(actor=actor, reason=reason)
     plan.save()
-    client_changed(client=plan.client)
+    announce(plan.client)
     return plan
 
 
@@ -220,7 +220,7 @@ def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> Pla
     review = PlanReview.objects.select_for_update().get(pk=review.pk)
     review.mark_withdrawn(actor=actor, reason=reason)
     review.save()
-    client_changed(client=review.plan.client)
+    announce(review.plan.client)
     return review
 
 
@@ -258,7 +258,7 @@ def case_handover(*, actor: User, client: Client, **fields) -> Handover:
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
         client.save(update_fields=["status", "updated_at"])
-    client_changed(client=client)
+    announce(client)
     return handover
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, Role, User
 from cases.rules import month_end, month_start
-from flags.services import client_changed
+from cases.signals import announce
 
 from . import selectors
 from .models import (
@@ -26,6 +26,7 @@ from .models import (
     Topic,
     face_to_face_for,
 )
+from .signals import announce_contacts
 
 CONTACT_FIELDS = (
     "on",
@@ -110,7 +111,7 @@ def contact_log_create(
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=client, days=[contact.on])
+    announce_contacts(client, [contact.on])
     return contact
 
 
@@ -145,7 +146,7 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=contact.client, days=[old_on, contact.on])
+    announce_contacts(contact.client, [old_on, contact.on])
     return contact
 
 
@@ -164,7 +165,7 @@ def contact_log_withdraw(*, actor: User, contact: ContactLog, reason: str) -> Co
     contact._history_user = actor
     contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=contact.client, days=[contact.on])
+    announce_contacts(contact.client, [contact.on])
     return contact
 
 
@@ -238,7 +239,7 @@ def support_report_update(*, actor: User, report: SupportReport, reason: str = "
         report._change_reason = reason.strip()
     report.save()
     if changed:
-        client_changed(client=report.client, days=[report.month])
+        announce(report.client, [report.month])
     return report
 
 
@@ -293,7 +294,7 @@ def support_report_share(
     if reason.strip():
         report._change_reason = reason.strip()
     report.save()
-    client_changed(client=report.client, days=[report.month])
+    announce(report.client, [report.month])
     return report
 
 
