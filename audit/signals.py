@@ -4,6 +4,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from cases.models import Membership
+
 from .log import client_ip
 from .models import AccessKind, AccessLog, UserSession
 
@@ -64,8 +66,6 @@ def on_logout(sender, request, user, **kwargs):
 
 def office_of_username(username: str):
     """The office of a username's first membership (so its failed logins reach that office's log)."""
-    from cases.models import Membership
-
     return (
         Membership.objects.filter(user__username=username)
         .order_by("office__name")

@@ -17,6 +17,7 @@ from cases.rules import month_end, month_start, months_between, shift_month
 from plans.coverage import plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
 from plans.rules import PlanFact, months_without_plan, plan_in_effect, review_kept_from
+from plans.selectors import client_consents, client_plans, client_reviews
 
 from . import rules
 from .models import ContactLog, MonthLock, SupportReport
@@ -310,8 +311,6 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     months = window_months(client)
     if not months:
         return []
-    from plans.selectors import client_consents, client_plans, client_reviews
-
     cache = getattr(client, "_prefetched_objects_cache", {})
     decisions = employments = None
     if "decisions" in cache:
