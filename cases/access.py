@@ -47,8 +47,6 @@ def office_required(*roles):
             if membership.role not in allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
-
-        wrapped.allowed_roles = tuple(allowed)
         return wrapped
 
     return decorator

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client
 from .pagecache import cached_office_page
+from .paging import page_query, paginate
 
 PAGE_SIZE = 25
 
@@ -54,7 +54,7 @@ SCOPE_MINE, SCOPE_ALL = "mine", "all"
 
 def _caseload_page(request, membership, queryset):
     client_filter = ClientFilter(request.GET, queryset=queryset, office_id=membership.office_id)
-    return client_filter, Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return client_filter, paginate(request, client_filter.qs, PAGE_SIZE)
 
 
 @office_required()
@@ -79,11 +79,6 @@ def caseload(request):
         if not groups or groups[-1][0] != client.caseload_group:
             groups.append((client.caseload_group, selectors.GROUP_LABELS[client.caseload_group], []))
         groups[-1][2].append((client, summary))
-    query = request.GET.copy()
-    query.pop("page", None)
-    scope_query = request.GET.copy()
-    for name in ("page", "scope"):
-        scope_query.pop(name, None)
     return render(
         request,
         "cases/caseload.html",
@@ -94,8 +89,8 @@ def caseload(request):
             "groups": groups,
             "scope": scope,
             "widened": widened,
-            "scope_query": scope_query.urlencode(),
-            "query": query.urlencode(),
+            "scope_query": page_query(request, "scope"),
+            "query": page_query(request),
             "phase_labels": PHASE_LABELS,
             "can_edit": has_role(membership, *CASE_EDITORS),
         },
@@ -158,7 +153,7 @@ def client_archive(request, pk):
 @office_required()
 def employer_list(request):
     employers = employers_visible_to(request.membership).order_by("name")
-    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, employers, PAGE_SIZE)
     return render(
         request,
         "cases/employer_list.html",

@@ -4,7 +4,6 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.log import log_access
 from cases.access import CASE_EDITORS, office_required
+from cases.paging import paginate
 
 from . import importer, selectors
 from .models import ClientImport, EventKind, ImportStatus
@@ -64,7 +64,7 @@ def import_start(request):
                 form.add_error("file", file_error)
             else:
                 return redirect("office:import_preview", pk=record.pk)
-    page = Paginator(selectors.imports_of_office(office.pk), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.imports_of_office(office.pk), 20)
     return render(request, "office/import_start.html", {"form": form, "page": page})
 
 

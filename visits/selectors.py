@@ -526,10 +526,6 @@ def contacts_visible_to(membership: Membership):
     return ContactLog.objects.filter(client__in=clients_visible_to(membership))
 
 
-def reports_visible_to(membership: Membership):
-    return SupportReport.objects.filter(client__in=clients_visible_to(membership))
-
-
 def can_edit_contact(membership: Membership, contact: ContactLog) -> bool:
     """Support staff edit the contacts they wrote; managers and admins any in their office."""
     if membership is None or contact.client.office_id != membership.office_id:
@@ -573,10 +569,6 @@ def client_contacts(client: Client) -> list[ContactLog]:
     """Every contact of the client with its staff, newest first: one query for the client page's month
     grid and its recent contacts (a client has a few hundred at most)."""
     return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id"))
-
-
-def recent_contacts(client: Client, limit: int = 10):
-    return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id")[:limit])
 
 
 def month_contacts(client: Client, month: date):
