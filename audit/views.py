@@ -10,8 +10,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import clients_visible_to, office_required
-from cases.models import Role
 from cases.paging import page_query, paginate
+from cases.permissions import ADMINISTER
 
 from . import selectors, services
 from .csv_export import access_log_rows, csv_response
@@ -37,7 +37,7 @@ def _filtered_log(request):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=ADMINISTER)
 def access_log(request):
     log_filter = _filtered_log(request)
     page = paginate(request, log_filter.qs, PAGE_SIZE)
@@ -48,7 +48,7 @@ def access_log(request):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=ADMINISTER)
 def access_log_csv(request):
     log_filter = _filtered_log(request)
     filename = f"access-log-{timezone.localdate():%Y%m%d}.csv"

@@ -11,17 +11,16 @@ from audit.log import log_access
 
 from . import rules, selectors, services
 from .access import (
-    CASE_EDITORS,
     OFFICE_SESSION_KEY,
     employers_visible_to,
-    has_role,
     office_required,
 )
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
-from .models import Client
+from .models import Client, Role
 from .pagecache import cached_office_page
 from .paging import page_query, paginate
+from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
 
@@ -46,7 +45,7 @@ def apply_service(form, service, data=None, **kwargs):
 
 @office_required()
 def home(request):
-    return redirect("plans:dashboard" if has_role(request.membership, "manager") else "cases:caseload")
+    return redirect("plans:dashboard" if can(request.membership, REVIEW) else "cases:caseload")
 
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
@@ -63,7 +62,7 @@ def caseload(request):
     """Support staff see their own clients by default (one tap shows the whole office; a search that
     finds none of their own looks through the office); in service, preparing and ended apart."""
     membership = request.membership
-    default_scope = SCOPE_MINE if membership.role == "staff" else SCOPE_ALL
+    default_scope = SCOPE_MINE if membership.role == Role.STAFF else SCOPE_ALL
     scope = request.GET.get("scope") if request.GET.get("scope") in (SCOPE_MINE, SCOPE_ALL) else default_scope
     everyone = selectors.caseload(membership)
     queryset = everyone.filter(primary_staff=request.user) if scope == SCOPE_MINE else everyone
@@ -92,7 +91,7 @@ def caseload(request):
             "scope_query": page_query(request, "scope"),
             "query": page_query(request),
             "phase_labels": PHASE_LABELS,
-            "can_edit": has_role(membership, *CASE_EDITORS),
+            "can_edit": can(membership, EDIT_CASES),
         },
     )
 
@@ -109,13 +108,13 @@ def client_detail(request, pk):
             "client": client,
             "summary": selectors.window_summary(client, today),
             "phase_labels": PHASE_LABELS,
-            "can_edit": has_role(request.membership, *CASE_EDITORS),
+            "can_edit": can(request.membership, EDIT_CASES),
             "today": today,
         },
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def client_create(request):
     office = request.membership.office
     form = ClientForm(request.POST or None, office=office)
@@ -127,7 +126,7 @@ def client_create(request):
     return render(request, "cases/form.html", {"form": form, "title": _("利用者の登録")})
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def client_update(request, pk):
     client = selectors.client_for_page(request.membership, pk)
     form = ClientForm(request.POST or None, instance=client, office=client.office)
@@ -140,7 +139,7 @@ def client_update(request, pk):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 @require_POST
 def client_archive(request, pk):
     client = selectors.client_for_page(request.membership, pk)
@@ -157,11 +156,11 @@ def employer_list(request):
     return render(
         request,
         "cases/employer_list.html",
-        {"page": page, "can_edit": has_role(request.membership, *CASE_EDITORS)},
+        {"page": page, "can_edit": can(request.membership, EDIT_CASES)},
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def employer_edit(request, pk=None):
     office = request.membership.office
     employer = get_object_or_404(employers_visible_to(request.membership), pk=pk) if pk else None
@@ -197,7 +196,7 @@ def _client_record_edit(
     return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def employment_edit(request, client_pk, pk=None):
     return _client_record_edit(
         request,
@@ -212,7 +211,7 @@ def employment_edit(request, client_pk, pk=None):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def decision_edit(request, client_pk, pk=None):
     return _client_record_edit(
         request,

@@ -1,8 +1,9 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.access import CASE_EDITORS, has_role, office_required
+from cases.access import office_required
 from cases.paging import page_query, paginate
+from cases.permissions import SEE_OFFICE, can
 
 from . import selectors
 from .filters import FlagFilter
@@ -22,7 +23,7 @@ def _flag_list(request, queryset, *, title, scope):
             "query": page_query(request),
             "title": title,
             "scope": scope,
-            "can_see_office": has_role(request.membership, *CASE_EDITORS),
+            "can_see_office": can(request.membership, SEE_OFFICE),
         },
     )
 
@@ -35,7 +36,7 @@ def my_flags(request):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def office_flags(request):
     """Every flag of the office, for service managers and admins."""
     return _flag_list(

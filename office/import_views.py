@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.log import log_access
-from cases.access import CASE_EDITORS, office_required
+from cases.access import office_required
 from cases.paging import paginate
+from cases.permissions import EDIT_CASES
 
 from . import importer, selectors
 from .models import ClientImport, EventKind, ImportStatus
 from .services import office_event_record
 
-editors_only = office_required(*CASE_EDITORS)
+editors_only = office_required(may=EDIT_CASES)
 
 
 class UploadForm(forms.Form):

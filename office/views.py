@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import office_required
-from cases.models import Office, Role, User
+from cases.models import Office, User
 from cases.paging import paginate
+from cases.permissions import ADMINISTER
 from cases.views import add_service_errors
 
 from . import selectors, services
@@ -28,7 +29,7 @@ from .labels import describe_event
 from .signals import MUST_CHANGE_SESSION_KEY
 
 PAGE_SIZE = 50
-admin_only = office_required(Role.ADMIN)
+admin_only = office_required(may=ADMINISTER)
 
 
 def _setup_url(request, user):

@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, ClientStatus, Membership, Role, User
+from cases.models import Client, ClientStatus, Membership, User
+from cases.permissions import REVIEW, WRITE_PLANS, roles_with
 from cases.services import assign_fields
 from cases.signals import announce
 
@@ -39,7 +40,8 @@ HANDOVER_FIELDS = (
     "content",
     "documents",
 )
-PLAN_WRITERS = (Role.STAFF, Role.MANAGER)
+PLAN_WRITERS = roles_with(WRITE_PLANS)
+REVIEWERS = roles_with(REVIEW)
 
 
 class StaleEdit(Exception):
@@ -115,7 +117,7 @@ def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) 
 @transaction.atomic
 def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> SupportPlan:
     """draft → approved, by a service manager (サービス管理責任者) only."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     _require_status(plan, PlanStatus.DRAFT)
     plan.status = PlanStatus.APPROVED
@@ -170,7 +172,7 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 @transaction.atomic
 def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
     """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     if plan.withdrawn:
         raise ValidationError(_("取り消された計画はモニタリングできません。"))
     _require_status(plan, PlanStatus.AGREED, PlanStatus.DELIVERED)
@@ -190,7 +192,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 
 @transaction.atomic
 def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
-    _require_role(actor, review.plan.client, Role.MANAGER)
+    _require_role(actor, review.plan.client, *REVIEWERS)
     current = _locked(PlanReview, review.pk, lock_version)
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
@@ -205,7 +207,7 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
 def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan:
     """Withdraw a plan version entered by mistake (サービス管理責任者): kept with the reason, shown as
     withdrawn, and no longer a plan in effect for any month or deadline."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     plan.mark_withdrawn(actor=actor, reason=reason)
     plan.save()
@@ -216,7 +218,7 @@ def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan
 @transaction.atomic
 def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> PlanReview:
     """Withdraw a review entered by mistake: kept with the reason, no longer counted as a review."""
-    _require_role(actor, review.plan.client, Role.MANAGER)
+    _require_role(actor, review.plan.client, *REVIEWERS)
     review = PlanReview.objects.select_for_update().get(pk=review.pk)
     review.mark_withdrawn(actor=actor, reason=reason)
     review.save()

@@ -11,8 +11,9 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import CASE_EDITORS, clients_visible_to, has_role
+from cases.access import clients_visible_to
 from cases.models import BenefitDecision, Client, Employment, Membership, Office
+from cases.permissions import EDIT_CASES, can
 from cases.rules import month_end, month_start, months_between, shift_month
 from plans.coverage import plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
@@ -530,7 +531,7 @@ def can_edit_contact(membership: Membership, contact: ContactLog) -> bool:
     """Support staff edit the contacts they wrote; managers and admins any in their office."""
     if membership is None or contact.client.office_id != membership.office_id:
         return False
-    return has_role(membership, *CASE_EDITORS) or contact.staff_id == membership.user_id
+    return can(membership, EDIT_CASES) or contact.staff_id == membership.user_id
 
 
 def clients_for_recording(membership: Membership):

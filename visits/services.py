@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, Office, Role, User
+from cases.models import Client, Office, User
+from cases.permissions import CLAIM, roles_with
 from cases.rules import month_end, month_start
 from cases.signals import announce
 
@@ -324,7 +325,7 @@ def month_lock(*, actor: User, office: Office, month: date) -> MonthLock:
 def month_unlock(*, actor: User, lock: MonthLock, reason: str) -> MonthLock:
     """Reopen a locked month: an admin of the office (or a superuser) only, always with a written reason;
     the lock row and its history stay."""
-    if not (actor.is_superuser or lock.office.memberships.filter(user=actor, role=Role.ADMIN).exists()):
+    if not (actor.is_superuser or lock.office.memberships.filter(user=actor, role__in=roles_with(CLAIM)).exists()):
         raise PermissionDenied(_("締めを解除できるのは管理者だけです。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("締めを解除する理由を入力してください。")})
