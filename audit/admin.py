@@ -33,10 +33,4 @@ class UserSessionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-
-def _superusers_only(request):
-    return request.user.is_active and request.user.is_superuser
-
-
-# Django admin is for superusers only (not for every is_staff user).
-admin.site.has_permission = _superusers_only
+# Superusers only, with a second factor, and logged: audit/admin_site.py

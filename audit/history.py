@@ -10,7 +10,7 @@ from cases.labels import date_label, field_value_label
 from cases.models import BenefitDecision, Client, Employer, Employment, User
 
 HISTORY_LIMIT = 50
-EXCLUDED_FIELDS = ("id",)
+EXCLUDED_FIELDS = ("id", "lock_version")
 
 
 @dataclass

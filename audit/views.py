@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import clients_visible_to, office_required
-from cases.paging import page_query, paginate
 from cases.permissions import ADMINISTER
+from core.paging import page_query, paginate
+from core.params import safe_next
 
 from . import selectors, services
 from .csv_export import access_log_rows, csv_response
@@ -76,10 +77,7 @@ def session_end(request):
 
 
 def _next_url(request):
-    target = request.GET.get("next") or request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return "home"
+    return safe_next(request, request.GET.get("next") or request.POST.get("next")) or "home"
 
 
 def _qr_svg(url: str) -> str:
@@ -126,3 +124,14 @@ def two_factor_verify(request):
             return redirect(_next_url(request))
         form.add_error("token", _("確認コードが正しくありません。"))
     return render(request, "audit/two_factor_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def recovery_codes(request):
+    """Recovery codes for when the phone is lost: made (again) on POST and shown only then."""
+    codes = None
+    if request.method == "POST":
+        codes = services.recovery_codes_create(actor=request.user)
+        messages.success(request, _("回復コードを作成しました。以前の回復コードは使えなくなりました。"))
+    remaining = StaticToken.objects.filter(device__user=request.user).count()
+    return render(request, "audit/recovery_codes.html", {"codes": codes, "remaining": remaining})

@@ -416,6 +416,45 @@ def bench_rates(report: Report, args):
     ))
 
 
+def bench_claim_batch_files(report: Report, args):
+    """The 国保連 files of every office for the month, from the database: office_claim and the adapter
+    (claims.claim_files.office_month_input) for each office, then the writer beside csv.writer writing the
+    same rows from memory (bench/claim_files.py's measure), and the validator reading every file back."""
+    from bench.claim_files import measure
+    from cases.models import Office
+    from cases.rules import shift_month
+    from claims.claim_files import office_month_input
+    from claims.interface import InterfaceSettings
+    from claims.selectors import office_claim
+
+    settings = InterfaceSettings(form_type_number="9901")  # a bench value, not the confirmed number
+    offices = list(Office.objects.order_by("pk"))
+    started = time.process_time()
+    months, left_out = [], 0
+    for office in offices:
+        month, stops = office_month_input(office_claim(office, args.month), processing_month=shift_month(args.month, 1))
+        left_out += sum(1 for stop in stops if stop.client is not None)
+        if month.clients:
+            months.append(month)
+    inputs = time.process_time() - started
+    r = measure(months, settings, repeat=args.repeat)
+    clients = sum(len(m.clients) for m in months)
+    report.add(Figure(
+        f"claim files of every office, {len(offices)} offices, {args.month:%Y-%m}: write_claim_files",
+        r["writer_s"], r["csv_writer_s"], "s", "≤ 3× csv.writer", r["ratio"] <= 3,
+        f"{len(months)} offices, {clients} client-months ({left_out} left out by their errors), "
+        f"{r['rows']} records, {r['bytes']:,} bytes; reference: csv.writer, the same rows from memory (CPU time)",
+    ))
+    report.add(Figure(
+        "claim files: office_claim + adapter for every office (from the database)", inputs, None, "s",
+        "reported", True, "CPU time of the process; the database's own time is not in it",
+    ))
+    report.add(Figure(
+        "claim files: the validator reading every file back", r["validator_s"], r["writer_s"], "s",
+        "reported", True, "reference: the writer",
+    ))
+
+
 def bench_claims(report: Report, args):
     """The claim of every office for one month (set-based) vs one hand-written SQL aggregate of the same
     client-months; each office's claim page computation in a constant number of queries; the office-month
@@ -656,6 +695,7 @@ def main(argv=None) -> int:
 
     if args.only == "claims":
         bench_claims(report, args)
+        bench_claim_batch_files(report, args)
         write_results(report, Path(args.out), args)
         return 0 if report.ok else 1
     budget_ok = bench_query_counts(report, args)
@@ -663,6 +703,7 @@ def main(argv=None) -> int:
     bench_billing(report, args)
     bench_rates(report, args)
     bench_claims(report, args)
+    bench_claim_batch_files(report, args)
     if shutil.which("wrk"):
         bench_http(report, args)
     elif not args.ci:

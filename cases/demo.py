@@ -112,7 +112,8 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
     rng = random.Random(seed)
     office, _ = Office.objects.get_or_create(
         provider_number=DEMO_PROVIDER_NUMBER,
-        defaults={"name": "さくら就労定着支援センター", "municipality": "新宿区"},
+        # 2FA off for the demo logins only (every real office has it on by default)
+        defaults={"name": "さくら就労定着支援センター", "municipality": "新宿区", "require_two_factor": False},
     )
     users = {}
     for username, last, first, role in DEMO_USERS:

@@ -1,9 +1,16 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment, WorkplaceKind
 from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS, DECISION_FIELDS, EMPLOYMENT_FIELDS
+
+ASCII_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
 class DateInput(forms.DateInput):
@@ -13,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     disability_categories = forms.MultipleChoiceField(
         label=_("障害種別"),
         choices=DisabilityCategory.choices,
@@ -36,6 +43,14 @@ class ClientForm(forms.ModelForm):
         self.instance.office = office
         self.fields["primary_staff"].queryset = support_staff_of_office(office.pk)
 
+    def clean_recipient_number(self):
+        # half-width already (HardenedFormMixin); other scripts' digits (\d matches them) are refused
+        # here, on the field, so the table's check constraint does not repeat the message
+        value = self.cleaned_data["recipient_number"].strip()
+        if not ASCII_TEN_DIGITS.fullmatch(value):
+            raise forms.ValidationError(_("10桁の数字で入力してください。"))
+        return value
+
     def clean_family_name_kana(self):
         return self.cleaned_data["family_name_kana"].strip()
 
@@ -43,7 +58,7 @@ class ClientForm(forms.ModelForm):
         return self.cleaned_data["given_name_kana"].strip()
 
 
-class EmployerForm(forms.ModelForm):
+class EmployerForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Employer
         fields = ["name", "industry", "address", "contact_person", "phone"]
@@ -53,7 +68,9 @@ class EmployerForm(forms.ModelForm):
         self.instance.office = office
 
 
-class EmploymentForm(forms.ModelForm):
+class EmploymentForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
+    bounds = {"weekly_hours": (0, 168)}  # hours in a week
+
     class Meta:
         model = Employment
         fields = list(EMPLOYMENT_FIELDS)
@@ -69,7 +86,7 @@ class EmploymentForm(forms.ModelForm):
         return self.cleaned_data.get("workplace_kind") or WorkplaceKind.REGULAR
 
 
-class BenefitDecisionForm(forms.ModelForm):
+class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = BenefitDecision
         fields = list(DECISION_FIELDS)

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.locking import LockVersionField
+
 from . import rules
 
 # Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
@@ -48,7 +50,7 @@ class Office(models.Model):
         default=False,
         help_text=_("既定は「扱わない」。自治体の判断がある場合のみ有効にしてください。"),
     )
-    require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=False)
+    require_two_factor = models.BooleanField(_("管理者・サビ管に2段階認証を必須にする"), default=True)
     record_retention_years = models.PositiveSmallIntegerField(
         _("記録の保存年限（年）"),
         default=5,
@@ -233,6 +235,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
     objects = ClientQuerySet.as_manager()
 
@@ -348,6 +352,8 @@ class Employment(models.Model):
         help_text=_("オフ: クローズ就労（企業に障害を開示していない）"),
     )
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
 
     class Meta:
@@ -404,6 +410,8 @@ class BenefitDecision(models.Model):
     employment_proof_seen_on = models.DateField(
         _("在職証明の確認日"), null=True, blank=True, validators=domain_date_validators
     )
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

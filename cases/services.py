@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.locking import check_version
+
 from . import rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
 
@@ -51,7 +53,8 @@ def client_create(*, actor: User, office: Office, **fields) -> Client:
 
 
 @transaction.atomic
-def client_update(*, actor: User, client: Client, **fields) -> Client:
+def client_update(*, actor: User, client: Client, lock_version: int | None = None, **fields) -> Client:
+    check_version(client, lock_version)
     assign_fields(client, fields, CLIENT_FIELDS)
     _check_staff_in_office(client.primary_staff, client.office)
     client._history_user = actor
@@ -133,9 +136,10 @@ EMPLOYMENT_FIELDS = (
 
 @transaction.atomic
 def employment_save(
-    *, actor: User, client: Client, employment: Employment | None = None, **fields
+    *, actor: User, client: Client, employment: Employment | None = None, lock_version: int | None = None, **fields
 ) -> Employment:
     employment = employment or Employment(client=client)
+    check_version(employment, lock_version)
     assign_fields(employment, fields, EMPLOYMENT_FIELDS)
     _save_with_history(employment, actor=actor)  # the window and flags follow (cases.signals)
     return employment
@@ -153,9 +157,11 @@ DECISION_FIELDS = (
 
 @transaction.atomic
 def benefit_decision_save(
-    *, actor: User, client: Client, decision: BenefitDecision | None = None, **fields
+    *, actor: User, client: Client, decision: BenefitDecision | None = None, lock_version: int | None = None,
+    **fields,
 ) -> BenefitDecision:
     decision = decision or BenefitDecision(client=client)
+    check_version(decision, lock_version)
     assign_fields(decision, fields, DECISION_FIELDS)
     _save_with_history(decision, actor=actor)  # flags follow (cases.signals)
     return decision

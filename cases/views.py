@@ -3,11 +3,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
+from core.locking import StaleEdit, conflict_rows, status_of
+from core.paging import page_query, paginate
+from core.params import id_param, safe_next
 
 from . import rules, selectors, services
 from .access import (
@@ -19,7 +21,6 @@ from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client, Role
 from .pagecache import cached_office_page
-from .paging import page_query, paginate
 from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
@@ -38,6 +39,9 @@ def apply_service(form, service, data=None, **kwargs):
     """Run a write service with the form's data (default: its cleaned data); errors land on the form."""
     try:
         return service(**kwargs, **(form.cleaned_data if data is None else data))
+    except StaleEdit as stale:  # 409: the page shows both versions (core/locking.py)
+        form.refuse_stale(stale)
+        return None
     except ValidationError as error:
         add_service_errors(form, error)
         return None
@@ -134,8 +138,12 @@ def client_update(request, pk):
         if apply_service(form, services.client_update, actor=request.user, client=client):
             messages.success(request, _("利用者情報を更新しました。"))
             return redirect("cases:client_detail", pk=client.pk)
+    log_access(request, client=client, page="cases:client_update")  # the form shows the whole file
     return render(
-        request, "cases/form.html", {"form": form, "title": _("利用者情報の編集"), "client": client}
+        request,
+        "cases/form.html",
+        {"form": form, "title": _("利用者情報の編集"), "client": client, "conflict": conflict_rows(form)},
+        status=status_of(form),
     )
 
 
@@ -193,7 +201,13 @@ def _client_record_edit(
                 messages.warning(request, text)
             return redirect("cases:client_detail", pk=client.pk)
     title = titles[1] if record else titles[0]
-    return render(request, "cases/form.html", {"form": form, "title": title, "client": client})
+    log_access(request, client=client, page=request.resolver_match.view_name if request.resolver_match else related)
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "title": title, "client": client, "conflict": conflict_rows(form)},
+        status=status_of(form),
+    )
 
 
 @office_required(may=EDIT_CASES)
@@ -243,14 +257,11 @@ def _decision_outside_window_warning(decision) -> str | None:
 @require_POST
 @office_required()
 def office_switch(request):
-    office_id = int(request.POST.get("office", 0) or 0)
+    office_id = id_param(request.POST.get("office"))
     if any(m.office_id == office_id for m in request.memberships):
         request.session[OFFICE_SESSION_KEY] = office_id
     return redirect("home")
 
 
 def _next_url(request):
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return None
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))

@@ -13,12 +13,14 @@ from cases.models import Client, Membership, Office
 from cases.rules import fiscal_year, month_start, shift_month
 from meetings.models import OfficeTierConfirmation, RetentionTier
 
-from . import rules
+from . import rules, services
 from .models import (
     BasicFee,
+    ClaimBatch,
     ClientClaimProfile,
     OfficeAddonRegistration,
     OfficeClaimSetting,
+    OfficeInterfaceSetting,
     RegionGrade,
     ServiceCode,
     UnitPrice,
@@ -30,6 +32,7 @@ SAMPLE_FROM = date(2024, 4, 1)
 MUNICIPALITY_CODES = {"新宿区": "13104", "中野区": "13114", "杉並区": "13115", "練馬区": "13120"}
 DEMO_TIER = RetentionTier.T80
 SAMPLE_PRICE = Decimal("11.20")  # made up (the README's example); the official row is unconfirmed
+SAMPLE_FORM_TYPE = "9999"  # made up: the 様式種別番号 of J611 is unconfirmed; an office enters its own
 
 
 def municipality_number(name: str) -> str:
@@ -118,6 +121,25 @@ def seed_claims(office: Office, today: date) -> None:
             )
         )
     ClientClaimProfile.objects.bulk_create(profiles)
+    OfficeInterfaceSetting.objects.get_or_create(
+        office=office, defaults={"form_type_number": SAMPLE_FORM_TYPE, "note": SAMPLE}
+    )
+    seed_claim_batch(office, shift_month(last_month, -1), confirmer)
+
+
+def seed_claim_batch(office: Office, month: date, actor) -> None:
+    """The claim of the month before last, finalized and its files written, so that the claim page shows
+    an earlier batch (clients whose month has an error are left out of it, as an office would)."""
+    if ClaimBatch.objects.filter(office=office, service_month=month).exists():
+        return
+    batch = services.claim_batch_create(actor=actor, office=office, month=month)
+    for stop in services.claim_batch_check(actor=actor, batch=batch):
+        if stop.client is not None:
+            services.claim_batch_exclude(actor=actor, batch=batch, client=stop.client)
+    if services.claim_batch_check(actor=actor, batch=batch):
+        return  # an office-wide error: the demo leaves the batch as a draft
+    services.claim_batch_finalize(actor=actor, batch=batch)
+    services.claim_batch_write_files(actor=actor, batch=batch)
 
 
 def seed_claim_settings(offices, today: date) -> None:
@@ -170,9 +192,36 @@ def seed_claim_settings(offices, today: date) -> None:
     )
     ClientClaimProfile.objects.bulk_create(
         [
-            ClientClaimProfile(client_id=pk, municipality_number=municipality_number(name))
-            for pk, name in Client.objects.filter(office_id__in=ids).values_list("pk", "municipality")
+            ClientClaimProfile(
+                client_id=pk, municipality_number=municipality_number(name), service_started_on=started
+            )
+            for pk, name, started in Client.objects.filter(office_id__in=ids).values_list(
+                "pk", "municipality", "window_starts_on"
+            )
             if pk not in have
         ],
         batch_size=1000,
     )
+    seed_sample_codes(shift_month(month_start(today), -1))
+
+
+def seed_sample_codes(month: date) -> None:
+    """The SAMPLE サービスコード of every tier's lines (the benchmark's offices have every tier)."""
+    from .models import BasicFee
+
+    fees = {f.tier: f.units for f in BasicFee.objects.valid_on(month).order_by("valid_from")}
+    for index, tier in enumerate(RetentionTier.values):
+        if tier not in fees:
+            continue
+        for number, (key, name, units) in enumerate(_sample_codes(tier, fees[tier]), start=1):
+            ServiceCode.objects.get_or_create(
+                key=key,
+                valid_from=SAMPLE_FROM,
+                defaults={
+                    "code": f"47{8000 + index * 10 + number:04d}",
+                    "name": name,
+                    "units": units,
+                    "source": SAMPLE,
+                    "confirmed": False,
+                },
+            )

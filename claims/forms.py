@@ -70,3 +70,35 @@ class OfficeReductionForm(forms.ModelForm):
     class Meta:
         model = OfficeReduction
         fields = ["code", "starts_month", "ends_month"]
+
+
+class InterfaceSettingForm(forms.Form):
+    form_type_number = forms.RegexField(
+        label=_("様式種別番号（実績記録票 J611 項目7）"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("様式種別番号は数字4桁です。")},
+        help_text=_("インタフェース仕様書で確認した値（様式番号2桁＋枝番2桁）"),
+    )
+    contract_required_items = forms.RegexField(
+        label=_("契約情報レコード（J121:05）の必須項目"),
+        regex=r"^([7-9]|1[01])(,([7-9]|1[01]))*$",
+        required=False,
+        error_messages={"invalid": _("7〜11の項目番号をカンマ区切りで入力してください（例: 7,9,10）。")},
+        help_text=_("受給者証に契約の記載があるときに使います。項目番号7〜11をカンマ区切りで。"),
+    )
+    note = forms.CharField(label=_("確認した資料・備考"), max_length=300, required=False)
+
+
+class ClaimBatchCreateForm(forms.Form):
+    """A 月遅れ or correction batch of the page's month: the client-months picked."""
+
+    kind = forms.ChoiceField(
+        label=_("種類"),
+        choices=[("late", _("月遅れ請求")), ("correction", _("過誤再請求"))],
+        widget=forms.Select(attrs={"class": "form-select w-auto"}),
+    )
+    clients = forms.TypedMultipleChoiceField(label=_("対象の利用者"), coerce=int, choices=())
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clients"].choices = choices

@@ -484,3 +484,232 @@ class RecordSheetJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
+
+
+# --- the 国保連 files: the office's interface settings and the monthly claim batch ------------------
+
+
+class OfficeInterfaceSetting(models.Model):
+    """Values of the 国保連 files the sources leave unconfirmed, as the office confirmed them from the
+    インタフェース仕様書 (claims.interface.InterfaceSettings); blank until set, never defaulted."""
+
+    office = models.OneToOneField(
+        "cases.Office", on_delete=models.CASCADE, related_name="interface_setting", verbose_name=_("事業所")
+    )
+    form_type_number = models.CharField(
+        _("様式種別番号（実績記録票 J611 項目7）"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("様式種別番号は数字4桁です。"))],
+        help_text=_("インタフェース仕様書で確認した値（様式番号2桁＋枝番2桁）"),
+    )
+    contract_required_items = models.CharField(
+        _("契約情報レコード（J121:05）の必須項目"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^([7-9]|1[01])(,([7-9]|1[01]))*$", _("7〜11の項目番号をカンマ区切りで"))
+        ],
+        help_text=_(
+            "項目番号7〜11をカンマ区切りで（例: 7,9,10）。受給者証に契約の記載があるときに使います。"
+        ),
+    )
+    note = models.CharField(_("確認した資料・備考"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("請求ファイルの設定")
+        verbose_name_plural = _("請求ファイルの設定")
+
+    def __str__(self):
+        return str(self.office)
+
+    @property
+    def contract_items(self) -> frozenset[int] | None:
+        if not self.contract_required_items:
+            return None
+        return frozenset(int(part) for part in self.contract_required_items.split(","))
+
+
+class ClaimBatch(models.Model):
+    """One claim an office sends for a service month: its kind, the client-months it covers (items),
+    its state, and the files written from it once finalized."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("通常請求")
+        LATE = "late", _("月遅れ請求")
+        CORRECTION = "correction", _("過誤再請求")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        CHECKED = "checked", _("確認済み")
+        FINALIZED = "finalized", _("確定")
+        WRITTEN = "written", _("ファイル作成済み")
+
+    LOCKED_STATES = (State.FINALIZED, State.WRITTEN)
+
+    office = models.ForeignKey(
+        "cases.Office", on_delete=models.PROTECT, related_name="claim_batches", verbose_name=_("事業所")
+    )
+    kind = models.CharField(_("種類"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    service_month = models.DateField(_("サービス提供年月"))
+    processing_month = models.DateField(_("請求する月（処理対象年月）"))
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("作成者")
+    )
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確定した人"),
+    )
+    finalized_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    files_digest = models.CharField(_("確定時のファイルのSHA-256"), max_length=64, blank=True)
+    excluded_clients = models.ManyToManyField(
+        "cases.Client",
+        blank=True,
+        related_name="+",
+        verbose_name=_("この請求から外した利用者"),
+        help_text=_("通常請求から外した利用者（後で月遅れ請求にします）"),
+    )
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("請求")
+        verbose_name_plural = _("請求")
+        constraints = [
+            models.CheckConstraint(condition=Q(service_month__day=1), name="claim_batch_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(processing_month__day=1), name="claim_batch_processing_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(processing_month__gt=F("service_month")), name="claim_batch_sent_after_month"
+            ),
+            models.UniqueConstraint(
+                fields=["office", "service_month"],
+                condition=Q(kind="regular"),
+                name="claim_batch_one_regular_per_month",
+                violation_error_message=_("この月の通常請求は既にあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "checked"])
+                | (Q(finalized_by__isnull=False) & Q(finalized_at__isnull=False)),
+                name="claim_batch_finalized_who_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "-service_month"], name="claim_batch_office_month_idx")]
+
+    def __str__(self):
+        return f"{self.office} {self.service_month:%Y-%m} {self.get_kind_display()}"
+
+    @property
+    def locked(self) -> bool:
+        return self.state in self.LOCKED_STATES
+
+
+class ClaimItem(models.Model):
+    """A client-month a batch covers. `live` while it stands as claimed (or about to be): a client-month
+    is live in one batch at most (a partial unique index). A correction's items become live when it is
+    finalized, when the earlier item is cancelled (過誤); a returned (返戻) item stops being live."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("請求")
+        RETURNED = "returned", _("返戻")
+        CANCELLED = "cancelled", _("過誤取消")
+
+    batch = models.ForeignKey(ClaimBatch, on_delete=models.CASCADE, related_name="items")
+    client = models.ForeignKey(
+        "cases.Client", on_delete=models.PROTECT, related_name="claim_items", verbose_name=_("利用者")
+    )
+    service_month = models.DateField(_("サービス提供年月"))
+    live = models.BooleanField(_("有効"), default=True)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("取り消す請求"),
+    )
+    status_changed_at = models.DateTimeField(_("状態の変更日時"), null=True, blank=True)
+    status_reason = models.CharField(_("理由"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("請求の対象")
+        verbose_name_plural = _("請求の対象")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "service_month"],
+                condition=Q(live=True),
+                name="claim_item_one_live_per_client_month",
+                violation_error_message=_("この利用者のこの月は、既に別の請求に含まれています。"),
+            ),
+            models.UniqueConstraint(fields=["batch", "client"], name="claim_item_once_per_batch"),
+            models.CheckConstraint(condition=Q(service_month__day=1), name="claim_item_month_first_day"),
+        ]
+        indexes = [models.Index(fields=["client", "service_month"], name="claim_item_client_month_idx")]
+
+    def __str__(self):
+        return f"{self.client} {self.service_month:%Y-%m}"
+
+
+class ClaimBatchFile(models.Model):
+    """A file written from a finalized batch, kept as written with its SHA-256."""
+
+    batch = models.ForeignKey(ClaimBatch, on_delete=models.PROTECT, related_name="files")
+    name = models.CharField(_("ファイル名"), max_length=12)
+    exchange_id = models.CharField(_("交換情報識別番号"), max_length=4)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("バイト数"))
+    content = models.BinaryField(_("内容"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作成者"),
+    )
+    written_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("請求ファイル")
+        verbose_name_plural = _("請求ファイル")
+        constraints = [models.UniqueConstraint(fields=["batch", "name"], name="claim_file_name_once")]
+
+    def __str__(self):
+        return f"{self.batch} {self.name}"
+
+
+class ClaimFileDownload(models.Model):
+    """Every download (or export to a folder) of a claim file: who and when."""
+
+    file = models.ForeignKey(ClaimBatchFile, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ダウンロードした人"),
+    )
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    via = models.CharField(_("方法"), max_length=10, default="web")  # web, or command (export_claim)
+
+    class Meta:
+        verbose_name = _("請求ファイルのダウンロード")
+        verbose_name_plural = _("請求ファイルのダウンロード")
+
+    def __str__(self):
+        return f"{self.file} {self.user} {self.at:%Y-%m-%d %H:%M}"

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
@@ -24,6 +26,10 @@ from .models import (
     BasicFee,
     CapManagement,
     CapManagementResult,
+    ClaimBatch,
+    ClaimBatchFile,
+    ClaimFileDownload,
+    ClaimItem,
     ClientClaimProfile,
     OfficeAddonRegistration,
     OfficeClaimSetting,
@@ -725,4 +731,119 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         missing[office_id].update(keys)
     for office_id, keys in missing.items():
         out[office_id].stops += len(keys)
+    return out
+
+
+# --- the claim batches of an office ---------------------------------------------------------------
+
+
+def batches_visible_to(membership):
+    return ClaimBatch.objects.filter(office_id=membership.office_id)
+
+
+@dataclass
+class MonthBatches:
+    batches: list  # the month's batches, each with .item_list, .file_list and (unlocked) .errors
+    regular: object | None
+    late_choices: list[tuple[int, str]]  # client-months of the month in no live claim
+    correction_choices: list[tuple[int, str]]  # client-months claimed in a finalized batch
+    earlier: list  # the batches of earlier months
+
+
+def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
+    """The claim page's batches: 6 queries (batches, items with clients, files with their download
+    counts, the downloads with who, excluded clients, earlier batches) whatever the number of clients."""
+    batches = list(
+        batches_visible_to(membership)
+        .filter(service_month=month)
+        .select_related("finalized_by", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ClaimItem.objects.select_related("client").order_by(
+                    "client__family_name_kana", "client_id"
+                ),
+            ),
+            Prefetch(
+                "files",
+                queryset=ClaimBatchFile.objects.defer("content")
+                .annotate(download_count=Count("downloads"))
+                .order_by("name"),
+            ),
+            Prefetch(
+                "files__downloads",
+                queryset=ClaimFileDownload.objects.select_related("user").order_by("-at"),
+            ),
+        )
+        .prefetch_related("excluded_clients")
+        .order_by("created_at", "pk")
+    )
+    live, claimed = {}, []
+    for batch in batches:
+        batch.item_list = list(batch.items.all())
+        batch.file_list = list(batch.files.all())
+        batch.download_list = sorted(
+            (d for f in batch.file_list for d in f.downloads.all()), key=lambda d: d.at, reverse=True
+        )
+        batch.excluded_list = list(batch.excluded_clients.all())
+        for item in batch.item_list:
+            if item.live:
+                live[item.client_id] = item
+                if batch.locked:
+                    claimed.append(
+                        (item.client_id, f"{item.client.full_name}（{item.client.recipient_number}）")
+                    )
+    regular = next((b for b in batches if b.kind == "regular"), None)
+    late = []
+    if regular is not None and regular.locked:
+        late = [
+            (row.client.pk, f"{row.client.full_name}（{row.client.recipient_number}）")
+            for row in claim.billable
+            if row.client.pk not in live
+        ]
+    earlier = list(
+        batches_visible_to(membership)
+        .filter(service_month__lt=month)
+        .annotate(item_count=Count("items"))
+        .order_by("-service_month", "-created_at")[:24]
+    )
+    return MonthBatches(batches, regular, late, claimed, earlier)
+
+
+def first_claim_month(office_id: int) -> date | None:
+    """The earliest service month the office has a claim batch for (it claims through teichaku since)."""
+    return (
+        ClaimBatch.objects.filter(office_id=office_id)
+        .order_by("service_month")
+        .values_list("service_month", flat=True)
+        .first()
+    )
+
+
+def client_month_claims(office_id: int, months) -> dict[tuple[int, date], dict]:
+    """Where each client-month of the office's `months` stands in its claims, as plain values keyed by
+    (client id, month): finalized, written_on (the day the files were written), in_late_batch, returned.
+    Two queries."""
+    items = list(
+        ClaimItem.objects.filter(batch__office_id=office_id, service_month__in=list(months)).values_list(
+            "client_id", "service_month", "live", "status", "batch_id", "batch__kind", "batch__state"
+        )
+    )
+    written = {}
+    for batch_id, at in (
+        ClaimBatchFile.objects.filter(batch_id__in={i[4] for i in items})
+        .order_by("written_at")
+        .values_list("batch_id", "written_at")
+    ):
+        written.setdefault(batch_id, timezone.localdate(at))
+    out: dict[tuple[int, date], dict] = {}
+    for client_id, month, live, status, batch_id, kind, state in items:
+        facts = out.setdefault((client_id, month), {})
+        if live:
+            facts["finalized"] = state in ClaimBatch.LOCKED_STATES
+            facts["written_on"] = written.get(batch_id)
+            facts["in_late_batch"] = kind != ClaimBatch.Kind.REGULAR
+            facts.pop("returned", None)
+        elif status == ClaimItem.Status.RETURNED and "finalized" not in facts:
+            facts["returned"] = True
     return out

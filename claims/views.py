@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import CASE_EDITORS, clients_visible_to, office_required
+from cases.access import CASE_EDITORS, clients_visible_to, has_role, office_required
 from cases.models import Role
 from cases.rules import fiscal_year, month_start, shift_month
 from cases.views import add_service_errors, apply_service
@@ -21,11 +21,21 @@ from . import record_sheet, selectors, services, tasks
 from .forms import (
     AddonRegistrationForm,
     CapResultForm,
+    ClaimBatchCreateForm,
     ClientClaimProfileForm,
+    InterfaceSettingForm,
     OfficeReductionForm,
     RegionForm,
 )
-from .models import CapManagementResult, ClientClaimProfile, OfficeClaimSetting, RecordSheetJob
+from .models import (
+    CapManagementResult,
+    ClaimBatchFile,
+    ClaimItem,
+    ClientClaimProfile,
+    OfficeClaimSetting,
+    OfficeInterfaceSetting,
+    RecordSheetJob,
+)
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -44,9 +54,212 @@ def _nav(month: date) -> dict:
 
 @office_required(*CASE_EDITORS)
 def office_month(request):
+    """The month's claim: the preview, then the batches sent to the 国保連 (admins act, managers read)."""
     month = _month(request)
     claim = selectors.office_claim(request.membership.office, month)
-    return render(request, "claims/office_month.html", {"claim": claim, **_nav(month)})
+    batches = selectors.month_batches(request.membership, month, claim)
+    for batch in batches.batches:
+        if not batch.locked:
+            _files, batch.errors = services.claim_batch_errors(
+                batch, claim=claim, client_ids=[i.client_id for i in batch.item_list]
+            )
+    create_form = None
+    if batches.late_choices or batches.correction_choices:
+        create_form = ClaimBatchCreateForm(choices=batches.late_choices + batches.correction_choices)
+    return render(
+        request,
+        "claims/office_month.html",
+        {
+            "claim": claim,
+            "batches": batches,
+            "create_form": create_form,
+            "can_claim": has_role(request.membership, Role.ADMIN),
+            "month_over": month < month_start(timezone.localdate()),
+            **_nav(month),
+        },
+    )
+
+
+# --- the claim batches ----------------------------------------------------------------------------
+
+
+def _to_month(month: date):
+    return redirect(f"{reverse('claims:office_month')}?month={month:%Y-%m}")
+
+
+def _batch(request, pk):
+    return get_object_or_404(selectors.batches_visible_to(request.membership), pk=pk)
+
+
+def _errors_message(request, error: ValidationError):
+    messages.error(request, " ".join(error.messages))
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_batch_create(request):
+    month = _month(request)
+    try:
+        batch = services.claim_batch_create(actor=request.user, office=request.membership.office, month=month)
+        errors = services.claim_batch_check(actor=request.user, batch=batch)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        if errors:
+            messages.warning(request, _("請求を作成しました。エラーを直してから確定してください。"))
+        else:
+            messages.success(request, _("請求を作成しました。エラーはありません。確定できます。"))
+    return _to_month(month)
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_batch_create_late(request):
+    month = _month(request)
+    claim = selectors.office_claim(request.membership.office, month)
+    batches = selectors.month_batches(request.membership, month, claim)
+    form = ClaimBatchCreateForm(request.POST, choices=batches.late_choices + batches.correction_choices)
+    if not form.is_valid():
+        messages.error(request, _("種類と対象の利用者を選んでください。"))
+        return _to_month(month)
+    clients = list(clients_visible_to(request.membership).filter(pk__in=form.cleaned_data["clients"]))
+    try:
+        batch = services.claim_batch_create_late(
+            actor=request.user,
+            office=request.membership.office,
+            month=month,
+            clients=clients,
+            kind=form.cleaned_data["kind"],
+        )
+        services.claim_batch_check(actor=request.user, batch=batch)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        messages.success(request, _("%(kind)sを作成しました。") % {"kind": batch.get_kind_display()})
+    return _to_month(month)
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_batch_check(request, pk):
+    batch = _batch(request, pk)
+    try:
+        errors = services.claim_batch_check(actor=request.user, batch=batch)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        if errors:
+            messages.warning(request, _("エラーが %(count)d件あります。") % {"count": len(errors)})
+        else:
+            messages.success(request, _("エラーはありません。確定できます。"))
+    return _to_month(batch.service_month)
+
+
+@office_required(Role.ADMIN)
+def claim_batch_finalize(request, pk):
+    """A confirmation page, then finalize (the month is locked) and write the files."""
+    batch = _batch(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.claim_batch_finalize(actor=request.user, batch=batch)
+            services.claim_batch_write_files(actor=request.user, batch=batch)
+        except ValidationError as error:
+            _errors_message(request, error)
+        else:
+            messages.success(request, _("請求を確定し、請求ファイルを作成しました。"))
+        return _to_month(batch.service_month)
+    if batch.state != batch.State.CHECKED:
+        messages.error(request, _("エラーチェックを済ませてから確定してください。"))
+        return _to_month(batch.service_month)
+    return render(
+        request,
+        "claims/claim_batch_finalize.html",
+        {"batch": batch, "items": batch.items.select_related("client").order_by("client__family_name_kana")},
+    )
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_batch_exclude(request, pk):
+    batch = _batch(request, pk)
+    pk = request.POST.get("client", "")
+    client = clients_visible_to(request.membership).filter(pk=int(pk)).first() if pk.isdigit() else None
+    if client is None:
+        messages.error(request, _("利用者を選んでください。"))
+        return _to_month(batch.service_month)
+    excluded = request.POST.get("excluded", "1") == "1"
+    try:
+        services.claim_batch_exclude(actor=request.user, batch=batch, client=client, excluded=excluded)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        text = (
+            _("%(name)s をこの請求から外しました。") if excluded else _("%(name)s をこの請求に戻しました。")
+        )
+        messages.success(request, text % {"name": client.full_name})
+    return _to_month(batch.service_month)
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_batch_discard(request, pk):
+    batch = _batch(request, pk)
+    try:
+        services.claim_batch_discard(actor=request.user, batch=batch)
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        messages.success(request, _("請求（下書き）を削除しました。"))
+    return _to_month(batch.service_month)
+
+
+@office_required(Role.ADMIN)
+@require_POST
+def claim_item_return(request, pk):
+    item = get_object_or_404(
+        ClaimItem.objects.filter(batch__office_id=request.membership.office_id).select_related("batch"), pk=pk
+    )
+    try:
+        services.claim_item_return(actor=request.user, item=item, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        _errors_message(request, error)
+    else:
+        messages.success(request, _("返戻として記録しました。月遅れ請求で請求し直せます。"))
+    return _to_month(item.service_month)
+
+
+@office_required(Role.ADMIN)
+def claim_file_download(request, pk):
+    file = get_object_or_404(
+        ClaimBatchFile.objects.filter(batch__office_id=request.membership.office_id).select_related("batch"),
+        pk=pk,
+    )
+    services.claim_file_download(actor=request.user, file=file)
+    log_access(request, page="claims:claim_file_download", export=f"{file.batch.pk}/{file.name}")
+    response = HttpResponse(bytes(file.content), content_type="text/csv; charset=Shift_JIS")
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response
+
+
+@office_required(Role.ADMIN)
+def interface_settings(request):
+    office = request.membership.office
+    setting = OfficeInterfaceSetting.objects.filter(office=office).first()
+    initial = (
+        {
+            "form_type_number": setting.form_type_number,
+            "contract_required_items": setting.contract_required_items,
+            "note": setting.note,
+        }
+        if setting
+        else {}
+    )
+    form = InterfaceSettingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if apply_service(form, services.office_interface_set, actor=request.user, office=office):
+            messages.success(request, _("請求ファイルの設定を保存しました。"))
+            return redirect("claims:office_settings")
+    return render(request, "claims/interface_settings.html", {"form": form, "setting": setting})
 
 
 def _pdf_response(request, claim, rows, name):

@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "audit.admin_apps.TeichakuAdminConfig",  # django.contrib.admin with OTP and an access log
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "core",
     "cases",
     "visits",
     "plans",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "claims",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "audit",
     "office",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their long cache headers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 13}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "audit.passwords.UsernameInPasswordValidator"},
+    {"NAME": "audit.passwords.TrivialPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "ja"
@@ -160,11 +165,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="teichaku@localhost")
 # Celery: Redis when REDIS_URL is set, otherwise a file-system broker that needs no server.
 REDIS_URL = env("REDIS_URL")
 CELERY_LOCAL_DIR = Path(env("CELERY_LOCAL_DIR", default=str(BASE_DIR / "var" / "celery")))
+# A task a dead worker left unacknowledged goes back to the queue after the visibility timeout: above the
+# hard time limit (12 minutes, so a running task is never handed out twice) and below the shortest expiry
+# of a scheduled job (the hourly month job's 50 minutes, flags/schedules.py), so it still runs.
+# Workers look for such tasks every CELERY_RESTORE_INTERVAL seconds (kombu's default sweep is every 100 s).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_RESTORE_INTERVAL = env.int("CELERY_RESTORE_INTERVAL", default=10)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
+        "unacked_restore_throttle": 1,
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = None
@@ -216,11 +231,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Login hardening (issue 6): lockout by username AND address, so nobody can lock a user out from elsewhere.
-AXES_FAILURE_LIMIT = 5
+# Login hardening: a limit per account across addresses (5) and per address across accounts (20),
+# audit/throttle.py; a locked account is unlocked by the office admin or after 15 minutes.
+AXES_HANDLER = "audit.throttle.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 20  # audit.throttle.ADDRESS_LIMIT; the account's 5 are scaled to it
+AXES_USERNAME_CALLABLE = "audit.throttle.username_from"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: else a sprayer's own valid account would reset its address.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "audit/lockout.html"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

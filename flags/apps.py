@@ -8,9 +8,10 @@ class FlagsConfig(AppConfig):
 
     def ready(self):
         # Imported here because app modules may not load models before the registry is ready; not a
-        # cycle: cases and visits never import flags.
+        # cycle: cases, visits and claims never import flags.
         from cases import pagecache
         from cases.signals import client_facts_changed
+        from claims.signals import claim_batches_changed
         from visits.signals import contacts_changed
 
         from . import services
@@ -26,3 +27,10 @@ class FlagsConfig(AppConfig):
 
         client_facts_changed.connect(_refresh_flags, weak=False, dispatch_uid="flags_client_facts_changed")
         contacts_changed.connect(_refresh_month_flags, weak=False, dispatch_uid="flags_contacts_changed")
+
+        def _refresh_claim_flags(sender, office, **kwargs):
+            services.flag_claims(office=office)
+
+        claim_batches_changed.connect(
+            _refresh_claim_flags, weak=False, dispatch_uid="flags_claim_batches_changed"
+        )

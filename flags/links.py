@@ -29,7 +29,13 @@ def _follow_up(flag) -> str:
 
 
 # The follow-up of former clients (meetings) is neither a month nor a deadline kind.
+def _claim_month(flag) -> str:
+    return f"{reverse('claims:office_month')}?month={flag.period:%Y-%m}"
+
+
 OTHER_FIX_URLS = {rules.FOLLOW_UP_MISSING: _follow_up}
+# The claim deadlines are fixed on the month's claim page.
+CLAIM_FIX_URLS = {rules.CLAIM_NOT_SENT: _claim_month, rules.CLAIM_LATE: _claim_month}
 MONTH_FIX_URLS = {
     rules.NO_CONTACT_YET: _record_contact,
     rules.NO_EMPLOYER_VISIT: _record_contact,
@@ -43,4 +49,4 @@ def flag_fix_url(flag) -> str:
     """The page where `flag` is acted on (the client page for a kind without a better one)."""
     if flag.kind in DEADLINE_FIX_PAGES:
         return DEADLINE_FIX_PAGES[flag.kind](flag.client_id, flag.object_id)
-    return {**MONTH_FIX_URLS, **OTHER_FIX_URLS}.get(flag.kind, _client_page)(flag)
+    return {**MONTH_FIX_URLS, **OTHER_FIX_URLS, **CLAIM_FIX_URLS}.get(flag.kind, _client_page)(flag)

@@ -9,9 +9,14 @@ from plans.deadlines import DeadlineKind
 from . import rules
 from .links import flag_fix_url
 
-# Every kind a flag may have: the month kinds (flags.rules), the deadline engine's (plans.deadlines) and
-# the follow-up of former clients.
-FLAG_KIND_CHOICES = [*rules.MONTH_KIND_CHOICES, *DeadlineKind.choices, *rules.OTHER_KIND_CHOICES]
+# Every kind a flag may have: the month kinds (flags.rules), the deadline engine's (plans.deadlines),
+# the follow-up of former clients and the claim deadlines (flags.rules.claim_flags).
+FLAG_KIND_CHOICES = [
+    *rules.MONTH_KIND_CHOICES,
+    *DeadlineKind.choices,
+    *rules.OTHER_KIND_CHOICES,
+    *rules.CLAIM_KIND_CHOICES,
+]
 
 
 class Severity(models.TextChoices):

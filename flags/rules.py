@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.rules import month_end, month_start
+from cases.rules import month_end, month_start, shift_month
 from plans.deadlines import INFO, URGENT, WARNING, DeadlineKind
 from visits import rules as visit_rules
 
@@ -25,6 +25,10 @@ NO_EMPLOYER_VISIT = visit_rules.NO_EMPLOYER_VISIT
 NO_AGREED_PLAN = visit_rules.NO_AGREED_PLAN
 NO_SUPPORT_REPORT = visit_rules.NO_SUPPORT_REPORT
 FOLLOW_UP_MISSING = "follow_up_missing"  # a former client's status at the last fiscal-year end
+# Claim kinds (the claims app's batches): a billable client-month not yet in written files (1st–10th),
+# and one the 10th passed for (or that was returned) until a 月遅れ batch carries it.
+CLAIM_NOT_SENT = "claim_not_sent"
+CLAIM_LATE = "claim_late"
 
 MONTH_KIND_CHOICES = (
     (NO_CONTACT_YET, gettext_lazy("今月の対面支援なし")),
@@ -38,11 +42,20 @@ MONTH_KINDS = tuple(code for code, _label in MONTH_KIND_CHOICES)
 CLOSED_OUT_KINDS = (NO_CONTACT_YET, NO_EMPLOYER_VISIT, NO_AGREED_PLAN, NO_SUPPORT_REPORT)
 DEADLINE_KINDS = tuple(DeadlineKind.values)
 OTHER_KIND_CHOICES = ((FOLLOW_UP_MISSING, gettext_lazy("終了後の就労状況が未記録")),)
+CLAIM_KIND_CHOICES = (
+    (CLAIM_NOT_SENT, gettext_lazy("請求が未送信")),
+    (CLAIM_LATE, gettext_lazy("月遅れ請求が必要")),
+)
+CLAIM_KINDS = tuple(code for code, _label in CLAIM_KIND_CHOICES)
 SEVERITIES = (INFO, WARNING, URGENT)
 
 # Thresholds of the month flags (domain.md); the deadlines' are in plans.deadlines
 MONTH_WARNING_FROM_DAY = 20  # no contact / no report yet: warning from the 20th
 MONTH_URGENT_LAST_DAYS = 5  # urgent in the last 5 days of the month
+# Thresholds of the claim flags (claims README: claims go to the 国保連 from the 1st to the 10th)
+CLAIM_URGENT_FROM_DAY = 8  # the month's claim not finalized: urgent from the 8th of the next month …
+CLAIM_DEADLINE_DAY = 10  # … sent by the 10th; after it, a 月遅れ claim
+CLAIM_LOOKBACK_MONTHS = 12  # earlier months the claim flags look at (from the office's first batch)
 
 REASON_LABELS = {
     visit_rules.NO_FACE_TO_FACE: "対面支援なし",
@@ -153,3 +166,49 @@ def follow_up_flag(year_end: date, today: date) -> FlagDue:
         WARNING,
         _("%(d)s時点の就労状況（フォローアップ）が未記録です。") % {"d": _ymd(year_end)},
     )
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """Where a billable client-month stands in the office's claims (claims.selectors.client_month_claims)."""
+
+    finalized: bool = False  # live in a finalized batch
+    written_on: date | None = None  # the day that batch's files were written
+    in_late_batch: bool = False  # live in a 月遅れ (or correction) batch, whatever its state
+    returned: bool = False  # its claim was returned (返戻) and it is in no live claim
+
+
+def claim_deadline(month: date) -> date:
+    """The day the claim of `month` is due at the 国保連: the 10th of the next month."""
+    return shift_month(month_start(month), 1).replace(day=CLAIM_DEADLINE_DAY)
+
+
+def claim_flags(month: date, today: date, facts: ClaimFacts) -> list[FlagDue]:
+    """The claim flags of one billable client-month on `today`.
+
+    From the 1st of the next month until the 10th, a client-month not in written files is flagged
+    (urgent from the 8th: the batch is not finalized yet, or its files are not written); once the 10th
+    has passed without a file, or after a return, it is flagged until a 月遅れ batch carries it.
+    """
+    month = month_start(month)
+    sent_from = shift_month(month, 1)
+    deadline = claim_deadline(month)
+    if today < sent_from or facts.in_late_batch:
+        return []
+    if not facts.returned and facts.written_on is not None and facts.written_on <= deadline:
+        return []
+    words = {"month": _ym(month), "deadline": _ymd(deadline)}
+    if facts.returned or today > deadline:
+        text = (
+            _("%(month)s分の請求は返戻されました。月遅れ請求を作成してください。")
+            if facts.returned
+            else _("%(month)s分の請求期限（%(deadline)s）を過ぎました。月遅れ請求を作成してください。")
+        )
+        return [FlagDue(CLAIM_LATE, month, URGENT, text % words)]
+    severity = URGENT if today.day >= CLAIM_URGENT_FROM_DAY else WARNING
+    text = (
+        _("%(month)s分の請求は確定済みです。%(deadline)sまでに請求ファイルを作成して送信してください。")
+        if facts.finalized
+        else _("%(month)s分の請求が未確定です。%(deadline)sまでに確定して送信してください。")
+    )
+    return [FlagDue(CLAIM_NOT_SENT, month, severity, text % words)]

@@ -20,7 +20,8 @@ from django.utils import timezone, translation
 
 from cases.models import Client, Office
 from cases.pagecache import bump_offices
-from cases.rules import month_end, month_start
+from cases.rules import month_end, month_start, shift_month
+from claims import selectors as claims_selectors
 from meetings.selectors import follow_ups_missing
 from plans.selectors import deadline_candidates, office_deadlines
 from visits.selectors import month_verdict_rows
@@ -232,6 +233,35 @@ def flag_follow_ups(*, office: Office, today: date | None = None) -> SyncResult:
         for client_id in follow_ups_missing(office.pk, year_end, today)
     ]
     scope = Flag.objects.filter(office_id=office.pk, kind=rules.FOLLOW_UP_MISSING)
+    return _sync(scope=scope, wanted=wanted)
+
+
+@in_default_language
+@transaction.atomic
+def flag_claims(*, office: Office, today: date | None = None) -> SyncResult:
+    """Claim deadline flags of the office's billable client-months: last month's from the 1st (urgent
+    from the 8th) until its files are written, and, after the 10th or a return, until a 月遅れ batch
+    carries it. Earlier months are looked at from the office's first claim batch (an office that does not
+    claim through teichaku gets only last month's), at most CLAIM_LOOKBACK_MONTHS back."""
+    today = today or timezone.localdate()
+    last = shift_month(month_start(today), -1)
+    months = [last]
+    first = claims_selectors.first_claim_month(office.pk)
+    if first is not None:
+        month = max(first, shift_month(last, -(rules.CLAIM_LOOKBACK_MONTHS - 1)))
+        months = []
+        while month <= last:
+            months.append(month)
+            month = shift_month(month, 1)
+    facts = claims_selectors.client_month_claims(office.pk, months)
+    wanted = []
+    for month in months:
+        for client_id, office_id, verdict in month_verdict_rows(_month_clients(month, office.pk), month):
+            if not verdict.billable:
+                continue
+            claim = rules.ClaimFacts(**facts.get((client_id, month), {}))
+            wanted += [_wanted(client_id, office_id, due) for due in rules.claim_flags(month, today, claim)]
+    scope = Flag.objects.filter(office_id=office.pk, kind__in=rules.CLAIM_KINDS)
     return _sync(scope=scope, wanted=wanted)
 
 

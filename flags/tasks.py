@@ -1,7 +1,7 @@
 """Celery tasks: thin, idempotent, taking ids. Per-office work is fanned out after commit.
 
-Retries back off from 30 s to at most 15 minutes, far below the Redis visibility timeout (2 hours), so a
-message is never redelivered while its retry is still pending. `acks_late` with
+Retries back off from 30 s to at most 3 minutes, well below the Redis visibility timeout (15 minutes,
+config/settings.py), so a message is never redelivered while its retry is still pending. `acks_late` with
 `task_reject_on_worker_lost` (settings) means a killed worker's task runs again, leaving the same rows.
 """
 
@@ -21,7 +21,7 @@ RETRY = {
     "acks_late": True,
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 30,
-    "retry_backoff_max": 15 * 60,
+    "retry_backoff_max": 3 * 60,
     "retry_jitter": True,
     "max_retries": 5,
 }
@@ -57,6 +57,7 @@ def flag_office_deadlines(office_id: int, today: str | None = None) -> dict:
         return {"office": office_id, "skipped": "gone"}
     result = services.flag_deadlines(office=office, today=_day(today))
     result += services.flag_follow_ups(office=office, today=_day(today))
+    result += services.flag_claims(office=office, today=_day(today))
     return {"office": office_id, "created": len(result.created), "resolved": len(result.resolved)}
 
 

@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.access import office_required
-from cases.paging import page_query, paginate
 from cases.permissions import SEE_OFFICE, can
+from core.paging import page_query, paginate
 
 from . import selectors
 from .filters import FlagFilter

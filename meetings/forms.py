@@ -3,6 +3,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Role, User
+from core.forms import HardenedFormMixin
 from plans.models import SupportPlan
 
 from .models import FollowUp, Meeting, Organisation, OrganisationKind, RetentionTier
@@ -10,7 +11,7 @@ from .models import FollowUp, Meeting, Organisation, OrganisationKind, Retention
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(HardenedFormMixin, forms.ModelForm):
     client = forms.ModelChoiceField(label=_("利用者"), queryset=None)
 
     class Meta:
@@ -63,7 +64,7 @@ class MeetingForm(forms.ModelForm):
         )
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(HardenedFormMixin, forms.Form):
     name = forms.CharField(label=_("氏名"), max_length=100, required=False)
     organisation = forms.ModelChoiceField(
         label=_("所属機関"),
@@ -110,13 +111,13 @@ def attendee_formset(data=None, *, organisations, initial=None, extra=3):
     )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "phone", "note"]
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(HardenedFormMixin, forms.ModelForm):
     year_end = forms.TypedChoiceField(label=_("年度末日"), choices=(), coerce=lambda v: v)
 
     class Meta:
@@ -144,11 +145,11 @@ class FollowUpForm(forms.ModelForm):
             raise forms.ValidationError(_("年度末日を選んでください。")) from error
 
 
-class TierConfirmForm(forms.Form):
+class TierConfirmForm(HardenedFormMixin, forms.Form):
     fiscal_year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
     tier = forms.ChoiceField(label=_("届け出る区分"), choices=RetentionTier.choices)
     note = forms.CharField(label=_("備考"), max_length=500, required=False)
 
 
-class DesignationForm(forms.Form):
+class DesignationForm(HardenedFormMixin, forms.Form):
     designated_on = forms.DateField(label=_("指定日"), widget=DATE)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from audit.log import log_access
 from cases.access import office_required
-from cases.paging import paginate
 from cases.permissions import EDIT_CASES
+from core.paging import paginate
 
 from . import importer, selectors
 from .models import ClientImport, EventKind, ImportStatus
@@ -150,6 +150,7 @@ def import_preview(request, pk):
         messages.error(request, _("取り込めない行があるため、1件も取り込んでいません。"))
     else:
         result = importer.run(rows, office=record.office, actor=request.user, commit=False)
+    log_access(request, page="office:import_preview")  # the preview shows the file's rows (personal data)
     return render(
         request,
         "office/import_preview.html",

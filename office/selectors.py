@@ -1,12 +1,12 @@
 """Reads for the office administration pages, scoped to the membership's office."""
 
-from axes.conf import settings as axes_settings
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.throttle import ACCOUNT_LIMIT
 from cases.models import Membership
 
 from .models import ClientImport, OfficeEvent, PasswordChangeRequired
@@ -37,9 +37,13 @@ def lockouts_of_office(office_id: int):
     attempts = list(AccessAttempt.objects.filter(username__in=usernames).order_by("-attempt_time")[:200])
     cool_off = get_cool_off()
     now = timezone.now()
+    # an account locks on its failures from every address together (audit/throttle.py)
+    per_username: dict[str, int] = {}
+    for attempt in attempts:
+        per_username[attempt.username] = per_username.get(attempt.username, 0) + attempt.failures_since_start
     for attempt in attempts:
         attempt.locked_until = attempt.attempt_time + cool_off if cool_off else None
-        attempt.is_locked = attempt.failures_since_start >= axes_settings.AXES_FAILURE_LIMIT and (
+        attempt.is_locked = per_username[attempt.username] >= ACCOUNT_LIMIT and (
             attempt.locked_until is None or attempt.locked_until > now
         )
     return attempts

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access
 from cases.access import office_required
 from cases.models import Office, User
-from cases.paging import paginate
 from cases.permissions import ADMINISTER
 from cases.views import add_service_errors
+from core.paging import paginate
 
 from . import selectors, services
 from .forms import OfficeSettingsForm, PasswordResetForm, RoleForm, StaffCreateForm

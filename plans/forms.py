@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.forms import HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import PLAN_CONTENT_FIELDS, Consent, Handover, PlanReview, SupportPlan
 from .services import HANDOVER_FIELDS, REVIEW_FIELDS
@@ -9,20 +11,8 @@ from .services import HANDOVER_FIELDS, REVIEW_FIELDS
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class LockedForm(forms.ModelForm):
-    """A form carrying the row's lock_version, so a stale save can be refused."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["lock_version"] = self.instance.lock_version
-
-    def content(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("lock_version", None)
-        return data
+class LockedForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
+    """A form carrying the row's lock_version, so a stale save can be refused (core/locking.py)."""
 
 
 class PlanForm(LockedForm):
@@ -60,7 +50,7 @@ class ReviewForm(LockedForm):
         help_texts = {"decision": _("「見直す」を選ぶと、この計画をもとに新しい版の下書きが作られます。")}
 
 
-class PlanDateForm(forms.Form):
+class PlanDateForm(HardenedFormMixin, forms.Form):
     """One date for a status step (approval, consent, delivery)."""
 
     def __init__(self, *args, field_name, label, initial_date, **kwargs):
@@ -68,7 +58,7 @@ class PlanDateForm(forms.Form):
         self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
 
 
-class HandoverForm(forms.ModelForm):
+class HandoverForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Handover
         fields = list(HANDOVER_FIELDS)
@@ -85,14 +75,14 @@ class HandoverForm(forms.ModelForm):
         }
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(HardenedFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "given_on", "document_note"]
         widgets = {"given_on": DateInput()}
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(HardenedFormMixin, forms.Form):
     withdrawn_on = forms.DateField(label=_("撤回日"), widget=DateInput())
     reason = forms.CharField(label=_("撤回の理由"), max_length=500)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client
+from core.locking import LockVersionField
 
 from .retention import RetainedRecord, WithdrawableRecord
 
@@ -167,6 +168,8 @@ class Handover(RetainedRecord):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

@@ -17,6 +17,7 @@ from cases.models import Client, ClientStatus, Membership, User
 from cases.permissions import REVIEW, WRITE_PLANS, roles_with
 from cases.services import assign_fields
 from cases.signals import announce
+from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
 
 from .models import (
     PLAN_CONTENT_FIELDS,
@@ -44,14 +45,6 @@ PLAN_WRITERS = roles_with(WRITE_PLANS)
 REVIEWERS = roles_with(REVIEW)
 
 
-class StaleEdit(Exception):
-    """Someone saved the row after the caller read it; `current` is the row as saved now."""
-
-    def __init__(self, current):
-        super().__init__("stale edit")
-        self.current = current
-
-
 def _require_role(actor: User, client: Client, *roles):
     if not Membership.objects.filter(user=actor, office_id=client.office_id, role__in=roles).exists():
         raise PermissionDenied
@@ -65,14 +58,6 @@ def _require_status(plan: SupportPlan, *statuses):
             _("この計画は「%(status)s」のため、この操作はできません。")
             % {"status": plan.get_status_display()}
         )
-
-
-def _locked(model, pk: int, lock_version: int):
-    """The row locked for update; StaleEdit when its version moved since the caller read it."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if current.lock_version != lock_version:
-        raise StaleEdit(current)
-    return current
 
 
 # --- plans ---
@@ -104,7 +89,7 @@ def plan_new_version(*, actor: User, plan: SupportPlan) -> SupportPlan:
 @transaction.atomic
 def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) -> SupportPlan:
     _require_role(actor, plan.client, *PLAN_WRITERS)
-    current = _locked(SupportPlan, plan.pk, lock_version)
+    current = locked_row(SupportPlan, plan.pk, lock_version)
     _require_status(current, PlanStatus.DRAFT)
     assign_fields(current, fields, PLAN_CONTENT_FIELDS)
     current.lock_version += 1
@@ -193,7 +178,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 @transaction.atomic
 def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
     _require_role(actor, review.plan.client, *REVIEWERS)
-    current = _locked(PlanReview, review.pk, lock_version)
+    current = locked_row(PlanReview, review.pk, lock_version)
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
@@ -230,12 +215,13 @@ def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> Pla
 
 
 @transaction.atomic
-def case_handover(*, actor: User, client: Client, **fields) -> Handover:
+def case_handover(*, actor: User, client: Client, lock_version: int | None = None, **fields) -> Handover:
     """Record (or update) the client's handover; a handover date ends the service: 引継ぎ済み."""
     _require_role(actor, client, *PLAN_WRITERS)
     handover = Handover.objects.select_for_update().filter(client=client).first() or Handover(
         client=client, recorded_by=actor
     )
+    check_version(handover, lock_version)
     assign_fields(handover, fields, HANDOVER_FIELDS)
     register = handover_consent(client)
     if handover.consent_on is None and register is not None:

@@ -12,6 +12,7 @@ from cases.access import has_role, office_required
 from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
+from core.locking import conflict_rows, status_of
 
 from . import deadlines, selectors, services
 from .forms import (
@@ -36,40 +37,16 @@ def _client(request, pk):
 def _save_locked(form, service, **kwargs):
     """Run a locked update; on a stale version, keep the user's text and return the row as saved now."""
     try:
-        return service(
-            **kwargs, lock_version=form.cleaned_data.get("lock_version") or 0, **form.content()
-        ), None
+        return service(**kwargs, lock_version=form.read_version(), **form.content()), None
     except services.StaleEdit as stale:
-        form.add_error(
-            None,
-            _(
-                "保存できませんでした。あなたが編集している間に、ほかの人がこの内容を更新しました。"
-                "下の「現在の保存内容」とあなたの入力を見比べ、必要な内容を反映してからもう一度保存してください。"
-                "あなたの入力はそのまま残っています。"
-            ),
-        )
-        # The next save is checked against the version now on record.
-        data = form.data.copy()
-        data["lock_version"] = stale.current.lock_version
-        form.data = data
+        form.refuse_stale(stale)
         return None, stale.current
     except ValidationError as error:
         add_service_errors(form, error)
         return None, None
 
 
-def _conflict_rows(form, current):
-    """(label, saved value, your value) for each field where they differ."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "lock_version":
-            continue
-        saved = getattr(current, name)
-        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
-        if str(saved or "") != str(mine or ""):
-            choices = dict(getattr(field, "choices", None) or [])
-            rows.append((field.label, choices.get(saved, saved), choices.get(mine, mine)))
-    return rows
+_conflict_rows = conflict_rows
 
 
 # --- plans ---
@@ -110,6 +87,7 @@ def plan_create(request, client_pk):
         if plan:
             messages.success(request, _("計画の下書きを作成しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
+    log_access(request, client=client, page="plans:plan_create")
     return render(request, "plans/form.html", {"form": form, "client": client, "title": _("計画の作成")})
 
 
@@ -354,7 +332,9 @@ def handover_edit(request, client_pk):
             "shared_late": deadlines.handover_shared_late(
                 client.window_ends_on, handover.info_shared_on if handover else None
             ),
+            "conflict": conflict_rows(form),
         },
+        status=status_of(form),
     )
 
 

@@ -15,6 +15,8 @@ class OfficeFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト事業所{n}")
     provider_number = factory.Sequence(lambda n: f"{1300000000 + n:010d}")
     municipality = "新宿区"
+    # 2FA is required by default (tests/audit/test_two_factor.py); other tests sign in without a device
+    require_two_factor = False
 
 
 class UserFactory(DjangoModelFactory):
@@ -281,3 +283,13 @@ class ClientImportFactory(DjangoModelFactory):
     content = factory.LazyFunction(lambda: "受給者証番号,姓,名,セイ,メイ,生年月日,支給決定市町村\n".encode())
     sha256 = "0" * 64
     status = "invalid"
+
+
+def verify_otp(client, user):
+    """Mark the test client's session as verified by a second factor (the Django admin asks for one)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

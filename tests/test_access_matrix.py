@@ -12,9 +12,10 @@ from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases.models import Role
-from claims.models import RecordSheetJob
+from claims.models import ClaimBatch, ClaimBatchFile, ClaimItem, RecordSheetJob
 
 from .factories import (
     BenefitDecisionFactory,
@@ -77,7 +78,46 @@ OBJECTS = {
         and {"client_pk": r.client_id, "year": r.month.year, "month": r.month.month}
     ),
     "meeting": lambda office: {"pk": MeetingFactory(client=ClientFactory(office=office)).pk},
+    "batch": lambda office: {"pk": _batch(office).pk},
+    "claim_item": lambda office: {
+        "pk": ClaimItem.objects.create(
+            batch=_batch(office, state="finalized"),
+            client=ClientFactory(office=office),
+            service_month=date(2025, 9, 1),
+        ).pk
+    },
+    "claim_file": lambda office: {
+        "pk": ClaimBatchFile.objects.create(
+            batch=_batch(office, state="written"),
+            name="SEIKYU.CSV",
+            exchange_id="J111",
+            sha256="0" * 64,
+            size=2,
+            content=b"\r\n",
+        ).pk
+    },
 }
+
+
+# One service month per state: a walk over every URL builds all three batches in one office, and an
+# office has one batch per service month.
+BATCH_MONTHS = {"draft": 9, "finalized": 8, "written": 7}
+
+
+def _batch(office, state="draft"):
+    user = UserFactory()
+    locked = state in ("finalized", "written")
+    month = BATCH_MONTHS[state]
+    return ClaimBatch.objects.create(
+        office=office,
+        service_month=date(2025, month, 1),
+        processing_month=date(2025, month + 1, 1),
+        created_by=user,
+        state=state,
+        finalized_by=user if locked else None,
+        finalized_at=timezone.now() if locked else None,
+    )
+
 
 # url name: (object, method, staff, manager, admin) on an object of the user's own office
 OBJECT_URLS = {
@@ -121,6 +161,12 @@ OBJECT_URLS = {
     "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
     "claims:record_sheet_job": ("sheet_job", GET, 403, 403, 200),
     "claims:record_sheet_job_download": ("sheet_job", GET, 403, 403, 302),  # not done yet: back to the job
+    "claims:claim_batch_check": ("batch", POST, 403, 403, 302),
+    "claims:claim_batch_finalize": ("batch", GET, 403, 403, 302),  # not checked yet: back to the month
+    "claims:claim_batch_discard": ("batch", POST, 403, 403, 302),
+    "claims:claim_batch_exclude": ("batch", POST, 403, 403, 302),
+    "claims:claim_item_return": ("claim_item", POST, 403, 403, 302),  # no reason: back with the message
+    "claims:claim_file_download": ("claim_file", GET, 403, 403, 200),
     "visits:support_record": ("client", GET, 200, 200, 200),
     "visits:support_record_print": ("client", GET, 200, 200, 200),
     "office:staff_detail": ("member", GET, 403, 403, 200),
@@ -155,6 +201,9 @@ OFFICE_URLS = {
     "claims:office_month_pdf": (GET, 403, 200, 200),
     "claims:office_settings": (GET, 403, 403, 200),
     "claims:record_sheet_job_start": (POST, 403, 403, 302),
+    "claims:interface_settings": (GET, 403, 403, 200),
+    "claims:claim_batch_create": (POST, 403, 403, 302),
+    "claims:claim_batch_create_late": (POST, 403, 403, 302),
     "meetings:meeting_list": (GET, 200, 200, 200),
     "meetings:meeting_create": (GET, 200, 200, 403),
     "meetings:organisation_list": (GET, 200, 200, 200),
@@ -172,6 +221,7 @@ OFFICE_URLS = {
     "audit:session_end": (POST, 302, 302, 302),
     "audit:two_factor_setup": (GET, 200, 200, 200),
     "audit:two_factor_verify": (GET, 200, 200, 200),
+    "audit:recovery_codes": (GET, 200, 200, 200),
     "office:staff_list": (GET, 403, 403, 200),
     "office:staff_create": (GET, 403, 403, 200),
     "office:lockout_list": (GET, 403, 403, 200),

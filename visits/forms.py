@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.forms import REASON_MAX_LENGTH, HardenedFormMixin
+from core.locking import LockedFormMixin
 
 from .models import (
     FACE_TO_FACE_OVERRIDABLE_KINDS,
@@ -36,7 +38,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     """Record or change a contact. 対面 is derived from the kind; the box matters only for a case meeting."""
 
     topics = forms.MultipleChoiceField(
@@ -45,6 +47,7 @@ class ContactForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("変更の理由"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("請求後に締めた月の記録を変更するときは必須です。"),
     )
@@ -100,20 +103,23 @@ class ContactForm(forms.ModelForm):
         return bool(value) and kind in FACE_TO_FACE_OVERRIDABLE_KINDS
 
 
-class ContactDeleteForm(forms.Form):
-    reason = forms.CharField(label=_("取消の理由"), widget=forms.Textarea(attrs={"rows": 3}))
+class ContactDeleteForm(HardenedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("取消の理由"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def locked_reason_field():
     return forms.CharField(
         label=_("変更の理由"),
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("請求後に締めた月の記録を変更するときは必須です。"),
     )
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
     reason = locked_reason_field()
 
     class Meta:
@@ -122,7 +128,7 @@ class ReportForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
 
 
-class ReportShareForm(forms.Form):
+class ReportShareForm(HardenedFormMixin, forms.Form):
     reason = locked_reason_field()
     shared_with_client_on = forms.DateField(label=_("本人への共有日"), widget=DateInput())
     share_method = forms.ChoiceField(

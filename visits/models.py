@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Office
+from core.locking import LockVersionField
 from plans.retention import RetainedRecord
 
 
@@ -78,6 +79,8 @@ class ContactLog(RetainedRecord):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
+
     history = HistoricalRecords()
 
     class Meta:
@@ -131,6 +134,8 @@ class SupportReport(RetainedRecord):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    lock_version = LockVersionField()  # optimistic locking, core/locking.py
 
     history = HistoricalRecords()
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.log import log_access
 from cases import selectors as case_selectors
 from cases.access import office_required
-from cases.paging import page_query, paginate
 from cases.rules import month_start
+from core.paging import page_query, paginate
 
 from .models import ContactKind
 

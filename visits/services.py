@@ -16,6 +16,8 @@ from cases.models import Client, Office, User
 from cases.permissions import CLAIM, roles_with
 from cases.rules import month_end, month_start
 from cases.signals import announce
+from core.forms import REASON_MAX_LENGTH
+from core.locking import check_version
 
 from . import selectors
 from .models import (
@@ -66,7 +68,15 @@ def _validate_contact(*, client: Client, on: date, kind: str, topics) -> None:
         raise ValidationError(errors)
 
 
+def _check_reason_length(reason: str) -> None:
+    if len((reason or "").strip()) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
+        )
+
+
 def _require_reason_if_locked(*, office_id: int, days, reason: str) -> None:
+    _check_reason_length(reason)
     if any(selectors.month_is_locked(office_id, day) for day in days) and not reason.strip():
         raise ValidationError(
             {"reason": _("請求済みで締められた月の記録です。変更の理由を入力してください。")}
@@ -123,7 +133,9 @@ def _check_may_edit(actor: User, contact: ContactLog) -> None:
 
 
 @transaction.atomic
-def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **fields) -> ContactLog:
+def contact_log_update(
+    *, actor: User, contact: ContactLog, reason: str = "", lock_version: int | None = None, **fields
+) -> ContactLog:
     """Change a contact. Staff change their own contacts, managers any; a locked month needs a reason."""
     unknown = set(fields) - set(CONTACT_FIELDS) - {"client"}
     if unknown:
@@ -132,6 +144,7 @@ def contact_log_update(*, actor: User, contact: ContactLog, reason: str = "", **
     _check_may_edit(actor, contact)
     if contact.withdrawn:
         raise ValidationError(_("取り消された記録は変更できません。"))
+    check_version(contact, lock_version)
     # The stored date, not the instance's: a ModelForm may already have put the new values on it.
     old_on = ContactLog.objects.filter(pk=contact.pk).values_list("on", flat=True).get()
     for name, value in fields.items():
@@ -158,6 +171,7 @@ def contact_log_withdraw(*, actor: User, contact: ContactLog, reason: str) -> Co
     _check_may_edit(actor, contact)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("取消の理由を入力してください。")})
+    _check_reason_length(reason)
     if contact.withdrawn:
         raise ValidationError(_("この記録は既に取り消されています。"))
     contact.withdrawn_at = timezone.now()
@@ -224,11 +238,14 @@ REPORT_TEXT_FIELDS = ("work_situation", "life_situation", "issues", "support_giv
 
 
 @transaction.atomic
-def support_report_update(*, actor: User, report: SupportReport, reason: str = "", **texts) -> SupportReport:
+def support_report_update(
+    *, actor: User, report: SupportReport, reason: str = "", lock_version: int | None = None, **texts
+) -> SupportReport:
     """Change the report's texts; once its month is locked, only with a written reason (kept in history)."""
     unknown = set(texts) - set(REPORT_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    check_version(report, lock_version)
     stored = SupportReport.objects.filter(pk=report.pk).values(*REPORT_TEXT_FIELDS).get()
     changed = any(stored[name] != value for name, value in texts.items())
     if changed:

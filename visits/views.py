@@ -17,6 +17,8 @@ from cases.models import ClientStatus
 from cases.permissions import CLAIM, RECORD, can
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
+from core.locking import conflict_rows, status_of
+from core.params import id_param
 
 from . import billing, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
@@ -45,8 +47,8 @@ def contact_create(request):
     membership = request.membership
     clients = selectors.clients_for_recording(membership)
     initial = {}
-    if request.GET.get("client", "").isdigit():
-        initial["client"] = int(request.GET["client"])
+    if client_id := id_param(request.GET.get("client")):
+        initial["client"] = client_id
     form = ContactForm(request.POST or None, clients=clients, initial=initial)
     if request.method == "POST" and form.is_valid():
         contact = apply_service(form, services.contact_log_create, actor=request.user)
@@ -114,7 +116,9 @@ def contact_update(request, pk):
             "contact": contact,
             "client": contact.client,
             "locked": locked,
+            "conflict": conflict_rows(form),
         },
+        status=status_of(form),
     )
 
 
@@ -195,7 +199,10 @@ def report_edit(request, client_pk, year, month):
     title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
     log_access(request, client=client, page="visits:report_edit")
     return render(
-        request, "visits/form.html", {"form": form, "title": title, "client": client, "share_button": True}
+        request,
+        "visits/form.html",
+        {"form": form, "title": title, "client": client, "share_button": True, "conflict": conflict_rows(form)},
+        status=status_of(form),
     )
 
 
@@ -259,6 +266,7 @@ def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
     summary = selectors.office_month(office.pk, month)
+    log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,
         "visits/billing.html",

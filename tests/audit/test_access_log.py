@@ -90,6 +90,13 @@ def test_django_admin_is_read_only_and_for_superusers_only(client, staff):
     client.force_login(staff)
     assert client.get("/admin/").status_code == 302  # not a superuser: sent to the admin login
     client.force_login(request.user)
+    assert client.get("/admin/audit/accesslog/").status_code == 302  # a superuser too needs a second factor
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=request.user, name="test", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
     assert client.get("/admin/audit/accesslog/").status_code == 200
 
 

@@ -93,3 +93,37 @@ def test_backup_and_restore_round_trip(tmp_path):
     finally:
         with psycopg.connect(_url("postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{restored_db}" WITH (FORCE)')
+
+
+def test_a_wrong_passphrase_leaves_no_database_behind_and_a_retry_works(tmp_path):
+    for tool in ("pg_dump", "pg_restore", "psql", "gpg"):
+        assert shutil.which(tool), f"{tool} is needed (apt-get install postgresql-client gnupg)"
+    restored_db = f"teichaku_restore_{uuid.uuid4().hex[:8]}"
+    passphrase, wrong = tmp_path / "passphrase", tmp_path / "wrong"
+    passphrase.write_text("a long test passphrase for gpg")
+    wrong.write_text("not the passphrase at all")
+    (tmp_path / "gnupg").mkdir(mode=0o700)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url(connection.settings_dict["NAME"]),
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "BACKUP_PASSPHRASE_FILE": str(passphrase),
+        "GNUPGHOME": str(tmp_path / "gnupg"),
+    }
+    backup = subprocess.run(
+        [ROOT / "scripts/backup.sh"], env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    try:
+        failed = subprocess.run(
+            [ROOT / "scripts/restore.sh", backup, _url(restored_db)],
+            env={**env, "BACKUP_PASSPHRASE_FILE": str(wrong)}, capture_output=True, text=True,
+        )
+        assert failed.returncode != 0
+        assert "removed again" in failed.stderr
+        with psycopg.connect(_url("postgres")) as conn:
+            assert conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [restored_db]).fetchone() is None
+        subprocess.run([ROOT / "scripts/restore.sh", backup, _url(restored_db)], env=env, check=True, capture_output=True)
+        assert _fingerprint(_url(restored_db)) == _fingerprint(env["DATABASE_URL"])
+    finally:
+        with psycopg.connect(_url("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{restored_db}" WITH (FORCE)')

@@ -15,7 +15,14 @@ from flags.models import Flag
 from flags.rules import MONTH_KINDS
 from visits.selectors import client_month_grid
 
-from ..factories import BenefitDecisionFactory, ClientFactory, EmployerFactory, EmploymentFactory, UserFactory
+from ..factories import (
+    BenefitDecisionFactory,
+    ClientFactory,
+    EmployerFactory,
+    EmploymentFactory,
+    UserFactory,
+    verify_otp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +64,7 @@ def test_a_hire_date_changed_in_the_admin_moves_the_window_the_grid_and_the_flag
 
     root = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(root)
+    verify_otp(client, root)
     response = client.post(
         reverse("admin:cases_employment_change", args=[employment.pk]),
         admin_employment_data(employment, hired_on="2024-07-01"),
@@ -171,7 +179,9 @@ def test_the_admin_applies_the_decision_rules(client, starts_on, ends_on, messag
     person = ClientFactory()
     BenefitDecisionFactory(client=person, starts_on=date(2024, 10, 1))
     BenefitDecisionFactory(client=person, starts_on=date(2025, 10, 1))
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_otp(client, root)
     response = client.post(
         reverse("admin:cases_benefitdecision_add"),
         {"client": person.pk, "starts_on": starts_on, "ends_on": ends_on, "municipality": "新宿区"},

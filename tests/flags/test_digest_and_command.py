@@ -54,6 +54,7 @@ def test_run_flags_prints_what_it_created_and_resolved(office, staff):
     assert "months 2025-09: created 4" in text
     assert f"created no_contact_yet 2025-09-01 client={client.pk}" in text
     assert "deadlines 2025-09-25:" in text
+    assert "claims 2025-09-25: created 0" in text  # August had nothing billable
 
     out = StringIO()
     call_command("run_flags", "--office", office.provider_number, "--today", "2025-10-01", stdout=out)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from flags import rules
-from flags.links import MONTH_FIX_URLS, OTHER_FIX_URLS, flag_fix_url
+from flags.links import CLAIM_FIX_URLS, MONTH_FIX_URLS, OTHER_FIX_URLS, flag_fix_url
 from plans.deadlines import DeadlineKind
 from plans.links import FIX_PAGES
 from plans.selectors import Deadline
@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
         (DeadlineKind.DECISION_MISSING, None, "/clients/{id}/decisions/new/"),
         (DeadlineKind.HANDOVER_SHARING, None, "/plans/clients/{id}/handover/"),
         (rules.FOLLOW_UP_MISSING, None, "/meetings/clients/{id}/follow-up/?year_end=2025-09-01"),
+        (rules.CLAIM_NOT_SENT, None, "/claims/month/?month=2025-09"),
+        (rules.CLAIM_LATE, None, "/claims/month/?month=2025-09"),
     ],
 )
 def test_flag_links_to_where_it_is_fixed(office, kind, object_id, expected):
@@ -39,6 +41,7 @@ def test_flag_links_to_where_it_is_fixed(office, kind, object_id, expected):
 def test_every_kind_has_a_page():
     assert set(MONTH_FIX_URLS) == set(rules.MONTH_KINDS)
     assert set(OTHER_FIX_URLS) == {rules.FOLLOW_UP_MISSING}
+    assert set(CLAIM_FIX_URLS) == set(rules.CLAIM_KINDS)
     assert set(FIX_PAGES) == set(DeadlineKind.values) == set(rules.DEADLINE_KINDS)
 
 

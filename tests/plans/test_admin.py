@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ..factories import ConsentFactory, HandoverFactory, PlanReviewFactory, UserFactory
+from ..factories import ConsentFactory, HandoverFactory, PlanReviewFactory, UserFactory, verify_otp
 
 pytestmark = pytest.mark.django_db
 
@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_admin_pages_open(client):
     root = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(root)
+    verify_otp(client, root)
     review = PlanReviewFactory()
     objects = {
         "supportplan": review.plan,

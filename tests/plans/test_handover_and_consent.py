@@ -10,7 +10,7 @@ from cases.models import ClientStatus
 from plans.models import ConsentPurpose, Handover
 from plans.selectors import consent_stands
 
-from ..factories import ClientFactory, ConsentFactory
+from ..factories import ClientFactory, ConsentFactory, verify_otp
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +242,9 @@ def test_a_late_sharing_is_shown_as_late_on_the_handover_page(as_staff, office, 
 def test_the_admin_cannot_date_a_consent_in_the_future(client, office):
     from ..factories import UserFactory
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_otp(client, root)
     consent = ConsentFactory(client=ClientFactory(office=office), given_on=date(2026, 11, 1))
     url = reverse("admin:plans_consent_change", args=[consent.pk])
     data = {

@@ -22,6 +22,7 @@ from ..factories import (
     SupportReportFactory,
     UserFactory,
     client_in_service,
+    verify_otp,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -82,7 +83,9 @@ def test_the_report_page_asks_for_a_reason_in_a_locked_month(as_staff, locked_re
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_otp(client, root)
     return client
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ..factories import ContactLogFactory, SupportReportFactory, UserFactory, client_in_service
+from ..factories import ContactLogFactory, SupportReportFactory, UserFactory, client_in_service, verify_otp
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -23,6 +23,7 @@ def test_admin_nav_has_billing(as_admin):
 def test_django_admin_lists_and_shows_history(client, office):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
+    verify_otp(client, superuser)
     contact = ContactLogFactory(client=client_in_service(office=office))
     SupportReportFactory(client=contact.client)
     for name in ("contactlog", "supportreport", "monthlock"):

@@ -51,6 +51,6 @@ def test_save_and_share_goes_on_to_the_sharing_form(as_staff, office, staff):
 
 def test_the_current_page_is_marked_and_the_favicon_linked(as_staff):
     body = as_staff.get(reverse("visits:my_month")).content.decode()
-    assert 'class="nav-link active" aria-current="page" href="/visits/mine/"' in body
+    assert 'class="nav-link text-nowrap active" aria-current="page" href="/visits/mine/"' in body
     assert body.count('aria-current="page"') == 1
     assert 'rel="icon"' in body and "favicon" in body

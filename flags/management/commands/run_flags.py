@@ -35,6 +35,7 @@ class Command(BaseCommand):
             result = services.flag_months(office=found, month=first, today=day)
             self._report(f"months {first:%Y-%m}", result)
         self._report(f"deadlines {day.isoformat()}", services.flag_deadlines(office=found, today=day))
+        self._report(f"claims {day.isoformat()}", services.flag_claims(office=found, today=day))
 
     def _report(self, label, result):
         self.stdout.write(

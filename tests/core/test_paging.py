@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from cases.paging import page_query, paginate
+from core.paging import page_query, paginate
 
 
 def _request(query: str):
