@@ -47,6 +47,7 @@ test: install node_modules/axe-core/axe.min.js
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: install
 	$(BIN)/python manage.py check

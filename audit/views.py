@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +10,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.access import clients_visible_to, office_required
-from cases.models import Role
+from cases.permissions import ADMINISTER
+from core.paging import page_query, paginate
 from core.params import safe_next
 
 from . import selectors, services
@@ -38,20 +38,18 @@ def _filtered_log(request):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=ADMINISTER)
 def access_log(request):
     log_filter = _filtered_log(request)
-    page = Paginator(log_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, log_filter.qs, PAGE_SIZE)
     return render(
         request,
         "audit/access_log.html",
-        {"filter": log_filter, "page": page, "query": query.urlencode()},
+        {"filter": log_filter, "page": page, "query": page_query(request)},
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=ADMINISTER)
 def access_log_csv(request):
     log_filter = _filtered_log(request)
     filename = f"access-log-{timezone.localdate():%Y%m%d}.csv"

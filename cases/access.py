@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from . import permissions
 from .models import Client, Employer, Membership, Role
 
-ALL_ROLES = (Role.STAFF, Role.MANAGER, Role.ADMIN)
-CASE_EDITORS = (Role.MANAGER, Role.ADMIN)
+ALL_ROLES = tuple(Role.values)
+CASE_EDITORS = permissions.roles_with(permissions.EDIT_CASES)
 OFFICE_SESSION_KEY = "office_id"
 
 
@@ -33,9 +34,10 @@ def resolve_membership(memberships: list[Membership], office_id=None) -> Members
     return memberships[0]
 
 
-def office_required(*roles):
-    """View decorator: login, a membership in the current office, and one of `roles` (default: any)."""
-    allowed = roles or ALL_ROLES
+def office_required(*roles, may: str | None = None):
+    """View decorator: login, a membership in the current office, and the permission `may` (a name of
+    cases.permissions) or one of `roles` (default: any role)."""
+    allowed = permissions.roles_with(may) if may else roles or ALL_ROLES
 
     def decorator(view):
         @login_required
@@ -47,8 +49,6 @@ def office_required(*roles):
             if membership.role not in allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
-
-        wrapped.allowed_roles = tuple(allowed)
         return wrapped
 
     return decorator

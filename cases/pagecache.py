@@ -89,10 +89,7 @@ def bump_offices(office_ids):
         )
 
 
-OFFICE_OF = {  # how a changed row names its office
-    "Client": "office_id",
-    "Membership": "office_id",
-    "Flag": "office_id",
+OFFICE_OF = {  # how a changed row names its office, when not by its own office_id
     "Employment": "client__office_id",
 }
 
@@ -100,7 +97,7 @@ OFFICE_OF = {  # how a changed row names its office
 def _remember_office(sender, instance, **kwargs):
     """Before an update: the office the row is in now, which the change may move it out of."""
     if not instance._state.adding and instance.pk is not None:
-        path = OFFICE_OF[sender.__name__]
+        path = OFFICE_OF.get(sender.__name__, "office_id")
         instance._office_before = sender.objects.filter(pk=instance.pk).values_list(path, flat=True).first()
 
 
@@ -130,13 +127,17 @@ def _office_changed(sender, instance, created=False, **kwargs):
         bump_offices([instance.pk])
 
 
-def connect():
-    from flags.models import Flag
+def watch(model) -> None:
+    """Drop an office's cached pages when a row of `model` (with an office_id) changes. Upper apps whose
+    rows a cached page shows call it from their AppConfig.ready() (flags for Flag), so cases imports none."""
+    name = model.__name__
+    pre_save.connect(_remember_office, sender=model, dispatch_uid=f"pagecache-{name}-before")
+    post_save.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-save")
+    post_delete.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-delete")
 
-    for model in (Client, Membership, Flag, Employment):
-        name = model.__name__
-        pre_save.connect(_remember_office, sender=model, dispatch_uid=f"pagecache-{name}-before")
-        post_save.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-save")
-        post_delete.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-delete")
+
+def connect():
+    for model in (Client, Membership, Employment):
+        watch(model)
     post_save.connect(_user_changed, sender=User, dispatch_uid="pagecache-User-save")
     post_save.connect(_office_changed, sender=Office, dispatch_uid="pagecache-Office-save")

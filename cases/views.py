@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,20 +8,20 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from core.locking import StaleEdit, conflict_rows, status_of
+from core.paging import page_query, paginate
 from core.params import id_param, safe_next
 
 from . import rules, selectors, services
 from .access import (
-    CASE_EDITORS,
     OFFICE_SESSION_KEY,
     employers_visible_to,
-    has_role,
     office_required,
 )
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
-from .models import Client
+from .models import Client, Role
 from .pagecache import cached_office_page
+from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
 
@@ -50,7 +49,7 @@ def apply_service(form, service, data=None, **kwargs):
 
 @office_required()
 def home(request):
-    return redirect("plans:dashboard" if has_role(request.membership, "manager") else "cases:caseload")
+    return redirect("plans:dashboard" if can(request.membership, REVIEW) else "cases:caseload")
 
 
 SCOPE_MINE, SCOPE_ALL = "mine", "all"
@@ -58,7 +57,7 @@ SCOPE_MINE, SCOPE_ALL = "mine", "all"
 
 def _caseload_page(request, membership, queryset):
     client_filter = ClientFilter(request.GET, queryset=queryset, office_id=membership.office_id)
-    return client_filter, Paginator(client_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return client_filter, paginate(request, client_filter.qs, PAGE_SIZE)
 
 
 @office_required()
@@ -67,7 +66,7 @@ def caseload(request):
     """Support staff see their own clients by default (one tap shows the whole office; a search that
     finds none of their own looks through the office); in service, preparing and ended apart."""
     membership = request.membership
-    default_scope = SCOPE_MINE if membership.role == "staff" else SCOPE_ALL
+    default_scope = SCOPE_MINE if membership.role == Role.STAFF else SCOPE_ALL
     scope = request.GET.get("scope") if request.GET.get("scope") in (SCOPE_MINE, SCOPE_ALL) else default_scope
     everyone = selectors.caseload(membership)
     queryset = everyone.filter(primary_staff=request.user) if scope == SCOPE_MINE else everyone
@@ -83,11 +82,6 @@ def caseload(request):
         if not groups or groups[-1][0] != client.caseload_group:
             groups.append((client.caseload_group, selectors.GROUP_LABELS[client.caseload_group], []))
         groups[-1][2].append((client, summary))
-    query = request.GET.copy()
-    query.pop("page", None)
-    scope_query = request.GET.copy()
-    for name in ("page", "scope"):
-        scope_query.pop(name, None)
     return render(
         request,
         "cases/caseload.html",
@@ -98,10 +92,10 @@ def caseload(request):
             "groups": groups,
             "scope": scope,
             "widened": widened,
-            "scope_query": scope_query.urlencode(),
-            "query": query.urlencode(),
+            "scope_query": page_query(request, "scope"),
+            "query": page_query(request),
             "phase_labels": PHASE_LABELS,
-            "can_edit": has_role(membership, *CASE_EDITORS),
+            "can_edit": can(membership, EDIT_CASES),
         },
     )
 
@@ -118,13 +112,13 @@ def client_detail(request, pk):
             "client": client,
             "summary": selectors.window_summary(client, today),
             "phase_labels": PHASE_LABELS,
-            "can_edit": has_role(request.membership, *CASE_EDITORS),
+            "can_edit": can(request.membership, EDIT_CASES),
             "today": today,
         },
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def client_create(request):
     office = request.membership.office
     form = ClientForm(request.POST or None, office=office)
@@ -136,7 +130,7 @@ def client_create(request):
     return render(request, "cases/form.html", {"form": form, "title": _("利用者の登録")})
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def client_update(request, pk):
     client = selectors.client_for_page(request.membership, pk)
     form = ClientForm(request.POST or None, instance=client, office=client.office)
@@ -153,7 +147,7 @@ def client_update(request, pk):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 @require_POST
 def client_archive(request, pk):
     client = selectors.client_for_page(request.membership, pk)
@@ -166,15 +160,15 @@ def client_archive(request, pk):
 @office_required()
 def employer_list(request):
     employers = employers_visible_to(request.membership).order_by("name")
-    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, employers, PAGE_SIZE)
     return render(
         request,
         "cases/employer_list.html",
-        {"page": page, "can_edit": has_role(request.membership, *CASE_EDITORS)},
+        {"page": page, "can_edit": can(request.membership, EDIT_CASES)},
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def employer_edit(request, pk=None):
     office = request.membership.office
     employer = get_object_or_404(employers_visible_to(request.membership), pk=pk) if pk else None
@@ -216,7 +210,7 @@ def _client_record_edit(
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def employment_edit(request, client_pk, pk=None):
     return _client_record_edit(
         request,
@@ -231,7 +225,7 @@ def employment_edit(request, client_pk, pk=None):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=EDIT_CASES)
 def decision_edit(request, client_pk, pk=None):
     return _client_record_edit(
         request,

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cases.models import Office
+from cases.models import Client, Membership, Office
 from cases.rules import fiscal_year, month_start, shift_month
 from meetings.models import OfficeTierConfirmation, RetentionTier
 
 from . import rules, services
 from .models import (
+    BasicFee,
     ClaimBatch,
     ClientClaimProfile,
     OfficeAddonRegistration,
@@ -62,8 +63,6 @@ def _sample_codes(tier: str, basic_units: int) -> list[tuple[str, str, int]]:
 
 def seed_claims(office: Office, today: date) -> None:
     """Idempotent: settings for the demo office so that last month's claim preview has amounts."""
-    from .models import BasicFee
-
     OfficeClaimSetting.objects.get_or_create(
         office=office, valid_from=SAMPLE_FROM, defaults={"region": RegionGrade.G1, "note": "デモ"}
     )
@@ -146,8 +145,6 @@ def seed_claim_batch(office: Office, month: date, actor) -> None:
 def seed_claim_settings(offices, today: date) -> None:
     """Bulk, idempotent: 級地, a confirmed tier, the sample unit price and every client's 市町村番号 for many
     offices at once (the benchmark's 100 offices)."""
-    from cases.models import Client, Membership
-
     offices = list(offices)
     ids = [o.pk for o in offices]
     have = set(OfficeClaimSetting.objects.filter(office_id__in=ids).values_list("office_id", flat=True))

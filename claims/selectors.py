@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import BURDEN_CAP_YEN, Client, Office
 from cases.rules import fiscal_year, month_end, month_start, months_between, shift_month
 from meetings import selectors as meetings
-from meetings.models import RetentionTier
+from meetings.models import OfficeTierConfirmation, RetentionTier
 from visits import rules as visit_rules
 from visits import selectors as visits
 
@@ -578,8 +578,6 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     whatever the number of offices (the month facts of every client in one query, through
     visits.selectors.month_facts_rows, the months before only for clients without an agreed plan).
     Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
-    from meetings.models import OfficeTierConfirmation
-
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     office_qs = Office.objects.all() if offices is None else offices

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Membership, Office, Role
+from cases.models import Membership, Office
+from cases.permissions import CLAIM, roles_with
 from cases.rules import month_end, month_start, shift_month
 from visits.services import month_lock
 
@@ -211,7 +212,7 @@ def record_sheet_job_start(*, actor, office, month: date) -> RecordSheetJob:
     """A job for the 実績記録票 of every office where `actor` is an admin (the current office first);
     the caller enqueues claims.tasks.render_record_sheets after commit."""
     ids = list(
-        Membership.objects.filter(user=actor, role=Role.ADMIN)
+        Membership.objects.filter(user=actor, role__in=roles_with(CLAIM))
         .order_by("office__name")
         .values_list("office_id", flat=True)
     )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import CASE_EDITORS, clients_visible_to, has_role, office_required
-from cases.models import Role
+from cases.access import clients_visible_to, office_required
+from cases.permissions import CLAIM, SEE_OFFICE, can
 from cases.rules import fiscal_year, month_start, shift_month
 from cases.views import add_service_errors, apply_service
 from core.params import id_param
@@ -53,7 +53,7 @@ def _nav(month: date) -> dict:
     return {"month": month, "prev_month": shift_month(month, -1), "next_month": shift_month(month, 1)}
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def office_month(request):
     """The month's claim: the preview, then the batches sent to the 国保連 (admins act, managers read)."""
     month = _month(request)
@@ -74,7 +74,7 @@ def office_month(request):
             "claim": claim,
             "batches": batches,
             "create_form": create_form,
-            "can_claim": has_role(request.membership, Role.ADMIN),
+            "can_claim": can(request.membership, CLAIM),
             "month_over": month < month_start(timezone.localdate()),
             **_nav(month),
         },
@@ -96,7 +96,7 @@ def _errors_message(request, error: ValidationError):
     messages.error(request, " ".join(error.messages))
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_batch_create(request):
     month = _month(request)
@@ -113,7 +113,7 @@ def claim_batch_create(request):
     return _to_month(month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_batch_create_late(request):
     month = _month(request)
@@ -140,7 +140,7 @@ def claim_batch_create_late(request):
     return _to_month(month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_batch_check(request, pk):
     batch = _batch(request, pk)
@@ -156,7 +156,7 @@ def claim_batch_check(request, pk):
     return _to_month(batch.service_month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def claim_batch_finalize(request, pk):
     """A confirmation page, then finalize (the month is locked) and write the files."""
     batch = _batch(request, pk)
@@ -179,12 +179,11 @@ def claim_batch_finalize(request, pk):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_batch_exclude(request, pk):
     batch = _batch(request, pk)
-    pk = request.POST.get("client", "")
-    client_id = id_param(pk)
+    client_id = id_param(request.POST.get("client"))
     client = clients_visible_to(request.membership).filter(pk=client_id).first() if client_id else None
     if client is None:
         messages.error(request, _("利用者を選んでください。"))
@@ -202,7 +201,7 @@ def claim_batch_exclude(request, pk):
     return _to_month(batch.service_month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_batch_discard(request, pk):
     batch = _batch(request, pk)
@@ -215,7 +214,7 @@ def claim_batch_discard(request, pk):
     return _to_month(batch.service_month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def claim_item_return(request, pk):
     item = get_object_or_404(
@@ -230,7 +229,7 @@ def claim_item_return(request, pk):
     return _to_month(item.service_month)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def claim_file_download(request, pk):
     file = get_object_or_404(
         ClaimBatchFile.objects.filter(batch__office_id=request.membership.office_id).select_related("batch"),
@@ -243,7 +242,7 @@ def claim_file_download(request, pk):
     return response
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def interface_settings(request):
     office = request.membership.office
     setting = OfficeInterfaceSetting.objects.filter(office=office).first()
@@ -272,7 +271,7 @@ def _pdf_response(request, claim, rows, name):
     return response
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def office_month_pdf(request):
     month = _month(request)
     office = request.membership.office
@@ -280,7 +279,7 @@ def office_month_pdf(request):
     return _pdf_response(request, claim, claim.billable, f"jisseki-{office.provider_number}-{month:%Y%m}.pdf")
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def client_month_pdf(request, client_pk):
     month = _month(request)
     client = clients_visible_to(request.membership).filter(pk=client_pk).first()
@@ -294,7 +293,7 @@ def client_month_pdf(request, client_pk):
     return _pdf_response(request, claim, rows, f"jisseki-{client.recipient_number}-{month:%Y%m}.pdf")
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def client_profile(request, client_pk):
     client = clients_visible_to(request.membership).filter(pk=client_pk).first()
     if client is None:
@@ -332,7 +331,7 @@ def client_profile(request, client_pk):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def office_settings(request):
     office = request.membership.office
     which = request.POST.get("form") if request.method == "POST" else None
@@ -382,7 +381,7 @@ def _jobs(request):
     return RecordSheetJob.objects.filter(office_id=request.membership.office_id)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def record_sheet_job_start(request):
     month = _month(request)
@@ -397,13 +396,13 @@ def record_sheet_job_start(request):
     return redirect("claims:record_sheet_job", pk=job.pk)
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def record_sheet_job(request, pk):
     job = get_object_or_404(_jobs(request), pk=pk)
     return render(request, "claims/record_sheet_job.html", {"job": job})
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def record_sheet_job_download(request, pk):
     job = get_object_or_404(_jobs(request), pk=pk)
     if job.status != RecordSheetJob.Status.DONE or not job.file:

@@ -1,1 +1,1 @@
-"""What is generic: input hardening for forms, the no-store middleware and optimistic locking."""
+"""What is generic: input hardening for forms, the no-store middleware, optimistic locking and pagination."""

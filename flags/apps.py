@@ -7,21 +7,29 @@ class FlagsConfig(AppConfig):
     verbose_name = _("アラート")
 
     def ready(self):
+        # Imported here because app modules may not load models before the registry is ready; not a
+        # cycle: cases, visits and claims never import flags.
+        from cases import pagecache
         from cases.signals import client_facts_changed
+        from claims.signals import claim_batches_changed
+        from visits.signals import contacts_changed
 
-        from .services import client_changed
+        from . import services
+        from .models import Flag
+
+        pagecache.watch(Flag)  # the caseload shows each client's open flags
 
         def _refresh_flags(sender, client, days=(), **kwargs):
-            client_changed(client=client, days=days)
+            services.client_changed(client=client, days=days)
+
+        def _refresh_month_flags(sender, client, days=(), **kwargs):
+            services.contacts_changed(client=client, days=days)
 
         client_facts_changed.connect(_refresh_flags, weak=False, dispatch_uid="flags_client_facts_changed")
-
-        from claims.signals import claim_batches_changed
-
-        from .services import flag_claims
+        contacts_changed.connect(_refresh_month_flags, weak=False, dispatch_uid="flags_contacts_changed")
 
         def _refresh_claim_flags(sender, office, **kwargs):
-            flag_claims(office=office)
+            services.flag_claims(office=office)
 
         claim_batches_changed.connect(
             _refresh_claim_flags, weak=False, dispatch_uid="flags_claim_batches_changed"

@@ -43,7 +43,6 @@ MONTH_FIX_URLS = {
     rules.NO_SUPPORT_REPORT: _month_report,
     rules.NO_AGREED_PLAN: _plans,
 }
-KNOWN_KINDS = rules.MONTH_KINDS + rules.DEADLINE_KINDS + (rules.FOLLOW_UP_MISSING,)
 
 
 def flag_fix_url(flag) -> str:

@@ -7,6 +7,7 @@ from cases.models import Client, Office
 from plans.deadlines import DeadlineKind
 
 from . import rules
+from .links import flag_fix_url
 
 # Every kind a flag may have: the month kinds (flags.rules), the deadline engine's (plans.deadlines),
 # the follow-up of former clients and the claim deadlines (flags.rules.claim_flags).
@@ -88,8 +89,6 @@ class Flag(models.Model):
         return self.resolved_at is None
 
     def get_fix_url(self) -> str:
-        from .links import flag_fix_url
-
         return flag_fix_url(self)
 
 

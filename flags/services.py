@@ -274,13 +274,15 @@ def months_to_flag(today: date) -> list[date]:
 @in_default_language
 @transaction.atomic
 def refresh_client_flags(
-    *, client: Client, today: date | None = None, months: list[date] | None = None
+    *, client: Client, today: date | None = None, months: list[date] | None = None, deadlines: bool = True
 ) -> SyncResult:
-    """Recompute one client's month flags and deadline flags at once.
+    """Recompute one client's month flags and (unless `deadlines=False`) deadline flags at once.
 
-    For services that change a flag's condition (a contact logged, a review done, a decision added):
-    call it in the same transaction; about twenty queries, a savepoint when nested. `months` defaults to
-    the previous and the current month; pass an older month when a late record was entered for it.
+    For changes to a flag's condition (a review done, a decision added), run by the receivers of the
+    lower apps' events in the same transaction; about twenty queries, a savepoint when nested. `months`
+    defaults to the previous and the current month; pass an older month when a late record was entered
+    for it. A contact changes only its months' verdicts: `contacts_changed` passes those months and
+    `deadlines=False` (three queries a month).
     """
     today = today or timezone.localdate()
     result = SyncResult()
@@ -289,6 +291,8 @@ def refresh_client_flags(
         wanted = _month_wanted(_month_clients(month, client.office_id).filter(pk=client.pk), month, today)
         scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)
+    if not deadlines:
+        return result
     candidates = deadline_candidates(client.office_id, today).filter(pk=client.pk)
     wanted = _deadline_wanted(client.office_id, today, clients=candidates)
     scope = Flag.objects.filter(client_id=client.pk, kind__in=rules.DEADLINE_KINDS)
@@ -330,3 +334,14 @@ def client_changed(*, client: Client, days=()) -> SyncResult:
         return SyncResult()
     today = timezone.localdate()
     return refresh_client_flags(client=client, today=today, months=[*months_to_flag(today), *days])
+
+
+def contacts_changed(*, client: Client, days) -> SyncResult:
+    """Recompute the month flags of the months of `days` (the dates of the contacts recorded, changed or
+    withdrawn), and nothing else: a contact counts only in its own month's verdict, and no deadline reads
+    one. Inside `flags_refreshed_per_office` it only notes the office, like `client_changed`."""
+    batched = _batched_offices.get()
+    if batched is not None:
+        batched.add(client.office_id)
+        return SyncResult()
+    return refresh_client_flags(client=client, today=timezone.localdate(), months=list(days), deadlines=False)

@@ -1,8 +1,9 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.access import CASE_EDITORS, has_role, office_required
+from cases.access import office_required
+from cases.permissions import SEE_OFFICE, can
+from core.paging import page_query, paginate
 
 from . import selectors
 from .filters import FlagFilter
@@ -12,19 +13,17 @@ PAGE_SIZE = 50
 
 def _flag_list(request, queryset, *, title, scope):
     flag_filter = FlagFilter(request.GET, queryset=queryset)
-    page = Paginator(selectors.flags_for_list(flag_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, selectors.flags_for_list(flag_filter.qs), PAGE_SIZE)
     return render(
         request,
         "flags/flag_list.html",
         {
             "filter": flag_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "title": title,
             "scope": scope,
-            "can_see_office": has_role(request.membership, *CASE_EDITORS),
+            "can_see_office": can(request.membership, SEE_OFFICE),
         },
     )
 
@@ -37,7 +36,7 @@ def my_flags(request):
     )
 
 
-@office_required(*CASE_EDITORS)
+@office_required(may=SEE_OFFICE)
 def office_flags(request):
     """Every flag of the office, for service managers and admins."""
     return _flag_list(

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import clients_visible_to, has_role, office_required
-from cases.models import Role
+from cases.access import clients_visible_to, office_required
+from cases.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
 from cases.rules import fiscal_year, month_end, shift_month
 from cases.views import add_service_errors
 
@@ -26,9 +26,6 @@ from .forms import (
     attendee_formset,
 )
 from .models import RetentionTier
-
-WRITERS = (Role.STAFF, Role.MANAGER)
-OFFICE_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 def _month_param(request) -> date:
@@ -64,7 +61,7 @@ def meeting_list(request):
             "month": month,
             "previous": shift_month(month, -1),
             "next": shift_month(month, 1),
-            "can_write": has_role(request.membership, *WRITERS),
+            "can_write": can(request.membership, RECORD),
         },
     )
 
@@ -79,7 +76,7 @@ def client_meetings(request, client_pk):
         {
             "client": client,
             "rows": selectors.client_meetings(client),
-            "can_write": has_role(request.membership, *WRITERS),
+            "can_write": can(request.membership, RECORD),
         },
     )
 
@@ -131,7 +128,7 @@ def _save_meeting(request, form, formset, *, meeting=None):
         return None
 
 
-@office_required(*WRITERS)
+@office_required(may=RECORD)
 def meeting_create(request):
     client = None
     if request.GET.get("client"):
@@ -169,12 +166,12 @@ def meeting_detail(request, pk):
             "client": meeting.client,
             "attendees": list(meeting.attendees.select_related("organisation")),
             "verdict": selectors.verdict_of(meeting),
-            "can_write": has_role(request.membership, *WRITERS),
+            "can_write": can(request.membership, RECORD),
         },
     )
 
 
-@office_required(*WRITERS)
+@office_required(may=RECORD)
 def meeting_edit(request, pk):
     meeting = selectors.meeting_for_page(request.membership, pk)
     form, formset = _meeting_form(request, meeting=meeting)
@@ -212,7 +209,7 @@ def meeting_print(request, pk):
 @office_required()
 def organisation_list(request):
     membership = request.membership
-    can_write = has_role(membership, *WRITERS, Role.ADMIN)
+    can_write = can(membership, RECORD) or can(membership, EDIT_CASES)  # 関係機関: everyone in the office
     form = OrganisationForm(request.POST or None)
     if request.method == "POST":
         if not can_write:
@@ -252,12 +249,12 @@ def follow_up_list(request):
         {
             "due": due,
             "missing": sum(d.record is None for d in due),
-            "can_write": has_role(request.membership, *WRITERS),
+            "can_write": can(request.membership, RECORD),
         },
     )
 
 
-@office_required(*WRITERS)
+@office_required(may=RECORD)
 def follow_up_record(request, client_pk):
     client = case_selectors.client_for_page(request.membership, client_pk)
     today = timezone.localdate()
@@ -298,7 +295,7 @@ def _rates(request, year):
     return office, rate, track
 
 
-@office_required(*OFFICE_ROLES)
+@office_required(may=SEE_OFFICE)
 def rates(request):
     year = _year_param(request)
     office, rate, track = _rates(request, year)
@@ -331,7 +328,7 @@ def rates(request):
 
 
 @require_POST
-@office_required(*OFFICE_ROLES)
+@office_required(may=SEE_OFFICE)
 def rates_confirm(request):
     form = TierConfirmForm(request.POST)
     year = _year_param(request)
@@ -358,7 +355,7 @@ def rates_confirm(request):
 
 
 @require_POST
-@office_required(*OFFICE_ROLES)
+@office_required(may=SEE_OFFICE)
 def designation_set(request):
     form = DesignationForm(request.POST)
     year = _year_param(request)
@@ -378,7 +375,7 @@ def designation_set(request):
     return redirect(f"{reverse('meetings:rates')}?year={year}")
 
 
-@office_required(*OFFICE_ROLES)
+@office_required(may=SEE_OFFICE)
 def rates_export(request):
     year = _year_param(request)
     fmt = request.GET.get("format", "csv")
@@ -403,7 +400,7 @@ def rates_export(request):
 # --- statistics ---
 
 
-@office_required(*OFFICE_ROLES)
+@office_required(may=SEE_OFFICE)
 def statistics(request):
     stats = selectors.statistics(request.membership.office_id, timezone.localdate())
     chart = {

@@ -4,7 +4,6 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.log import log_access
-from cases.access import CASE_EDITORS, office_required
+from cases.access import office_required
+from cases.permissions import EDIT_CASES
+from core.paging import paginate
 
 from . import importer, selectors
 from .models import ClientImport, EventKind, ImportStatus
 from .services import office_event_record
 
-editors_only = office_required(*CASE_EDITORS)
+editors_only = office_required(may=EDIT_CASES)
 
 
 class UploadForm(forms.Form):
@@ -64,7 +65,7 @@ def import_start(request):
                 form.add_error("file", file_error)
             else:
                 return redirect("office:import_preview", pk=record.pk)
-    page = Paginator(selectors.imports_of_office(office.pk), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.imports_of_office(office.pk), 20)
     return render(request, "office/import_start.html", {"form": form, "page": page})
 
 

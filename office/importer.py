@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.csv_export import safe_cell
 from cases import services as case_services
 from cases.kana import normalise_kana
 from cases.models import (
@@ -541,8 +542,6 @@ def _write_row(row: Row, *, office, actor, staff, employers):
 
 
 def _cell(value) -> str:
-    from audit.csv_export import safe_cell
-
     return safe_cell(value)
 
 

@@ -2,6 +2,10 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from audit.log import client_ip
+from audit.models import AccessKind, AccessLog
+from audit.signals import office_of_username
+
 from .models import PasswordChangeRequired
 
 MUST_CHANGE_SESSION_KEY = "must_change_password"
@@ -21,10 +25,6 @@ def remember_password_change_required(sender, request, user, **kwargs):
 @receiver(user_locked_out)
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """A lockout (django-axes) goes to the access log of the username's office."""
-    from audit.log import client_ip
-    from audit.models import AccessKind, AccessLog
-    from audit.signals import office_of_username
-
     AccessLog.objects.create(
         kind=AccessKind.LOGIN_FAILED,
         username=(username or "")[:150],

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -19,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import office_required
-from cases.models import Office, Role, User
+from cases.models import Office, User
+from cases.permissions import ADMINISTER
 from cases.views import add_service_errors
+from core.paging import paginate
 
 from . import selectors, services
 from .forms import OfficeSettingsForm, PasswordResetForm, RoleForm, StaffCreateForm
@@ -28,7 +29,7 @@ from .labels import describe_event
 from .signals import MUST_CHANGE_SESSION_KEY
 
 PAGE_SIZE = 50
-admin_only = office_required(Role.ADMIN)
+admin_only = office_required(may=ADMINISTER)
 
 
 def _setup_url(request, user):
@@ -225,7 +226,7 @@ def office_settings(request):
 @admin_only
 def event_list(request):
     events = selectors.events_of_office(request.membership.office_id)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, PAGE_SIZE)
     rows = [(event, describe_event(event)) for event in page.object_list]
     return render(request, "office/event_list.html", {"page": page, "rows": rows})
 

@@ -11,7 +11,7 @@ class PlanReviewInline(admin.TabularInline):
     extra = 0
     fields = ["reviewed_on", "reviewer", "decision"]
     show_change_link = True
-    can_delete = False  # records are kept (plans.retention)
+    can_delete = False  # records are kept (cases.retention)
 
 
 @admin.register(SupportPlan)

@@ -13,10 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, ClientStatus, Membership, Role, User
+from cases.models import Client, ClientStatus, Membership, User
+from cases.permissions import REVIEW, WRITE_PLANS, roles_with
 from cases.services import assign_fields
+from cases.signals import announce
 from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
-from flags.services import client_changed
 
 from .models import (
     PLAN_CONTENT_FIELDS,
@@ -40,7 +41,8 @@ HANDOVER_FIELDS = (
     "content",
     "documents",
 )
-PLAN_WRITERS = (Role.STAFF, Role.MANAGER)
+PLAN_WRITERS = roles_with(WRITE_PLANS)
+REVIEWERS = roles_with(REVIEW)
 
 
 def _require_role(actor: User, client: Client, *roles):
@@ -100,7 +102,7 @@ def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) 
 @transaction.atomic
 def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> SupportPlan:
     """draft → approved, by a service manager (サービス管理責任者) only."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     _require_status(plan, PlanStatus.DRAFT)
     plan.status = PlanStatus.APPROVED
@@ -127,7 +129,7 @@ def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> S
     plan.lock_version += 1
     plan._history_user = actor
     plan.save()
-    client_changed(client=plan.client)
+    announce(plan.client)
     return plan
 
 
@@ -155,7 +157,7 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 @transaction.atomic
 def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
     """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     if plan.withdrawn:
         raise ValidationError(_("取り消された計画はモニタリングできません。"))
     _require_status(plan, PlanStatus.AGREED, PlanStatus.DELIVERED)
@@ -169,20 +171,20 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
         and not plan.client.plans.filter(status=PlanStatus.DRAFT, withdrawn_at__isnull=True).exists()
     ):
         plan_new_version(actor=actor, plan=plan)
-    client_changed(client=plan.client)
+    announce(plan.client)
     return review
 
 
 @transaction.atomic
 def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
-    _require_role(actor, review.plan.client, Role.MANAGER)
+    _require_role(actor, review.plan.client, *REVIEWERS)
     current = locked_row(PlanReview, review.pk, lock_version)
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
     current.full_clean()
     current.save()
-    client_changed(client=current.plan.client)
+    announce(current.plan.client)
     return current
 
 
@@ -190,22 +192,22 @@ def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **
 def plan_withdraw(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan:
     """Withdraw a plan version entered by mistake (サービス管理責任者): kept with the reason, shown as
     withdrawn, and no longer a plan in effect for any month or deadline."""
-    _require_role(actor, plan.client, Role.MANAGER)
+    _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     plan.mark_withdrawn(actor=actor, reason=reason)
     plan.save()
-    client_changed(client=plan.client)
+    announce(plan.client)
     return plan
 
 
 @transaction.atomic
 def plan_review_withdraw(*, actor: User, review: PlanReview, reason: str) -> PlanReview:
     """Withdraw a review entered by mistake: kept with the reason, no longer counted as a review."""
-    _require_role(actor, review.plan.client, Role.MANAGER)
+    _require_role(actor, review.plan.client, *REVIEWERS)
     review = PlanReview.objects.select_for_update().get(pk=review.pk)
     review.mark_withdrawn(actor=actor, reason=reason)
     review.save()
-    client_changed(client=review.plan.client)
+    announce(review.plan.client)
     return review
 
 
@@ -244,7 +246,7 @@ def case_handover(*, actor: User, client: Client, lock_version: int | None = Non
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
         client.save(update_fields=["status", "updated_at"])
-    client_changed(client=client)
+    announce(client)
     return handover
 
 

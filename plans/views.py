@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access
 from cases import selectors as case_selectors
 from cases.access import has_role, office_required
-from cases.models import Role
+from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
 from core.locking import conflict_rows, status_of
@@ -26,9 +26,8 @@ from .forms import (
 )
 from .models import ConsentPurpose, Handover, PlanStatus
 
-WRITERS = (Role.STAFF, Role.MANAGER)
-MANAGERS = (Role.MANAGER,)
-DASHBOARD_ROLES = (Role.MANAGER, Role.ADMIN)
+WRITERS = roles_with(WRITE_PLANS)
+MANAGERS = roles_with(REVIEW)
 
 
 def _client(request, pk):
@@ -61,11 +60,11 @@ def plan_versions(request, client_pk):
     return render(
         request,
         "plans/plan_versions.html",
-        {"client": client, "plans": plans, "can_write": has_role(request.membership, *WRITERS)},
+        {"client": client, "plans": plans, "can_write": can(request.membership, WRITE_PLANS)},
     )
 
 
-@office_required(*WRITERS)
+@office_required(may=WRITE_PLANS)
 def plan_create(request, client_pk):
     client = _client(request, client_pk)
     latest = client.plans.order_by("-version").first()
@@ -101,8 +100,8 @@ def plan_detail(request, pk):
         "plan": plan,
         "client": plan.client,
         "reviews": list(plan.reviews.select_related("reviewer")),
-        "can_write": has_role(m, *WRITERS),
-        "is_manager": has_role(m, *MANAGERS),
+        "can_write": can(m, WRITE_PLANS),
+        "is_manager": can(m, REVIEW),
         "today": today,
         "consent_stands": selectors.consent_stands(plan.client, ConsentPurpose.PLAN_TO_CONSULTATION, today),
         "previous": plan.client.plans.filter(version__lt=plan.version).order_by("-version").first(),
@@ -117,7 +116,7 @@ def plan_detail(request, pk):
     return render(request, "plans/plan_detail.html", context)
 
 
-@office_required(*WRITERS)
+@office_required(may=WRITE_PLANS)
 def plan_edit(request, pk):
     plan = selectors.plan_for_page(request.membership, pk)
     if plan.status != PlanStatus.DRAFT:
@@ -164,7 +163,7 @@ STEPS = {
 
 
 @require_POST
-@office_required(*WRITERS)
+@office_required(may=WRITE_PLANS)
 def plan_step(request, pk, step):
     if step not in STEPS:
         raise Http404
@@ -214,7 +213,7 @@ def plan_print(request, pk):
 # --- reviews ---
 
 
-@office_required(*MANAGERS)
+@office_required(may=REVIEW)
 def review_create(request, plan_pk):
     plan = selectors.plan_for_page(request.membership, plan_pk)
     form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
@@ -241,7 +240,7 @@ def review_create(request, plan_pk):
     )
 
 
-@office_required(*MANAGERS)
+@office_required(may=REVIEW)
 def review_edit(request, pk):
     review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
     form = ReviewForm(request.POST or None, instance=review)
@@ -266,7 +265,7 @@ def review_edit(request, pk):
 
 
 @require_POST
-@office_required(*MANAGERS)
+@office_required(may=REVIEW)
 def plan_withdraw(request, pk):
     plan = selectors.plan_for_page(request.membership, pk)
     try:
@@ -281,7 +280,7 @@ def plan_withdraw(request, pk):
 
 
 @require_POST
-@office_required(*MANAGERS)
+@office_required(may=REVIEW)
 def review_withdraw(request, pk):
     review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
     try:
@@ -302,7 +301,7 @@ def review_withdraw(request, pk):
 def handover_edit(request, client_pk):
     client = _client(request, client_pk)
     handover = Handover.objects.filter(client=client).first()
-    can_write = has_role(request.membership, *WRITERS)
+    can_write = can(request.membership, WRITE_PLANS)
     register = services.handover_consent(client)  # the consent register (purpose 引継ぎ) is the one source
     initial = {"consent_on": register.given_on} if register else {}
     form = HandoverForm(request.POST or None, instance=handover, initial=initial)
@@ -346,7 +345,7 @@ def handover_edit(request, client_pk):
 def consent_list(request, client_pk):
     client = _client(request, client_pk)
     today = timezone.localdate()
-    can_write = has_role(request.membership, *WRITERS)
+    can_write = can(request.membership, WRITE_PLANS)
     form = ConsentForm(request.POST or None, initial={"given_on": today})
     if request.method == "POST":
         if not can_write:
@@ -372,7 +371,7 @@ def consent_list(request, client_pk):
 
 
 @require_POST
-@office_required(*WRITERS)
+@office_required(may=WRITE_PLANS)
 def consent_withdraw(request, pk):
     consent = get_object_or_404(selectors.consents_visible_to(request.membership), pk=pk)
     form = ConsentWithdrawForm(request.POST)
@@ -388,7 +387,7 @@ def consent_withdraw(request, pk):
     return redirect("plans:consent_list", client_pk=consent.client_id)
 
 
-@office_required(*WRITERS)
+@office_required(may=WRITE_PLANS)
 def consent_correct(request, pk):
     consent = get_object_or_404(selectors.consents_visible_to(request.membership), pk=pk)
     initial = {
@@ -409,7 +408,7 @@ def consent_correct(request, pk):
 # --- the service manager's dashboard ---
 
 
-@office_required(*DASHBOARD_ROLES)
+@office_required(may=SEE_OFFICE)
 def dashboard(request):
     office = request.membership.office
     today = timezone.localdate()

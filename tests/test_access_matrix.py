@@ -81,14 +81,14 @@ OBJECTS = {
     "batch": lambda office: {"pk": _batch(office).pk},
     "claim_item": lambda office: {
         "pk": ClaimItem.objects.create(
-            batch=_batch(office, state="finalized", month=date(2025, 8, 1)),
+            batch=_batch(office, state="finalized"),
             client=ClientFactory(office=office),
             service_month=date(2025, 8, 1),
         ).pk
     },
     "claim_file": lambda office: {
         "pk": ClaimBatchFile.objects.create(
-            batch=_batch(office, state="written", month=date(2025, 7, 1)),
+            batch=_batch(office, state="written"),
             name="SEIKYU.CSV",
             exchange_id="J111",
             sha256="0" * 64,
@@ -99,14 +99,19 @@ OBJECTS = {
 }
 
 
-def _batch(office, state="draft", month=date(2025, 9, 1)):
-    """One regular batch per office and month: the URL walks build several kinds in one office."""
+# One service month per state: a walk over every URL builds all three batches in one office, and an
+# office has one batch per service month.
+BATCH_MONTHS = {"draft": 9, "finalized": 8, "written": 7}
+
+
+def _batch(office, state="draft"):
     user = UserFactory()
     locked = state in ("finalized", "written")
+    month = BATCH_MONTHS[state]
     return ClaimBatch.objects.create(
         office=office,
-        service_month=month,
-        processing_month=date(month.year + (month.month == 12), month.month % 12 + 1, 1),
+        service_month=date(2025, month, 1),
+        processing_month=date(2025, month + 1, 1),
         created_by=user,
         state=state,
         finalized_by=user if locked else None,

@@ -4,7 +4,6 @@ and printable on A4 as the record an inspection (実地指導) asks for."""
 import re
 from datetime import date
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from audit.log import log_access
 from cases import selectors as case_selectors
 from cases.access import office_required
 from cases.rules import month_start
+from core.paging import page_query, paginate
 
 from .models import ContactKind
 
@@ -44,8 +44,6 @@ def _rows(contacts):
 
 
 def _context(request, client, month, kind):
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "client": client,
         "month": month,
@@ -53,7 +51,7 @@ def _context(request, client, month, kind):
         "kind": kind,
         "kind_label": ContactKind(kind).label if kind else "",
         "kinds": ContactKind.choices,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "today": timezone.localdate(),
         "this_month": month_start(timezone.localdate()),
     }
@@ -63,7 +61,7 @@ def _context(request, client, month, kind):
 def support_record(request, client_pk):
     client = case_selectors.client_for_page(request.membership, client_pk)
     contacts, month, kind = _filtered(request, client)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, contacts, PAGE_SIZE)
     log_access(request, client=client, page="visits:support_record")
     context = _context(request, client, month, kind)
     context.update(page=page, rows=_rows(page.object_list))

@@ -11,12 +11,14 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import CASE_EDITORS, clients_visible_to, has_role
+from cases.access import clients_visible_to
 from cases.models import BenefitDecision, Client, Employment, Membership, Office
+from cases.permissions import EDIT_CASES, can
 from cases.rules import month_end, month_start, months_between, shift_month
 from plans.coverage import plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
 from plans.rules import PlanFact, months_without_plan, plan_in_effect, review_kept_from
+from plans.selectors import client_consents, client_plans, client_reviews
 
 from . import rules
 from .models import ContactLog, MonthLock, SupportReport
@@ -310,8 +312,6 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     months = window_months(client)
     if not months:
         return []
-    from plans.selectors import client_consents, client_plans, client_reviews
-
     cache = getattr(client, "_prefetched_objects_cache", {})
     decisions = employments = None
     if "decisions" in cache:
@@ -527,15 +527,11 @@ def contacts_visible_to(membership: Membership):
     return ContactLog.objects.filter(client__in=clients_visible_to(membership))
 
 
-def reports_visible_to(membership: Membership):
-    return SupportReport.objects.filter(client__in=clients_visible_to(membership))
-
-
 def can_edit_contact(membership: Membership, contact: ContactLog) -> bool:
     """Support staff edit the contacts they wrote; managers and admins any in their office."""
     if membership is None or contact.client.office_id != membership.office_id:
         return False
-    return has_role(membership, *CASE_EDITORS) or contact.staff_id == membership.user_id
+    return can(membership, EDIT_CASES) or contact.staff_id == membership.user_id
 
 
 def clients_for_recording(membership: Membership):
@@ -574,10 +570,6 @@ def client_contacts(client: Client) -> list[ContactLog]:
     """Every contact of the client with its staff, newest first: one query for the client page's month
     grid and its recent contacts (a client has a few hundred at most)."""
     return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id"))
-
-
-def recent_contacts(client: Client, limit: int = 10):
-    return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id")[:limit])
 
 
 def month_contacts(client: Client, month: date):

@@ -2,7 +2,7 @@
 
 A contact is the legal record of the service: every change is kept in its history, and once the month has
 been locked for billing a change to its contacts or its report carries a written reason in that history. A
-record entered by mistake is withdrawn with a reason, never deleted (plans.retention).
+record entered by mistake is withdrawn with a reason, never deleted (cases.retention).
 """
 
 from datetime import date, time
@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Client, Office, Role, User
+from cases.models import Client, Office, User
+from cases.permissions import CLAIM, roles_with
 from cases.rules import month_end, month_start
+from cases.signals import announce
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
-from flags.services import client_changed
 
 from . import selectors
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     Topic,
     face_to_face_for,
 )
+from .signals import announce_contacts
 
 CONTACT_FIELDS = (
     "on",
@@ -120,7 +122,7 @@ def contact_log_create(
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=client, days=[contact.on])
+    announce_contacts(client, [contact.on])
     return contact
 
 
@@ -158,7 +160,7 @@ def contact_log_update(
     if reason.strip():
         contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=contact.client, days=[old_on, contact.on])
+    announce_contacts(contact.client, [old_on, contact.on])
     return contact
 
 
@@ -178,7 +180,7 @@ def contact_log_withdraw(*, actor: User, contact: ContactLog, reason: str) -> Co
     contact._history_user = actor
     contact._change_reason = reason.strip()
     contact.save()
-    client_changed(client=contact.client, days=[contact.on])
+    announce_contacts(contact.client, [contact.on])
     return contact
 
 
@@ -255,7 +257,7 @@ def support_report_update(
         report._change_reason = reason.strip()
     report.save()
     if changed:
-        client_changed(client=report.client, days=[report.month])
+        announce(report.client, [report.month])
     return report
 
 
@@ -310,7 +312,7 @@ def support_report_share(
     if reason.strip():
         report._change_reason = reason.strip()
     report.save()
-    client_changed(client=report.client, days=[report.month])
+    announce(report.client, [report.month])
     return report
 
 
@@ -340,7 +342,7 @@ def month_lock(*, actor: User, office: Office, month: date) -> MonthLock:
 def month_unlock(*, actor: User, lock: MonthLock, reason: str) -> MonthLock:
     """Reopen a locked month: an admin of the office (or a superuser) only, always with a written reason;
     the lock row and its history stay."""
-    if not (actor.is_superuser or lock.office.memberships.filter(user=actor, role=Role.ADMIN).exists()):
+    if not (actor.is_superuser or lock.office.memberships.filter(user=actor, role__in=roles_with(CLAIM)).exists()):
         raise PermissionDenied(_("締めを解除できるのは管理者だけです。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("締めを解除する理由を入力してください。")})

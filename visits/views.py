@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import clients_visible_to, has_role, office_required
-from cases.models import ClientStatus, Role
+from cases.access import clients_visible_to, office_required
+from cases.models import ClientStatus
+from cases.permissions import CLAIM, RECORD, can
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
 from core.locking import conflict_rows, status_of
@@ -23,7 +24,6 @@ from . import billing, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
 from .models import SupportReport
 
-RECORDERS = (Role.STAFF, Role.MANAGER)
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -42,7 +42,7 @@ def _month_nav(month: date) -> dict:
 # --- contacts -------------------------------------------------------------------------------------
 
 
-@office_required(*RECORDERS)
+@office_required(may=RECORD)
 def contact_create(request):
     membership = request.membership
     clients = selectors.clients_for_recording(membership)
@@ -166,13 +166,13 @@ def report_detail(request, client_pk, year, month):
             "row": row,
             "reasons": selectors.reason_words(row.verdict.reasons),
             "contacts": selectors.month_contacts(client, first),
-            "can_write": has_role(request.membership, *RECORDERS),
+            "can_write": can(request.membership, RECORD),
             **_month_nav(first),
         },
     )
 
 
-@office_required(*RECORDERS)
+@office_required(may=RECORD)
 @require_POST
 def report_draft(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
@@ -185,7 +185,7 @@ def report_draft(request, client_pk, year, month):
     return redirect("visits:report_edit", client_pk=client.pk, year=year, month=month)
 
 
-@office_required(*RECORDERS)
+@office_required(may=RECORD)
 def report_edit(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
     report = get_object_or_404(SupportReport, client=client, month=first)
@@ -206,7 +206,7 @@ def report_edit(request, client_pk, year, month):
     )
 
 
-@office_required(*RECORDERS)
+@office_required(may=RECORD)
 def report_share(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
     report = get_object_or_404(SupportReport, client=client, month=first)
@@ -261,7 +261,7 @@ def my_month(request):
 # --- billing --------------------------------------------------------------------------------------
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
@@ -274,7 +274,7 @@ def billing_page(request):
     )
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 def billing_export(request):
     month = _month_param(request)
     fmt = request.GET.get("format", "csv")
@@ -289,7 +289,7 @@ def billing_export(request):
     return response
 
 
-@office_required(Role.ADMIN)
+@office_required(may=CLAIM)
 @require_POST
 def billing_lock(request):
     month = _month_param(request)

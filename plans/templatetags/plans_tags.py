@@ -1,8 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.access import has_role
-from cases.models import Role
+from cases.permissions import REVIEW, WRITE_PLANS, can
 
 from .. import selectors
 
@@ -18,6 +17,6 @@ def client_plans_panel(context, client):
         "client": client,
         "panel": selectors.client_plans_panel(client, today),
         "today": today,
-        "can_write": has_role(membership, Role.STAFF, Role.MANAGER),
-        "is_manager": has_role(membership, Role.MANAGER),
+        "can_write": can(membership, WRITE_PLANS),
+        "is_manager": can(membership, REVIEW),
     }

@@ -16,7 +16,11 @@ NOT_A_CLIENT_RECORD = {
     "claims:record_sheet_job",  # a bulk job's month, status and counts
 }
 # Object pages of many clients at once (an import file): a row for the office, without one client
-MANY_CLIENTS = {"office:import_preview", "office:import_failed_rows", "claims:claim_file_download"}
+MANY_CLIENTS = {
+    "office:import_preview",
+    "office:import_failed_rows",
+    "claims:claim_file_download",  # a 国保連 file: every client of the batch
+}
 # Office pages that show clients' personal data (names, 受給者証番号) beyond the caseload's list
 OFFICE_PAGES_WITH_PERSONAL_DATA = {"visits:billing", "visits:billing_export"}
 

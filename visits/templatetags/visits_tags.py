@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.access import CASE_EDITORS, has_role
+from cases.permissions import EDIT_CASES, can
 from cases.rules import month_start
 
 from .. import selectors
@@ -39,7 +39,7 @@ def client_visits_panel(context, client):
         cells.append(cell)
         if cell["current"]:
             current = cell
-    editor = has_role(membership, *CASE_EDITORS)
+    editor = can(membership, EDIT_CASES)
     contacts = [
         (c, editor or (membership is not None and c.staff_id == membership.user_id))
         for c in all_contacts[:RECENT_CONTACTS]

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from cases import demo
+from cases import demo, scale
+from cases.models import Office
 
 
 class Command(BaseCommand):
@@ -23,8 +24,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42, help="Random seed (scale mode).")
 
     def handle(self, *args, **options):
-        from cases.models import Office
-
         if options["if_empty"] and Office.objects.exists():
             self.stdout.write("Database already has data; demo seed skipped.")
             return
@@ -43,8 +42,6 @@ class Command(BaseCommand):
         import time
 
         from tqdm import tqdm
-
-        from cases import scale
 
         offices, clients, months = options["offices"], options["clients"], options["months"]
         if offices < 1 or clients < offices or not 1 <= months <= 42:
