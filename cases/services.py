@@ -80,15 +80,16 @@ def client_window_from_records(client: Client) -> rules.Window | None:
     return rules.eligibility_window(jobs, client.prior_service_ended_on)
 
 
+def stored_window(window: rules.Window | None) -> tuple:
+    """The client's stored window fields (starts_on, ends_on, end_reason) for a window."""
+    return (window.starts_on, window.ends_on, window.end_reason or "") if window else (None, None, "")
+
+
 def client_refresh_window(client: Client) -> rules.Window | None:
     """Recompute the stored eligibility window; announce the change when it moved."""
     window = client_window_from_records(client)
     stored = (client.window_starts_on, client.window_ends_on, client.window_end_reason or "")
-    fresh = (
-        window.starts_on if window else None,
-        window.ends_on if window else None,
-        (window.end_reason or "") if window else "",
-    )
+    fresh = stored_window(window)
     client.window_starts_on, client.window_ends_on, client.window_end_reason = fresh
     if fresh != stored:
         Client.objects.filter(pk=client.pk).update(

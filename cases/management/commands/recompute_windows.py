@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.models import Client
-from cases.services import client_window_from_records
+from cases.services import client_window_from_records, stored_window
 from cases.signals import announce
 
 
@@ -31,11 +31,8 @@ class Command(BaseCommand):
             clients = clients.filter(office_id=office)
         moved = 0
         for client in clients.iterator(chunk_size=500):
-            window = client_window_from_records(client)
             old = (client.window_starts_on, client.window_ends_on, client.window_end_reason or "")
-            new = (
-                (window.starts_on, window.ends_on, window.end_reason or "") if window else (None, None, "")
-            )
+            new = stored_window(client_window_from_records(client))
             if old == new:
                 continue
             moved += 1
