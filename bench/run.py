@@ -272,7 +272,7 @@ def bench_month(report: Report, args):
     from flags.selectors import FINISHED_STATUSES, flaggable
     from flags.services import flag_months
     from visits import rules as visit_rules
-    from visits.selectors import clients_in_service, month_rows
+    from visits.grid import clients_in_service, month_rows
 
     month = args.month
     offices = list(Office.objects.order_by("pk"))

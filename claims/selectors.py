@@ -16,8 +16,10 @@ from cases.models import BURDEN_CAP_YEN, Client, Office
 from cases.rules import fiscal_year, month_end, month_start, months_between, shift_month
 from meetings import selectors as meetings
 from meetings.models import OfficeTierConfirmation, RetentionTier
+from visits import facts as visit_facts
+from visits import grid as visit_grid
+from visits import labels as visit_labels
 from visits import rules as visit_rules
-from visits import selectors as visits
 
 from . import rules
 from .models import (
@@ -67,7 +69,7 @@ class LineRow:
 @dataclass
 class ClientClaim:
     client: Client
-    month: visits.ClientMonth
+    month: visit_grid.ClientMonth
     profile: ClientClaimProfile | None
     lines: list[LineRow] = field(default_factory=list)
     amounts: rules.Amounts | None = None
@@ -81,7 +83,7 @@ class ClientClaim:
 
     @property
     def reason_words(self) -> list[str]:
-        return visits.reason_words(self.month.verdict.reasons)
+        return visit_labels.reason_words(self.month.verdict.reasons)
 
     @property
     def special_area(self) -> bool:
@@ -489,7 +491,7 @@ def _in_force(queryset, first: date, last: date, start: str, end: str):
 def office_claim(office: Office, month: date) -> OfficeClaim:
     """Lines, units and yen of every client in service in the office-month, the office totals, and what
     stops the claim. 15 queries whatever the number of clients: the month verdicts through
-    visits.selectors.verdict_grid (with the months before, for the no-plan reduction's step), then one
+    visits.grid.verdict_grid (with the months before, for the no-plan reduction's step), then one
     query per table."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
@@ -509,12 +511,12 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     stops, warnings = list(terms.stops), list(terms.warnings)
 
     clients = list(
-        visits.clients_in_service(office.pk, first)
+        visit_grid.clients_in_service(office.pk, first)
         .select_related("primary_staff", "office", "claim_profile")
         .order_by("family_name_kana", "given_name_kana", "id")
     )
     lookback = tables.no_plan_lookback
-    grid = visits.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
+    grid = visit_grid.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
     ids = [c.pk for c in clients]
     cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
@@ -576,7 +578,7 @@ class OfficeTotals:
 def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     """The totals of every office's claim for the month, set-based: a constant number of queries
     whatever the number of offices (the month facts of every client in one query, through
-    visits.selectors.month_facts_rows, the months before only for clients without an agreed plan).
+    visits.facts.month_facts_rows, the months before only for clients without an agreed plan).
     Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
@@ -614,7 +616,7 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         )
 
     in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
-    facts = visits.month_facts_rows(in_service, first)
+    facts = visit_facts.month_facts_rows(in_service, first)
     verdicts = {pk: visit_rules.verdict_from_facts(f) for pk, _office, f in facts}
     billable = [pk for pk, v in verdicts.items() if v.billable]
     without_plan = {pk: 1 for pk in billable if visit_rules.NO_AGREED_PLAN in verdicts[pk].warnings}
@@ -623,7 +625,7 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         if not pending:
             break
         earlier = shift_month(first, -back)
-        rows = visits.month_facts_rows(
+        rows = visit_facts.month_facts_rows(
             Client.objects.filter(pk__in=pending).in_service_during(earlier, month_end(earlier)), earlier
         )
         still = {

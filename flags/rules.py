@@ -1,6 +1,6 @@
 """Which month flags a client should have on a given day. Pure functions of plain values.
 
-Month flags come from the billable-month verdict (visits.selectors.month_verdict_rows); deadline flags
+Month flags come from the billable-month verdict (visits.facts.month_verdict_rows); deadline flags
 are the deadline engine's output (plans.deadlines), whose kinds, thresholds and severities are defined
 there only. Each month rule returns `FlagDue(kind, period, severity, message)` with the month's first day
 as `period`, so (client, kind, period) identifies one flag.

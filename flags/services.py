@@ -24,7 +24,7 @@ from cases.rules import month_end, month_start, shift_month
 from claims import selectors as claims_selectors
 from meetings.selectors import follow_ups_missing
 from plans.selectors import deadline_candidates, office_deadlines
-from visits.selectors import month_verdict_rows
+from visits.facts import month_verdict_rows
 
 from . import rules, selectors
 from .models import Flag

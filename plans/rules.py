@@ -73,7 +73,7 @@ def review_kept_from(month: date) -> date:
     """The earliest day a review period may start and still reach the month's last day: a plan whose
     period counts from this day or later (its start, or the day after its last review) is not overdue at
     the month's end. period_end is non-decreasing in its first day, so this one date decides, which lets
-    the jobs' SQL judge the review without date arithmetic (visits.selectors.month_fact_codes)."""
+    the jobs' SQL judge the review without date arithmetic (visits.facts.month_fact_codes)."""
     last = month_end(month)
     day = last
     while period_end(day - timedelta(days=1), REVIEW_INTERVAL_MONTHS) >= last:

@@ -10,7 +10,8 @@ from django.utils import translation
 
 from cases.models import Office
 
-from .selectors import month_rows, reason_words, warning_words
+from .grid import month_rows
+from .labels import reason_words, warning_words
 
 FORMATS = ("csv", "csv-cp932", "xlsx")
 CONTENT_TYPES = {
@@ -37,7 +38,7 @@ HEADER = (
     "警告",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# 算定可否 as the office reads it (the reasons and warnings come as words from visits.selectors).
+# 算定可否 as the office reads it (the reasons and warnings come as words from visits.labels).
 BILLABLE_WORDS = {True: "可", False: "不可"}
 
 

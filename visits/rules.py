@@ -70,7 +70,7 @@ def counts_as_employer_visit(contact: ContactFact) -> bool:
 @dataclass(frozen=True)
 class MonthFacts:
     """What the billable-month rule decides from, for one client-month: computed from contact lists
-    (`month_facts`) for the pages, or in SQL (`visits.selectors.month_facts_rows`) for the jobs."""
+    (`month_facts`) for the pages, or in SQL (`visits.facts.month_facts_rows`) for the jobs."""
 
     in_window: bool  # the eligibility window overlaps the month
     met: bool  # a face-to-face contact (or a counted online interview) in the month

@@ -20,7 +20,7 @@ from cases.views import apply_service
 from core.locking import conflict_rows, status_of
 from core.params import id_param
 
-from . import billing, rules, selectors, services
+from . import billing, grid, labels, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
 from .models import SupportReport
 
@@ -64,7 +64,7 @@ def _message_month_status(request, contact):
     client = contact.client
     month = month_start(contact.on)
     label = _("今月") if month == month_start(timezone.localdate()) else f"{month:%Y年%-m月}"
-    row = selectors.month_rows(client.office_id, month, clients=clients_visible_to(request.membership).filter(pk=client.pk))
+    row = grid.month_rows(client.office_id, month, clients=clients_visible_to(request.membership).filter(pk=client.pk))
     if client.status in (ClientStatus.ENDED, ClientStatus.HANDED_OVER):
         text = _("記録しました。%(name)sさんは支援が「%(status)s」のため、この記録では算定できません。") % {
             "name": client.full_name,
@@ -77,7 +77,7 @@ def _message_month_status(request, contact):
     else:
         text = _("記録しました。%(month)sはまだ算定できません: %(reasons)s") % {
             "month": label,
-            "reasons": "、".join(selectors.reason_words(row[0].verdict.reasons)),
+            "reasons": "、".join(labels.reason_words(row[0].verdict.reasons)),
         }
     url = reverse("visits:report_detail", args=[client.pk, month.year, month.month])
     messages.success(
@@ -155,7 +155,7 @@ def _client_and_month(request, client_pk, year, month):
 def report_detail(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
     report = SupportReport.objects.filter(client=client, month=first).select_related("created_by").first()
-    row = selectors.verdict_grid([client], first, first)[client.pk][0]
+    row = grid.verdict_grid([client], first, first)[client.pk][0]
     log_access(request, client=client, page="visits:report_detail")
     return render(
         request,
@@ -164,7 +164,7 @@ def report_detail(request, client_pk, year, month):
             "client": client,
             "report": report,
             "row": row,
-            "reasons": selectors.reason_words(row.verdict.reasons),
+            "reasons": labels.reason_words(row.verdict.reasons),
             "contacts": selectors.month_contacts(client, first),
             "can_write": can(request.membership, RECORD),
             **_month_nav(first),
@@ -239,7 +239,7 @@ def report_share(request, client_pk, year, month):
 @office_required()
 def office_month(request):
     month = _month_param(request)
-    summary = selectors.office_month(request.membership.office_id, month)
+    summary = grid.office_month(request.membership.office_id, month)
     today = timezone.localdate()
     claim = None  # a closed month: still to be claimed by the 10th, or past its claim day
     if month_start(month) < month_start(today):
@@ -254,7 +254,7 @@ def office_month(request):
 @office_required()
 def my_month(request):
     month = month_start(timezone.localdate())
-    rows = selectors.my_month(request.membership, month)
+    rows = grid.my_month(request.membership, month)
     return render(request, "visits/my_month.html", {"rows": rows, "month": month})
 
 
@@ -265,7 +265,7 @@ def my_month(request):
 def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
-    summary = selectors.office_month(office.pk, month)
+    summary = grid.office_month(office.pk, month)
     log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from cases.models import Client, Membership, Office
 from plans.models import SupportPlan
+from visits.grid import month_rows
 from visits.models import ContactLog, SupportReport
-from visits.selectors import month_rows
 
 pytestmark = pytest.mark.django_db
 

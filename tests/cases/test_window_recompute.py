@@ -13,7 +13,7 @@ from cases import services
 from cases.models import BenefitDecision, Client, Employment, WorkplaceKind
 from flags.models import Flag
 from flags.rules import MONTH_KINDS
-from visits.selectors import client_month_grid
+from visits.grid import client_month_grid
 
 from ..factories import (
     BenefitDecisionFactory,

@@ -102,7 +102,7 @@ def test_a_withdrawn_plan_is_kept_shown_and_no_plan_in_effect(as_manager, office
     from cases.models import Client
     from plans import selectors
     from plans.deadlines import DeadlineKind
-    from visits.selectors import month_verdicts
+    from visits.facts import month_verdicts
 
     client = client_in_service(office=office)
     plan = agreed_plan(client=client, manager=manager, starts_on=D(2025, 7, 6), ends_on=D(2026, 7, 5))

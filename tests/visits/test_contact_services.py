@@ -141,7 +141,8 @@ def test_withdrawal_always_needs_a_reason_and_keeps_the_record(office, staff):
 
 
 def test_a_withdrawn_contact_leaves_the_verdict(office, staff):
-    from visits.selectors import month_rows, month_verdicts
+    from visits.facts import month_verdicts
+    from visits.grid import month_rows
 
     client = client_in_service(office=office)
     contact = ContactLogFactory(client=client, staff=staff, on=date(2025, 8, 20))

@@ -6,8 +6,8 @@ import pytest
 from django.db.models import QuerySet
 
 from cases.demo import seed_demo_office
+from visits.grid import month_rows
 from visits.models import ContactLog, SupportReport
-from visits.selectors import month_rows
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)

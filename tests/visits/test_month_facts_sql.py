@@ -1,4 +1,4 @@
-"""visits.selectors.month_facts_rows (SQL, for the flag jobs) agrees with visits.rules.month_facts (Python,
+"""visits.facts.month_facts_rows (SQL, for the flag jobs) agrees with visits.rules.month_facts (Python,
 for the pages) on every row of the billable-month rule's table, and so gives the same verdicts."""
 
 from datetime import date, timedelta
@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cases.models import Client
 from plans.models import ConsentPurpose, SupportPlan
+from visits.facts import month_facts_rows, month_verdicts
 from visits.models import ContactLog, SupportReport
 from visits.rules import month_facts, verdict_from_facts
-from visits.selectors import month_facts_rows, month_verdicts
 
 from ..factories import (
     BenefitDecisionFactory,

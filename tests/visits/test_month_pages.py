@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Role
-from visits.selectors import client_month_grid, my_month, office_month
+from visits.grid import client_month_grid, my_month, office_month
 
 from ..factories import (
     ContactLogFactory,

@@ -1,12 +1,12 @@
-"""visits.selectors.month_rows: verdicts for an office-month from a fixed number of queries."""
+"""visits.grid.month_rows: verdicts for an office-month from a fixed number of queries."""
 
 from datetime import date
 
 import pytest
 
+from visits.grid import month_rows
 from visits.models import ContactLog, SupportReport
 from visits.rules import NO_FACE_TO_FACE, NO_SUPPORT_REPORT
-from visits.selectors import month_rows
 
 from ..factories import ClientFactory, client_in_service
 

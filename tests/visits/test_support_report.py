@@ -10,8 +10,9 @@ from django.urls import reverse
 from cases.models import Employment
 from plans.models import Consent, ConsentPurpose
 from visits import services
+from visits.grid import month_rows
 from visits.models import SupportReport
-from visits.selectors import employer_sharing_allowed, month_rows
+from visits.selectors import employer_sharing_allowed
 
 from ..factories import ContactLogFactory, SupportReportFactory, client_in_service
 

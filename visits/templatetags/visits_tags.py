@@ -6,7 +6,7 @@ from django.utils import timezone
 from cases.permissions import EDIT_CASES, can
 from cases.rules import month_start
 
-from .. import selectors
+from .. import grid, labels, selectors
 
 register = template.Library()
 RECENT_CONTACTS = 10
@@ -27,14 +27,14 @@ def client_visits_panel(context, client):
     cells = []
     current = None
     all_contacts = selectors.client_contacts(client)
-    for row in selectors.client_month_grid(client, contacts=all_contacts):
+    for row in grid.client_month_grid(client, contacts=all_contacts):
         cell = {
             "row": row,
             "future": row.month > this_month,
             "current": row.month == this_month,
-            "short": selectors.reason_short_words(row.verdict.reasons),
-            "words": selectors.reason_words(row.verdict.reasons),
-            "warnings": selectors.warning_words(row.verdict.warnings),
+            "short": labels.reason_short_words(row.verdict.reasons),
+            "words": labels.reason_words(row.verdict.reasons),
+            "warnings": labels.warning_words(row.verdict.warnings),
         }
         cells.append(cell)
         if cell["current"]:
@@ -55,9 +55,9 @@ def client_visits_panel(context, client):
 
 @register.filter
 def reason_words(codes):
-    return selectors.reason_words(codes)
+    return labels.reason_words(codes)
 
 
 @register.filter
 def warning_words(codes):
-    return selectors.warning_words(codes)
+    return labels.warning_words(codes)

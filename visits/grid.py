@@ -1,0 +1,333 @@
+"""Month verdicts computed in Python from the rows a page shows: the client's month grid, the office
+month, the member's month."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from cases.models import BenefitDecision, Client, Employment, Membership
+from cases.rules import month_end, month_start, months_between, shift_month
+from plans.coverage import plan_coverage
+from plans.models import Consent, ConsentPurpose, PlanStatus
+from plans.rules import PlanFact, months_without_plan, plan_in_effect
+from plans.selectors import client_consents, client_plans, client_reviews
+
+from . import rules
+from .facts import report_written, written_expression
+from .models import ContactLog, SupportReport
+from .selectors import month_is_locked
+
+
+@dataclass
+class ClientMonth:
+    """One client's calendar month: the facts and the verdict computed from them."""
+
+    client: Client
+    month: date
+    verdict: rules.Verdict
+    face_to_face_dates: list[date] = field(default_factory=list)
+    employer_visit_dates: list[date] = field(default_factory=list)
+    report: SupportReport | None = None
+    # The month's place in a run of months in service without a plan in effect (1, 2, 3 …; 0 when
+    # covered); None where the rows do not reach back to the start of service.
+    plan_missing_count: int | None = None
+
+    @property
+    def report_shared_on(self) -> date | None:
+        return self.report.shared_with_client_on if self.report else None
+
+
+def clients_in_service(office_id: int, month: date):
+    """Clients of the office whose eligibility window overlaps the month."""
+    return Client.objects.filter(office_id=office_id).in_service_during(month_start(month), month_end(month))
+
+
+def month_rows(
+    office_id: int, month: date, *, clients=None, online_counts: bool | None = None
+) -> list[ClientMonth]:
+    """Verdicts for every client in service in an office-month, from six queries whatever the size.
+
+    `clients` narrows the rows (a queryset of the office's clients); by default every client whose window
+    overlaps the month. Whether the client works オープン and consented to the employer's copy comes
+    with the clients (two probes each), for this one month.
+    """
+    first, last = month_start(month), month_end(month)
+    if clients is None:
+        clients = clients_in_service(office_id, month)
+    open_job = Employment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=first),
+        client_id=OuterRef("pk"),
+        disclosed=True,
+        hired_on__lte=last,
+    )
+    consent = Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=last),
+        client_id=OuterRef("pk"),
+        purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+        given_on__lte=last,
+    )
+    clients = list(
+        clients.select_related("primary_staff", "office")
+        .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
+    grid = verdict_grid(
+        clients,
+        first,
+        first,
+        online_counts=online_counts,
+        # Rows that say the same for this month as the records do (open during it, standing at its end).
+        employment_rows=[(c.pk, first, None, True) for c in clients if c.works_open],
+        consent_rows=[(c.pk, first, None) for c in clients if c.employer_consent],
+    )
+    return [grid[client.pk][0] for client in clients]
+
+
+def window_months(client: Client) -> list[date]:
+    """First days of every calendar month the client's eligibility window touches."""
+    window = client.window
+    if window is None:
+        return []
+    return [
+        shift_month(month_start(window.starts_on), i)
+        for i in range(months_between(window.starts_on, window.ends_on))
+    ]
+
+
+def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) -> list[ClientMonth]:
+    """One ClientMonth per month of the client's whole window.
+
+    Reuses what the client page has fetched already: `contacts` (all the client's contacts, see
+    `client_contacts`), the employments and decisions prefetched on `client`, its plans, reviews and
+    consents (`client_plans`, `client_reviews`, `client_consents`, shared with the plans panel);
+    otherwise queries them. Reports are the one query of its own.
+    """
+    months = window_months(client)
+    if not months:
+        return []
+    cache = getattr(client, "_prefetched_objects_cache", {})
+    decisions = employments = None
+    if "decisions" in cache:
+        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+    if "employments" in cache:
+        employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
+    plans = client_plans(client)
+    reviews = [r.reviewed_on for r in client_reviews(client) if not r.withdrawn]
+    plan_facts = [
+        PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
+        for p in plans
+        if p.status == PlanStatus.DELIVERED and not p.withdrawn
+    ]
+    return verdict_grid(
+        [client],
+        months[0],
+        months[-1],
+        contact_rows=None if contacts is None else [contact_row(c) for c in contacts if not c.withdrawn],
+        decision_rows=decisions,
+        employment_rows=employments,
+        consent_rows=[
+            (c.client_id, c.given_on, c.withdrawn_on)
+            for c in client_consents(client)
+            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER
+        ],
+        coverage={client.pk: {m for m in months if plan_in_effect(m, plan_facts, reviews)}},
+    )[client.pk]
+
+
+def contact_row(c: ContactLog) -> tuple:
+    """The values of a contact the month rule reads, as verdict_grid takes them."""
+    return (c.client_id, c.on, c.kind, c.face_to_face, c.narrative != "", c.employer_met)
+
+
+def verdict_grid(
+    clients: list[Client],
+    first_month: date,
+    last_month: date,
+    *,
+    online_counts: bool | None = None,
+    contact_rows=None,
+    decision_rows=None,
+    employment_rows=None,
+    consent_rows=None,
+    coverage=None,
+) -> dict[int, list[ClientMonth]]:
+    """Verdicts for each client and each month from first_month to last_month.
+
+    A fixed number of queries whatever the number of clients, months or contacts (contacts, decisions,
+    reports, employments, employer-sharing consents and plans with their reviews for the whole span),
+    then one pass in Python through the pure rule. A caller that holds some of these already passes them
+    as rows, (client_id, on, kind, face_to_face, written, employer_met), (client_id, starts_on, ends_on),
+    (client_id, hired_on, left_on, disclosed), (client_id, given_on, withdrawn_on) and `coverage`
+    ({client_id: months with a plan in effect}), and the query is skipped; rows outside the span are
+    ignored. When the span starts at a client's first month of service, each row also carries its place
+    in the run of months without a plan in effect (`plan_missing_count`).
+    """
+    if not clients:
+        return {}
+    first, last = month_start(first_month), month_end(last_month)
+    months = [shift_month(first, i) for i in range(months_between(first, last))]
+    if online_counts is None:
+        online_counts = clients[0].office.online_counts_as_face_to_face
+    ids = [c.pk for c in clients]
+
+    contacts = defaultdict(list)
+    if contact_rows is None:
+        contact_rows = (
+            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last), withdrawn_at__isnull=True)
+            .order_by("on", "id")
+            .annotate(written=~Q(narrative=""))
+            .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
+        )
+    for client_id, on, kind, face_to_face, written, employer_met in contact_rows:
+        if first <= on <= last:
+            contacts[(client_id, month_start(on))].append(
+                rules.ContactFact(on, kind, face_to_face, bool(written), employer_met)
+            )
+
+    decisions = defaultdict(list)
+    if decision_rows is None:
+        decision_rows = BenefitDecision.objects.filter(
+            client_id__in=ids, starts_on__lte=last, ends_on__gte=first
+        ).values_list("client_id", "starts_on", "ends_on")
+    for client_id, starts_on, ends_on in decision_rows:
+        if starts_on <= last and ends_on >= first:
+            decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
+
+    reports = {
+        (r.client_id, r.month): r
+        # The grid needs whether a report was written and when it was shared (the report page reads it).
+        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+        .order_by()
+        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
+        .annotate(has_text=written_expression())
+    }
+
+    disclosed = defaultdict(list)
+    if employment_rows is None:
+        employment_rows = Employment.objects.filter(client_id__in=ids, disclosed=True).values_list(
+            "client_id", "hired_on", "left_on", "disclosed"
+        )
+    for client_id, hired_on, left_on, is_disclosed in employment_rows:
+        if is_disclosed:
+            disclosed[client_id].append((hired_on, left_on))
+
+    consents = defaultdict(list)
+    if consent_rows is None:
+        consent_rows = Consent.objects.filter(
+            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last
+        ).values_list("client_id", "given_on", "withdrawn_on")
+    for client_id, given_on, withdrawn_on in consent_rows:
+        consents[client_id].append((given_on, withdrawn_on))
+
+    if coverage is None:
+        coverage = plan_coverage(ids, first, last)
+
+    grid = {}
+    for client in clients:
+        window = client.window
+        covered = coverage.get(client.pk, set())
+        counting = window is not None and month_start(window.starts_on) >= first
+        rows = []
+        for month in months:
+            facts = contacts[(client.pk, month)]
+            report = reports.get((client.pk, month))
+            month_last = month_end(month)
+            open_ = any(
+                hired_on <= month_last and (left_on is None or left_on >= month)
+                for hired_on, left_on in disclosed[client.pk]
+            )
+            consent = any(
+                given_on <= month_last and (withdrawn_on is None or withdrawn_on > month_last)
+                for given_on, withdrawn_on in consents[client.pk]
+            )
+            verdict = rules.month_verdict(
+                month,
+                facts,
+                window,
+                decisions[client.pk],
+                None,
+                report_shared=bool(report and report.shared_with_client_on),
+                online_counts=online_counts,
+                plan_in_effect=month in covered,
+                report_written=bool(report and report_written(report)),
+                employer_report_required=open_ and consent,
+                employer_report_shared=bool(report and report.shared_with_employer_on),
+                employer_consent_missing=open_ and not consent,
+            )
+            in_service = window is not None and window.starts_on <= month_last and window.ends_on >= month
+            rows.append(
+                ClientMonth(
+                    client=client,
+                    month=month,
+                    verdict=verdict,
+                    face_to_face_dates=sorted(
+                        {c.on for c in facts if rules.counts_as_face_to_face(c, online_counts)}
+                    ),
+                    employer_visit_dates=sorted({c.on for c in facts if rules.counts_as_employer_visit(c)}),
+                    report=report,
+                    plan_missing_count=(
+                        months_without_plan(month, month_start(window.starts_on), covered)
+                        if counting and in_service
+                        else (0 if counting else None)
+                    ),
+                )
+            )
+        grid[client.pk] = rows
+    return grid
+
+
+@dataclass
+class StaffGroup:
+    staff: object  # User or None (no primary staff)
+    rows: list[ClientMonth]
+
+
+@dataclass
+class OfficeMonth:
+    month: date
+    rows: list[ClientMonth]
+    billable: int
+    not_billable: int
+    missing_by_staff: list[StaffGroup]
+    locked: bool
+
+
+def _missing(row: ClientMonth) -> bool:
+    reasons = row.verdict.reasons
+    return bool({rules.NO_FACE_TO_FACE, rules.NO_SUPPORT_REPORT, rules.NO_EMPLOYER_REPORT} & set(reasons))
+
+
+def _group_by_staff(rows: list[ClientMonth]) -> list[StaffGroup]:
+    groups: dict[int | None, StaffGroup] = {}
+    for row in rows:
+        staff = row.client.primary_staff
+        key = staff.pk if staff else None
+        groups.setdefault(key, StaffGroup(staff=staff, rows=[])).rows.append(row)
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.staff is None, g.staff.last_name if g.staff else "", g.staff.pk if g.staff else 0),
+    )
+
+
+def office_month(office_id: int, month: date) -> OfficeMonth:
+    """Counts for the office month page and the clients still missing a meeting or a shared report."""
+    rows = month_rows(office_id, month)
+    billable = sum(1 for r in rows if r.verdict.billable)
+    return OfficeMonth(
+        month=month_start(month),
+        rows=rows,
+        billable=billable,
+        not_billable=len(rows) - billable,
+        missing_by_staff=_group_by_staff([r for r in rows if _missing(r)]),
+        locked=month_is_locked(office_id, month),
+    )
+
+
+def my_month(membership: Membership, month: date) -> list[ClientMonth]:
+    """The member's own clients in service this month still to meet or to report to."""
+    clients = clients_in_service(membership.office_id, month).filter(primary_staff_id=membership.user_id)
+    return [r for r in month_rows(membership.office_id, month, clients=clients) if _missing(r)]
