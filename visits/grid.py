@@ -75,6 +75,10 @@ def month_rows(
         .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
         .order_by("family_name_kana", "given_name_kana", "id")
     )
+    # The plans in effect from the earliest start of service on (the same two queries as for the one
+    # month), so that each row also says its place in a run of months without a plan.
+    starts = [month_start(c.window.starts_on) for c in clients if c.window is not None]
+    coverage = plan_coverage([c.pk for c in clients], min([first, *starts]), first) if clients else {}
     grid = verdict_grid(
         clients,
         first,
@@ -83,8 +87,18 @@ def month_rows(
         # Rows that say the same for this month as the records do (open during it, standing at its end).
         employment_rows=[(c.pk, first, None, True) for c in clients if c.works_open],
         consent_rows=[(c.pk, first, None) for c in clients if c.employer_consent],
+        coverage=coverage,
     )
-    return [grid[client.pk][0] for client in clients]
+    rows = [grid[client.pk][0] for client in clients]
+    for row in rows:
+        window = row.client.window
+        in_service = window is not None and window.starts_on <= last and window.ends_on >= first
+        row.plan_missing_count = (
+            months_without_plan(first, month_start(window.starts_on), coverage.get(row.client.pk, set()))
+            if in_service
+            else 0
+        )
+    return rows
 
 
 def window_months(client: Client) -> list[date]:
@@ -294,6 +308,8 @@ class OfficeMonth:
     not_billable: int
     missing_by_staff: list[StaffGroup]
     locked: bool
+    # Clients in service without a plan in effect, with their run's month count (個別支援計画未作成減算).
+    plan_missing: list[ClientMonth] = field(default_factory=list)
 
 
 def _missing(row: ClientMonth) -> bool:
@@ -324,6 +340,7 @@ def office_month(office_id: int, month: date) -> OfficeMonth:
         not_billable=len(rows) - billable,
         missing_by_staff=_group_by_staff([r for r in rows if _missing(r)]),
         locked=month_is_locked(office_id, month),
+        plan_missing=[r for r in rows if r.plan_missing_count],
     )
 
 
