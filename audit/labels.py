@@ -27,6 +27,7 @@ PAGE_LABELS = {
     "cases:client_update": gettext_lazy("利用者情報の編集"),
     "cases:decision_create": gettext_lazy("支給決定の登録"),
     "cases:decision_update": gettext_lazy("支給決定の編集"),
+    "cases:decision_withdraw": gettext_lazy("支給決定の取消"),
     "cases:employer_create": gettext_lazy("企業の登録"),
     "cases:employer_list": gettext_lazy("企業一覧"),
     "cases:employer_update": gettext_lazy("企業情報の編集"),
@@ -113,6 +114,7 @@ PAGE_LABELS = {
     "visits:report_draft": gettext_lazy("支援レポートの下書き作成"),
     "visits:report_edit": gettext_lazy("支援レポートの編集"),
     "visits:report_share": gettext_lazy("支援レポートの共有"),
+    "visits:report_withdraw": gettext_lazy("支援レポートの取消"),
     "visits:support_record": gettext_lazy("支援記録（全件）"),
     "visits:support_record_print": gettext_lazy("支援記録の印刷"),
 }

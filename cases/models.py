@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.locking import LockVersionField
 
 from . import rules
-from .retention import RetainedRecord
+from .retention import WithdrawableRecord
 
 # Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
 DOMAIN_DATE_MIN = date(1900, 1, 1)
@@ -397,7 +397,7 @@ class EmploymentProof(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class BenefitDecision(RetainedRecord):
+class BenefitDecision(WithdrawableRecord):
     client = models.ForeignKey(  # indexed by decision_client_period_idx
         Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者"), db_index=False
     )
@@ -442,9 +442,13 @@ class BenefitDecision(RetainedRecord):
             return
         if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
             return  # the field validators say why
+        if self.withdrawn:
+            return  # kept as entered; no longer weighed against the others
         others = [
             (starts_on, ends_on)
-            for pk, starts_on, ends_on in self.client.decisions.values_list("pk", "starts_on", "ends_on")
+            for pk, starts_on, ends_on in self.client.decisions.filter(withdrawn_at__isnull=True).values_list(
+                "pk", "starts_on", "ends_on"
+            )
             if pk != self.pk
         ]
         problem = rules.decision_problem(self.starts_on, self.ends_on, others)

@@ -1,13 +1,15 @@
 """Writes for clients, employers, employments and benefit decisions. Each runs in one transaction."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
 
 from . import rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
+from .permissions import EDIT_CASES, roles_with
 
 CLIENT_FIELDS = (
     "family_name",
@@ -25,6 +27,13 @@ CLIENT_FIELDS = (
     "status",
     "note",
 )
+
+
+def check_reason_length(reason: str) -> None:
+    if len((reason or "").strip()) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
+        )
 
 
 def assign_fields(instance, fields: dict, allowed: tuple[str, ...]):
@@ -162,7 +171,22 @@ def benefit_decision_save(
     **fields,
 ) -> BenefitDecision:
     decision = decision or BenefitDecision(client=client)
+    if decision.pk and BenefitDecision.objects.filter(pk=decision.pk, withdrawn_at__isnull=False).exists():
+        raise ValidationError(_("取り消された支給決定は変更できません。"))
     check_version(decision, lock_version)
     assign_fields(decision, fields, DECISION_FIELDS)
     _save_with_history(decision, actor=actor)  # flags follow (cases.signals)
+    return decision
+
+
+@transaction.atomic
+def benefit_decision_withdraw(*, actor: User, decision: BenefitDecision, reason: str) -> BenefitDecision:
+    """Withdraw a 支給決定 entered by mistake (a manager or an admin): kept with the reason, shown as
+    withdrawn, and no longer read by the month verdicts, the deadlines or the claim."""
+    if not actor.memberships.filter(office_id=decision.client.office_id, role__in=roles_with(EDIT_CASES)).exists():
+        raise PermissionDenied(_("支給決定を取り消せるのは管理者またはサービス管理責任者だけです。"))
+    check_reason_length(reason)
+    decision = BenefitDecision.objects.select_for_update().get(pk=decision.pk)
+    decision.mark_withdrawn(actor=actor, reason=reason)
+    decision.save()  # flags follow (cases.signals)
     return decision

@@ -238,7 +238,7 @@ def deadline_facts(
     )
     decisions = defaultdict(list)
     for pk, client_id, starts_on, ends_on in (
-        BenefitDecision.objects.filter(client_id__in=ids)
+        BenefitDecision.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
         .order_by("starts_on")
         .values_list("pk", "client_id", "starts_on", "ends_on")
     ):

@@ -129,6 +129,7 @@ OBJECT_URLS = {
     "cases:employment_update": ("employment", GET, 403, 200, 200),
     "cases:decision_create": ("client", GET, 403, 200, 200),
     "cases:decision_update": ("decision", GET, 403, 200, 200),
+    "cases:decision_withdraw": ("decision", GET, 403, 200, 200),
     "cases:employer_update": ("employer", GET, 403, 200, 200),
     "meetings:client_meetings": ("client", GET, 200, 200, 200),
     "meetings:follow_up_record": ("client", GET, 200, 200, 403),
@@ -157,6 +158,7 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "visits:report_withdraw": ("report", GET, 403, 200, 403),
     "claims:client_profile": ("client", GET, 403, 200, 200),
     "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
     "claims:record_sheet_job": ("sheet_job", GET, 403, 403, 200),

@@ -126,7 +126,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     cache = getattr(client, "_prefetched_objects_cache", {})
     decisions = employments = None
     if "decisions" in cache:
-        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all() if not d.withdrawn]
     if "employments" in cache:
         employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
     plans = client_plans(client)
@@ -205,7 +205,7 @@ def verdict_grid(
     decisions = defaultdict(list)
     if decision_rows is None:
         decision_rows = BenefitDecision.objects.filter(
-            client_id__in=ids, starts_on__lte=last, ends_on__gte=first
+            client_id__in=ids, starts_on__lte=last, ends_on__gte=first, withdrawn_at__isnull=True
         ).values_list("client_id", "starts_on", "ends_on")
     for client_id, starts_on, ends_on in decision_rows:
         if starts_on <= last and ends_on >= first:
@@ -214,7 +214,9 @@ def verdict_grid(
     reports = {
         (r.client_id, r.month): r
         # The grid needs whether a report was written and when it was shared (the report page reads it).
-        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+        for r in SupportReport.objects.filter(
+            client_id__in=ids, month__range=(first, last), withdrawn_at__isnull=True
+        )
         .order_by()
         .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
         .annotate(has_text=written_expression())
