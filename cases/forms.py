@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HardenedFormMixin
 from core.locking import LockedFormMixin
 
+from . import locks
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment, WorkplaceKind
 from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS, DECISION_FIELDS, EMPLOYMENT_FIELDS
@@ -87,6 +88,8 @@ class EmploymentForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
 
 
 class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
+    reason = locks.reason_field()  # needed when the period touches a month locked for billing
+
     class Meta:
         model = BenefitDecision
         fields = list(DECISION_FIELDS)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
 
-from . import rules
+from . import locks, rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
 from .permissions import EDIT_CASES, roles_with
 
@@ -167,14 +167,30 @@ DECISION_FIELDS = (
 
 @transaction.atomic
 def benefit_decision_save(
-    *, actor: User, client: Client, decision: BenefitDecision | None = None, lock_version: int | None = None,
+    *,
+    actor: User,
+    client: Client,
+    decision: BenefitDecision | None = None,
+    lock_version: int | None = None,
+    reason: str = "",
     **fields,
 ) -> BenefitDecision:
+    """Record or change a 支給決定. A new period, or a changed one, that touches a month locked for
+    billing needs a written reason, kept in the decision's history (cases.locks)."""
     decision = decision or BenefitDecision(client=client)
-    if decision.pk and BenefitDecision.objects.filter(pk=decision.pk, withdrawn_at__isnull=False).exists():
-        raise ValidationError(_("取り消された支給決定は変更できません。"))
+    stored = None
+    if decision.pk:
+        stored = BenefitDecision.objects.filter(pk=decision.pk).values("starts_on", "ends_on", "withdrawn_at").get()
+        if stored.pop("withdrawn_at") is not None:
+            raise ValidationError(_("取り消された支給決定は変更できません。"))
     check_version(decision, lock_version)
     assign_fields(decision, fields, DECISION_FIELDS)
+    period = (decision.starts_on, decision.ends_on)
+    before = (stored["starts_on"], stored["ends_on"]) if stored else None
+    if period != before and locks.periods_touch_locked_month(client.office_id, [period, before or (None, None)]):
+        decision._change_reason = locks.require_reason(reason)
+    elif reason.strip():
+        decision._change_reason = locks.check_reason(reason)
     _save_with_history(decision, actor=actor)  # flags follow (cases.signals)
     return decision
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Max
 
+from cases import locks
 from cases.rules import month_end, month_start, months_between, shift_month
 
 from . import rules
@@ -76,3 +77,29 @@ def plan_missing_month_counts(clients, month: date) -> dict[int, int]:
     for client_id, first_month in in_service.items():
         counts[client_id] = rules.months_without_plan(month, first_month, covered.get(client_id, set()))
     return counts
+
+
+def locked_month_coverage(client, *, plan=None, review=None) -> dict[date, bool]:
+    """{first day of each of the client's office's locked months in its window: a plan in effect}, from
+    the stored plans and reviews, or with `plan` / `review` (an instance carrying unsaved values, or a
+    new one) in place of its stored row. Empty, after one query, where no month of the window is locked.
+    A change that alters this needs a written reason (cases.locks)."""
+    window = client.window
+    if window is None:
+        return {}
+    months = locks.locked_months(client.office_id, window.starts_on, window.ends_on)
+    if not months:
+        return {}
+    plans = {p.pk: p for p in SupportPlan.objects.filter(client_id=client.pk)}
+    reviews = {r.pk: r for r in PlanReview.objects.filter(plan__client_id=client.pk)}
+    if plan is not None:
+        plans[plan.pk or "new"] = plan
+    if review is not None:
+        reviews[review.pk or "new"] = review
+    facts = [
+        rules.PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
+        for p in plans.values()
+        if p.status == PlanStatus.DELIVERED and not p.withdrawn
+    ]
+    days = [r.reviewed_on for r in reviews.values() if not r.withdrawn and r.reviewed_on]
+    return {m: rules.plan_in_effect(m, facts, days) for m in months}

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases import locks
 from cases.forms import DateInput
 from core.forms import HardenedFormMixin
 from core.locking import LockedFormMixin
@@ -37,6 +38,8 @@ class PlanForm(LockedForm):
 
 
 class ReviewForm(LockedForm):
+    reason = locks.reason_field()  # needed when the day alters a locked month's plan in effect
+
     class Meta:
         model = PlanReview
         fields = list(REVIEW_FIELDS)
@@ -56,6 +59,7 @@ class PlanDateForm(HardenedFormMixin, forms.Form):
     def __init__(self, *args, field_name, label, initial_date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
+        self.fields["reason"] = locks.reason_field()
 
 
 class HandoverForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):

@@ -13,12 +13,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import locks
 from cases.models import Client, ClientStatus, Membership, User
 from cases.permissions import REVIEW, WRITE_PLANS, roles_with
 from cases.services import assign_fields
 from cases.signals import announce
 from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
 
+from .coverage import locked_month_coverage
 from .models import (
     PLAN_CONTENT_FIELDS,
     Consent,
@@ -48,6 +50,20 @@ REVIEWERS = roles_with(REVIEW)
 def _require_role(actor: User, client: Client, *roles):
     if not Membership.objects.filter(user=actor, office_id=client.office_id, role__in=roles).exists():
         raise PermissionDenied
+
+
+def _reason_for_locked_months(client: Client, reason: str, *, plan=None, review=None) -> str:
+    """The change reason to keep: required (a Japanese message when missing) where the change alters
+    whether a month locked for billing had a plan in effect (cases.locks)."""
+    before = locked_month_coverage(client)
+    if before and before != locked_month_coverage(client, plan=plan, review=review):
+        return locks.require_reason(reason)
+    return locks.check_reason(reason)
+
+
+def _keep_reason(record, reason: str) -> None:
+    if reason:
+        record._change_reason = reason
 
 
 def _require_status(plan: SupportPlan, *statuses):
@@ -100,7 +116,7 @@ def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) 
 
 
 @transaction.atomic
-def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> SupportPlan:
+def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date, reason: str = "") -> SupportPlan:
     """draft → approved, by a service manager (サービス管理責任者) only."""
     _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -110,12 +126,13 @@ def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> Suppor
     plan.approved_on = approved_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, locks.check_reason(reason))
     plan.save()
     return plan
 
 
 @transaction.atomic
-def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> SupportPlan:
+def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date, reason: str = "") -> SupportPlan:
     """approved → agreed: the client agreed to the plan; it is in effect from this date."""
     _require_role(actor, plan.client, *PLAN_WRITERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -128,14 +145,16 @@ def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> S
     plan.agreed_on = agreed_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, _reason_for_locked_months(plan.client, reason, plan=plan))
     plan.save()
     announce(plan.client)
     return plan
 
 
 @transaction.atomic
-def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) -> SupportPlan:
-    """agreed → delivered: the client received a copy."""
+def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date, reason: str = "") -> SupportPlan:
+    """agreed → delivered: the client received a copy. Delivered on a day that puts the plan in effect
+    for a month locked for billing: only with a written reason."""
     _require_role(actor, plan.client, *PLAN_WRITERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     _require_status(plan, PlanStatus.AGREED)
@@ -147,6 +166,7 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
     plan.delivered_on = delivered_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, _reason_for_locked_months(plan.client, reason, plan=plan))
     plan.save()
     return plan
 
@@ -155,8 +175,9 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 
 
 @transaction.atomic
-def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
-    """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
+def plan_review_complete(*, actor: User, plan: SupportPlan, reason: str = "", **fields) -> PlanReview:
+    """A manager's review of a plan in effect; "revise" starts a new draft version of the plan. A review
+    dated so that a month locked for billing gets (or loses) its plan in effect needs a written reason."""
     _require_role(actor, plan.client, *REVIEWERS)
     if plan.withdrawn:
         raise ValidationError(_("取り消された計画はモニタリングできません。"))
@@ -165,6 +186,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
     assign_fields(review, fields, REVIEW_FIELDS)
     review._history_user = actor
     review.full_clean()
+    _keep_reason(review, _reason_for_locked_months(plan.client, reason, review=review))
     review.save()
     if (
         review.decision == ReviewDecision.REVISE
@@ -176,13 +198,19 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 
 
 @transaction.atomic
-def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
+def plan_review_update(
+    *, actor: User, review: PlanReview, lock_version: int, reason: str = "", **fields
+) -> PlanReview:
+    """Change a review; a change of its day that alters a locked month's plan in effect needs a reason."""
     _require_role(actor, review.plan.client, *REVIEWERS)
     current = locked_row(PlanReview, review.pk, lock_version)
+    if current.withdrawn:
+        raise ValidationError(_("取り消された記録は変更できません。"))
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
     current.full_clean()
+    _keep_reason(current, _reason_for_locked_months(current.plan.client, reason, review=current))
     current.save()
     announce(current.plan.client)
     return current
