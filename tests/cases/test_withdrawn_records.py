@@ -34,7 +34,10 @@ def test_decision_withdraw_page_needs_a_reason_then_keeps_the_record(as_manager,
     assert "支給決定の取消" in as_manager.get(url).content.decode()
     response = as_manager.post(url, {"reason": " "})
     assert response.status_code == 200
-    assert "このフィールドは必須です" in response.content.decode() or "入力してください" in response.content.decode()
+    assert (
+        "このフィールドは必須です" in response.content.decode()
+        or "入力してください" in response.content.decode()
+    )
     decision.refresh_from_db()
     assert not decision.withdrawn
     response = as_manager.post(url, {"reason": "別の利用者の決定を登録した"})
@@ -76,7 +79,9 @@ def test_the_deadlines_leave_a_withdrawn_decision_out(office, manager):
     client = client_in_service(office=office)  # window from 2025-07-06, one decision covering it
     [(_, facts)] = deadline_facts(office.pk, TODAY)
     assert len(facts.decisions) == 1
-    assert DeadlineKind.APPLICATION_PREPARATION not in {d.kind for _c, d in office_deadlines(office.pk, TODAY)}
+    assert DeadlineKind.APPLICATION_PREPARATION not in {
+        d.kind for _c, d in office_deadlines(office.pk, TODAY)
+    }
     benefit_decision_withdraw(actor=manager, decision=client.decisions.get(), reason="誤登録")
     [(_, facts)] = deadline_facts(office.pk, TODAY)
     assert facts.decisions == ()
