@@ -106,9 +106,4 @@ class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
         if not self.instance.pk and not self.initial.get("municipality"):
             self.initial["municipality"] = client.municipality
 
-    def clean(self):
-        cleaned = super().clean()
-        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("終了日が開始日より前になっています。"))
-        return cleaned
+    # The date order is the model's rule (BenefitDecision.clean), said once beside 終了日.

@@ -452,7 +452,7 @@ class BenefitDecision(WithdrawableRecord):
             if pk != self.pk
         ]
         problem = rules.decision_problem(self.starts_on, self.ends_on, others)
-        if problem and problem.code != "order":  # decision_date_order says that one
+        if problem:  # the date order too, beside its field: the check constraint is then not asked again
             raise ValidationError({problem.field: decision_problem_message(problem)})
 
 
