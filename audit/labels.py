@@ -101,6 +101,7 @@ PAGE_LABELS = {
     "plans:consent_correct": gettext_lazy("同意の訂正"),
     "plans:plan_withdraw": gettext_lazy("支援計画の取消"),
     "plans:review_withdraw": gettext_lazy("モニタリングの取消"),
+    "plans:handover_withdraw": gettext_lazy("引継ぎの取消"),
     "plans:review_edit": gettext_lazy("モニタリングの編集"),
     "visits:billing": gettext_lazy("請求"),
     "visits:billing_export": gettext_lazy("請求データの出力"),

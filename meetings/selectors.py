@@ -213,7 +213,8 @@ def service_ended_on(client: Client, last_use: date | None, today: date) -> date
     """The day the service ended: the handover day, else (service ended) the window's end or the last
     face-to-face contact if earlier, else the window's end once passed; None while it goes on."""
     try:
-        handed_over_on = client.handover.handed_over_on
+        handover = client.handover
+        handed_over_on = None if handover.withdrawn else handover.handed_over_on
     except ObjectDoesNotExist:
         handed_over_on = None
     if client.status in FINISHED:

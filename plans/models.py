@@ -148,8 +148,10 @@ class ReceiverKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class Handover(RetainedRecord):
-    """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself."""
+class Handover(WithdrawableRecord):
+    """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself. One row
+    per client: a handover entered by mistake is withdrawn (kept, with its reason in history) and a
+    handover recorded later takes the same row again."""
 
     client = models.OneToOneField(
         Client, on_delete=models.PROTECT, related_name="handover", verbose_name=_("利用者")

@@ -259,7 +259,9 @@ def deadline_facts(
     ):
         reviews[client_id].append(reviewed_on)
     shared = dict(
-        Handover.objects.filter(client_id__in=ids, info_shared_on__isnull=False).values_list(
+        Handover.objects.filter(
+            client_id__in=ids, info_shared_on__isnull=False, withdrawn_at__isnull=True
+        ).values_list(
             "client_id", "info_shared_on"
         )
     )

@@ -249,7 +249,15 @@ def case_handover(*, actor: User, client: Client, lock_version: int | None = Non
     handover = Handover.objects.select_for_update().filter(client=client).first() or Handover(
         client=client, recorded_by=actor
     )
-    check_version(handover, lock_version)
+    recorded_again = handover.withdrawn
+    if recorded_again:  # the withdrawn entry stays in the row's history; this one starts afresh
+        for name in HANDOVER_FIELDS:
+            setattr(handover, name, handover._meta.get_field(name).get_default())
+        handover.withdrawn_at, handover.withdrawn_by, handover.withdrawal_reason = None, None, ""
+        handover.recorded_by = actor
+        handover._change_reason = _("取消後に引継ぎを記録し直し")
+    else:
+        check_version(handover, lock_version)
     assign_fields(handover, fields, HANDOVER_FIELDS)
     register = handover_consent(client)
     if handover.consent_on is None and register is not None:
@@ -273,6 +281,24 @@ def case_handover(*, actor: User, client: Client, lock_version: int | None = Non
     if handover.handed_over_on and client.status != ClientStatus.HANDED_OVER:
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
+        client.save(update_fields=["status", "updated_at"])
+    announce(client)
+    return handover
+
+
+@transaction.atomic
+def handover_withdraw(*, actor: User, handover: Handover, reason: str) -> Handover:
+    """Withdraw a handover entered by mistake (サービス管理責任者): kept with the reason, shown as withdrawn,
+    no longer read by the deadlines; a client it marked 引継ぎ済み is in service (利用中) again."""
+    _require_role(actor, handover.client, *REVIEWERS)
+    handover = Handover.objects.select_for_update().select_related("client").get(pk=handover.pk)
+    handover.mark_withdrawn(actor=actor, reason=reason)
+    handover.save()
+    client = handover.client
+    if handover.handed_over_on and client.status == ClientStatus.HANDED_OVER:
+        client.status = ClientStatus.ACTIVE
+        client._history_user = actor
+        client._change_reason = handover.withdrawal_reason
         client.save(update_fields=["status", "updated_at"])
     announce(client)
     return handover

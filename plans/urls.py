@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/<id:client_pk>/new/", views.plan_create, name="plan_create"),
     path("clients/<id:client_pk>/compare/", views.plan_compare, name="plan_compare"),
     path("clients/<id:client_pk>/handover/", views.handover_edit, name="handover_edit"),
+    path("handovers/<id:pk>/withdraw/", views.handover_withdraw, name="handover_withdraw"),
     path("clients/<id:client_pk>/consents/", views.consent_list, name="consent_list"),
     path("consents/<id:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<id:pk>/correct/", views.consent_correct, name="consent_correct"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import has_role, office_required
+from cases.access import clients_visible_to, has_role, office_required
 from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
@@ -300,7 +300,10 @@ def review_withdraw(request, pk):
 @office_required()
 def handover_edit(request, client_pk):
     client = _client(request, client_pk)
-    handover = Handover.objects.filter(client=client).first()
+    handover = Handover.objects.filter(client=client).select_related("withdrawn_by").first()
+    withdrawn = handover if handover and handover.withdrawn else None
+    if withdrawn:
+        handover = None  # shown as withdrawn; the form records a new handover
     can_write = can(request.membership, WRITE_PLANS)
     register = services.handover_consent(client)  # the consent register (purpose 引継ぎ) is the one source
     initial = {"consent_on": register.given_on} if register else {}
@@ -329,6 +332,8 @@ def handover_edit(request, client_pk):
             "share_deadline": client.window_ends_on
             and deadlines.handover_share_deadline(client.window_ends_on),
             "handover": handover,
+            "withdrawn": withdrawn,
+            "can_withdraw": can(request.membership, REVIEW),
             "shared_late": deadlines.handover_shared_late(
                 client.window_ends_on, handover.info_shared_on if handover else None
             ),
@@ -336,6 +341,19 @@ def handover_edit(request, client_pk):
         },
         status=status_of(form),
     )
+
+
+@require_POST
+@office_required(may=REVIEW)
+def handover_withdraw(request, pk):
+    handover = get_object_or_404(Handover.objects.filter(client__in=clients_visible_to(request.membership)), pk=pk)
+    try:
+        services.handover_withdraw(actor=request.user, handover=handover, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("引継ぎの記録を取り消しました（記録と理由は保存されます）。"))
+    return redirect("plans:handover_edit", client_pk=handover.client_id)
 
 
 # --- consents ---

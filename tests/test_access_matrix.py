@@ -25,6 +25,7 @@ from .factories import (
     ContactLogFactory,
     EmployerFactory,
     EmploymentFactory,
+    HandoverFactory,
     MeetingFactory,
     MembershipFactory,
     OfficeFactory,
@@ -65,6 +66,7 @@ OBJECTS = {
         "pk": PlanReviewFactory(plan=SupportPlanFactory(client=ClientFactory(office=office))).pk
     },
     "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
+    "handover": lambda office: {"pk": HandoverFactory(client=ClientFactory(office=office)).pk},
     "contact": lambda office: {"pk": ContactLogFactory(client=ClientFactory(office=office)).pk},
     "sheet_job": lambda office: {
         "pk": RecordSheetJob.objects.create(
@@ -151,6 +153,7 @@ OBJECT_URLS = {
     "plans:review_edit": ("review", GET, 403, 200, 403),
     "plans:plan_withdraw": ("plan", POST, 403, 302, 403),
     "plans:review_withdraw": ("review", POST, 403, 302, 403),
+    "plans:handover_withdraw": ("handover", POST, 403, 302, 403),
     # a staff member edits only the contacts they wrote; this one is a colleague's
     "visits:contact_update": ("contact", GET, 403, 200, 200),
     "visits:contact_delete": ("contact", GET, 403, 200, 200),

@@ -116,3 +116,46 @@ def test_staff_may_not_withdraw_a_report(as_staff, office, staff):
     assert as_staff.get(reverse("visits:report_withdraw", args=[client.pk, 2025, 8])).status_code == 403
     with pytest.raises(PermissionDenied):
         support_report_withdraw(actor=staff, report=report, reason="誤り")
+
+
+def test_a_handover_entered_by_mistake_is_withdrawn_then_recorded_again(as_manager, office, manager, staff):
+    from cases.models import ClientStatus
+    from plans import services as plan_services
+    from plans.models import Handover
+
+    client = client_in_service(office=office)
+    handover = plan_services.case_handover(
+        actor=staff,
+        client=client,
+        receiver_name="別の利用者の引継ぎ先",
+        receiver_kind="nakapotsu",
+        consent_on=date(2025, 9, 1),
+        info_shared_on=date(2025, 9, 2),
+        handed_over_on=date(2025, 9, 10),
+    )
+    client.refresh_from_db()
+    assert client.status == ClientStatus.HANDED_OVER
+    with pytest.raises(PermissionDenied):
+        plan_services.handover_withdraw(actor=staff, handover=handover, reason="誤登録")
+    url = reverse("plans:handover_withdraw", args=[handover.pk])
+    as_manager.post(url, {"reason": ""})
+    assert not Handover.objects.get().withdrawn
+    assert as_manager.post(url, {"reason": "別の利用者の記録"}).status_code == 302
+    handover.refresh_from_db()
+    client.refresh_from_db()
+    assert handover.withdrawn and handover.history.first().history_change_reason == "別の利用者の記録"
+    assert client.status == ClientStatus.ACTIVE  # in service again
+    [(_, facts)] = deadline_facts(office.pk, TODAY)
+    assert facts.info_shared_on is None and not facts.handed_over
+    page = as_manager.get(reverse("plans:handover_edit", args=[client.pk])).content.decode()
+    assert 'data-testid="handover-withdrawn"' in page and "別の利用者の記録" in page
+    assert "別の利用者の引継ぎ先" not in page.split('data-testid="handover-withdrawn"')[1].split("</s>")[1]
+    detail = as_manager.get(reverse("cases:client_detail", args=[client.pk])).content.decode()
+    assert 'data-testid="handover-withdrawn"' in detail
+    # Recorded again: the same row, fresh values; the withdrawn entry stays in its history.
+    again = plan_services.case_handover(
+        actor=staff, client=client, receiver_name="正しい引継ぎ先", receiver_kind="hataraki"
+    )
+    assert again.pk == handover.pk and not again.withdrawn
+    assert (again.receiver_name, again.info_shared_on, again.handed_over_on) == ("正しい引継ぎ先", None, None)
+    assert again.history.filter(withdrawal_reason="別の利用者の記録").exists()
