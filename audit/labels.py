@@ -102,6 +102,7 @@ PAGE_LABELS = {
     "plans:plan_withdraw": gettext_lazy("支援計画の取消"),
     "plans:review_withdraw": gettext_lazy("モニタリングの取消"),
     "plans:handover_withdraw": gettext_lazy("引継ぎの取消"),
+    "plans:consent_withdraw_entry": gettext_lazy("同意の記録の取消"),
     "plans:review_edit": gettext_lazy("モニタリングの編集"),
     "visits:billing": gettext_lazy("請求"),
     "visits:billing_export": gettext_lazy("請求データの出力"),

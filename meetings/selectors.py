@@ -53,7 +53,7 @@ def _facts_of(meetings: list[Meeting]) -> dict[int, list[rules.MeetingFacts]]:
     client_ids = {m.client_id for m in meetings}
     consents = defaultdict(list)
     for client_id, given_on, withdrawn_on in Consent.objects.filter(
-        client_id__in=client_ids, purpose=ConsentPurpose.CASE_MEETING
+        client_id__in=client_ids, purpose=ConsentPurpose.CASE_MEETING, withdrawn_at__isnull=True
     ).values_list("client_id", "given_on", "withdrawn_on"):
         consents[client_id].append((given_on, withdrawn_on))
     by_client = defaultdict(list)

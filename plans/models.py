@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client
-from cases.retention import RetainedRecord, WithdrawableRecord
+from cases.retention import WithdrawableRecord
 from core.locking import LockVersionField
 
 
@@ -201,7 +201,10 @@ class ConsentPurpose(models.TextChoices):
     PLAN_TO_CONSULTATION = "plan_to_consultation", _("相談支援事業所への計画の交付")
 
 
-class Consent(RetainedRecord):
+class Consent(WithdrawableRecord):
+    """A consent in the register. `withdrawn_on` is the client's 撤回 (the consent stood until then);
+    `withdrawn_at` (WithdrawableRecord) a record entered by mistake and withdrawn (取消): it never counts."""
+
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者")
     )

@@ -60,7 +60,7 @@ def consent_stands(client: Client | int, purpose: str, on: date) -> bool:
     """Whether the client's consent for `purpose` was given on or before `on` and not withdrawn by then."""
     client_id = client if isinstance(client, int) else client.pk
     return (
-        Consent.objects.filter(client_id=client_id, purpose=purpose, given_on__lte=on)
+        Consent.objects.filter(client_id=client_id, purpose=purpose, given_on__lte=on, withdrawn_at__isnull=True)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
         .exists()
     )
@@ -70,7 +70,9 @@ def consent_summary(client: Client, on: date) -> list[tuple[str, str, bool]]:
     """(purpose code, label, stands) for every purpose, from one query."""
     rows = list(client.consents.all())
     standing = {
-        c.purpose for c in rows if c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on)
+        c.purpose
+        for c in rows
+        if not c.withdrawn and c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on)
     }
     return [(code, label, code in standing) for code, label in ConsentPurpose.choices]
 
@@ -142,6 +144,7 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
             label,
             any(
                 c.purpose == code
+                and not c.withdrawn
                 and c.given_on <= today
                 and (c.withdrawn_on is None or c.withdrawn_on > today)
                 for c in consents

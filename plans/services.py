@@ -350,6 +350,7 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, reaso
     """The client withdrew the consent on `withdrawn_on`: recorded with the reason, kept in history."""
     _require_role(actor, consent.client, *PLAN_WRITERS)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    _refuse_withdrawn_consent(consent)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("この同意は既に撤回されています。"))
     errors = _consent_date_errors(consent.given_on, withdrawn_on)
@@ -376,6 +377,7 @@ def consent_correct(
     A handover consent corrected here is the handover record's consent date too (one source)."""
     _require_role(actor, consent.client, *PLAN_WRITERS)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    _refuse_withdrawn_consent(consent)
     errors = _consent_date_errors(given_on, withdrawn_on)
     if errors:
         raise ValidationError(errors)
@@ -399,10 +401,29 @@ def consent_correct(
     return consent
 
 
+def _refuse_withdrawn_consent(consent: Consent) -> None:
+    if consent.withdrawn:
+        raise ValidationError(_("取り消された同意の記録は変更できません。"))
+
+
+@transaction.atomic
+def consent_withdraw_entry(*, actor: User, consent: Consent, reason: str) -> Consent:
+    """Withdraw a consent recorded by mistake (サービス管理責任者): kept with the reason, shown as withdrawn,
+    and it never counted — unlike the client's 撤回 (consent_withdraw), after which it stood until then."""
+    _require_role(actor, consent.client, *REVIEWERS)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent.mark_withdrawn(actor=actor, reason=reason)
+    consent.save()
+    announce(consent.client)
+    return consent
+
+
 def handover_consent(client: Client) -> Consent | None:
     """The client's handover consent in the register: the latest one not withdrawn."""
     return (
-        Consent.objects.filter(client=client, purpose=ConsentPurpose.HANDOVER, withdrawn_on__isnull=True)
+        Consent.objects.filter(
+            client=client, purpose=ConsentPurpose.HANDOVER, withdrawn_on__isnull=True, withdrawn_at__isnull=True
+        )
         .order_by("-given_on", "-pk")
         .first()
     )

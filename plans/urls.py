@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<id:client_pk>/consents/", views.consent_list, name="consent_list"),
     path("consents/<id:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("consents/<id:pk>/correct/", views.consent_correct, name="consent_correct"),
+    path("consents/<id:pk>/withdraw-entry/", views.consent_withdraw_entry, name="consent_withdraw_entry"),
     path("<id:pk>/", views.plan_detail, name="plan_detail"),
     path("<id:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<id:pk>/print/", views.plan_print, name="plan_print"),

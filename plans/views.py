@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from cases.access import clients_visible_to, has_role, office_required
 from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
 from cases.views import add_service_errors, apply_service
+from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
 
 from . import deadlines, selectors, services
@@ -381,7 +383,8 @@ def consent_list(request, client_pk):
             "client": client,
             "form": form,
             "can_write": can_write,
-            "consents": list(client.consents.select_related("recorded_by")),
+            "consents": list(client.consents.select_related("recorded_by", "withdrawn_by")),
+            "can_withdraw": can(request.membership, REVIEW),
             "summary": selectors.consent_summary(client, today),
             "withdraw_form": ConsentWithdrawForm(initial={"withdrawn_on": today}),
         },
@@ -403,6 +406,36 @@ def consent_withdraw(request, pk):
     else:
         messages.error(request, _("撤回日と撤回の理由を入力してください。"))
     return redirect("plans:consent_list", client_pk=consent.client_id)
+
+
+@office_required(may=REVIEW)
+def consent_withdraw_entry(request, pk):
+    """Withdraw a consent recorded by mistake: a confirm page with the reason required."""
+    consent = get_object_or_404(
+        selectors.consents_visible_to(request.membership).filter(withdrawn_at__isnull=True), pk=pk
+    )
+    form = WithdrawForm(request.POST or None)
+    back = reverse("plans:consent_list", args=[consent.client_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw_entry(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("同意の記録を取り消しました（記録と理由は保存されます）。"))
+            return redirect(back)
+    log_access(request, client=consent.client, page="plans:consent_withdraw_entry")
+    return render(
+        request,
+        "core/withdraw.html",
+        {
+            "form": form,
+            "title": _("同意の記録の取消"),
+            "subject": f"{consent.get_purpose_display()} {consent.given_on:%Y/%m/%d}",
+            "back_url": back,
+            "back_label": consent.client.full_name,
+        },
+    )
 
 
 @office_required(may=WRITE_PLANS)

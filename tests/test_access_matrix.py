@@ -154,6 +154,7 @@ OBJECT_URLS = {
     "plans:plan_withdraw": ("plan", POST, 403, 302, 403),
     "plans:review_withdraw": ("review", POST, 403, 302, 403),
     "plans:handover_withdraw": ("handover", POST, 403, 302, 403),
+    "plans:consent_withdraw_entry": ("consent", GET, 403, 200, 403),
     # a staff member edits only the contacts they wrote; this one is a colleague's
     "visits:contact_update": ("contact", GET, 403, 200, 200),
     "visits:contact_delete": ("contact", GET, 403, 200, 200),

@@ -148,7 +148,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
             ) THEN {DISCLOSED_BIT} ELSE 0 END
           + CASE WHEN EXISTS (
               SELECT 1 FROM {q(Consent._meta.db_table)} k
-              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s
+              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s AND k.withdrawn_at IS NULL
                 AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
             ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
           + CASE WHEN EXISTS (

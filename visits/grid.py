@@ -69,6 +69,7 @@ def month_rows(
         client_id=OuterRef("pk"),
         purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
         given_on__lte=last,
+        withdrawn_at__isnull=True,
     )
     clients = list(
         clients.select_related("primary_staff", "office")
@@ -146,7 +147,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
         consent_rows=[
             (c.client_id, c.given_on, c.withdrawn_on)
             for c in client_consents(client)
-            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER
+            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER and not c.withdrawn
         ],
         coverage={client.pk: {m for m in months if plan_in_effect(m, plan_facts, reviews)}},
     )[client.pk]
@@ -234,7 +235,7 @@ def verdict_grid(
     consents = defaultdict(list)
     if consent_rows is None:
         consent_rows = Consent.objects.filter(
-            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last
+            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last, withdrawn_at__isnull=True
         ).values_list("client_id", "given_on", "withdrawn_on")
     for client_id, given_on, withdrawn_on in consent_rows:
         consents[client_id].append((given_on, withdrawn_on))

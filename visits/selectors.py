@@ -64,6 +64,7 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
         client=client,
         purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
         given_on__lte=on,
+        withdrawn_at__isnull=True,
     ).exists()
 
 

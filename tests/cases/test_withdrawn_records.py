@@ -159,3 +159,30 @@ def test_a_handover_entered_by_mistake_is_withdrawn_then_recorded_again(as_manag
     assert again.pk == handover.pk and not again.withdrawn
     assert (again.receiver_name, again.info_shared_on, again.handed_over_on) == ("正しい引継ぎ先", None, None)
     assert again.history.filter(withdrawal_reason="別の利用者の記録").exists()
+
+
+def test_a_consent_recorded_by_mistake_is_withdrawn_and_never_counted(as_manager, office, manager):
+    from plans import services as plan_services
+    from plans.models import ConsentPurpose
+    from plans.selectors import consent_stands
+    from visits.selectors import employer_sharing_allowed
+
+    from ..factories import ConsentFactory, EmploymentFactory
+
+    client = client_in_service(office=office)
+    EmploymentFactory(client=client, hired_on=date(2025, 1, 6), disclosed=True)
+    consent = ConsentFactory(client=client, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on=date(2025, 8, 1))
+    assert consent_stands(client, ConsentPurpose.REPORT_TO_EMPLOYER, TODAY)
+    assert employer_sharing_allowed(client, TODAY)
+    url = reverse("plans:consent_withdraw_entry", args=[consent.pk])
+    assert as_manager.post(url, {"reason": ""}).status_code == 200
+    assert as_manager.post(url, {"reason": "別の利用者の同意書"}).status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn and consent.withdrawn_on is None  # not the client's 撤回: it never stood
+    assert consent.history.first().history_change_reason == "別の利用者の同意書"
+    assert not consent_stands(client, ConsentPurpose.REPORT_TO_EMPLOYER, date(2025, 8, 15))
+    assert not employer_sharing_allowed(client, TODAY)
+    html = as_manager.get(reverse("plans:consent_list", args=[client.pk])).content.decode()
+    assert 'data-testid="consent-withdrawn"' in html and "別の利用者の同意書" in html
+    with pytest.raises(ValidationError):
+        plan_services.consent_withdraw(actor=manager, consent=consent, withdrawn_on=TODAY, reason="撤回")

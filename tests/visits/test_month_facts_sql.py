@@ -48,7 +48,8 @@ def build_client(
     """The records that give the facts of a row of the rule's table (keyword facts in `extra`); `plans`,
     when given, is [(PlanFact, status, [(review day, withdrawn)], withdrawn)] to store instead of the
     plan of `plan_agreed_on`. `withdrawn` names records entered by mistake and withdrawn, stored beside
-    and left out of the rule: "decision" (one spanning the window), "report" (written and shared)."""
+    and left out of the rule: "decision" (one spanning the window), "report" (written and shared),
+    "consent" (to share the report with the employer)."""
     extra = extra or {}
     staff = UserFactory()
     client = ClientFactory(office=OfficeFactory(online_counts_as_face_to_face=online_counts))
@@ -73,6 +74,14 @@ def build_client(
             ends_on=month.replace(day=1) + timedelta(days=200),
             withdrawn_at=timezone.now(),
             withdrawal_reason="別の利用者の決定",
+        )
+    if "consent" in withdrawn:  # an employer-sharing consent recorded by mistake: it never counted
+        ConsentFactory(
+            client=client,
+            purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+            given_on=month.replace(day=1) - timedelta(days=30),
+            withdrawn_at=timezone.now(),
+            withdrawal_reason="別の利用者の同意",
         )
     if "report" in withdrawn:
         SupportReport.objects.create(
@@ -246,7 +255,7 @@ def test_sql_and_python_facts_agree_on_random_client_months():
             "plan_in_effect": plan_in_effect(month, facts_of_plans, all_reviews),
         }
         args = (month, contacts, window, decisions, None, rng.random() < 0.7, rng.random() < 0.3)
-        withdrawn = [name for name in ("decision", "report") if rng.random() < 0.25]
+        withdrawn = [name for name in ("decision", "report", "consent") if rng.random() < 0.25]
         cases.append((build_client(*args, extra, plans=plans, withdrawn=withdrawn).pk, args, extra))
     assert {extra["plan_in_effect"] for _pk, _args, extra in cases} == {True, False}  # both are drawn
     for pk, (month, contacts, window, decisions, plan, shared, online_counts), extra in cases:
@@ -259,8 +268,9 @@ def test_sql_and_python_facts_agree_on_random_client_months():
 def test_withdrawn_decisions_and_reports_change_no_row_of_the_table(
     month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected, extra
 ):
-    """Each row again with a withdrawn 支給決定 spanning the window and a withdrawn shared report stored
-    beside: both paths leave them out, so every row keeps its verdict."""
+    """Each row again with a withdrawn 支給決定 spanning the window, a withdrawn shared report and a
+    withdrawn employer-sharing consent stored beside: both paths leave them out, so every row keeps its
+    verdict."""
     client = build_client(
         month,
         contacts,
@@ -270,7 +280,7 @@ def test_withdrawn_decisions_and_reports_change_no_row_of_the_table(
         report_shared,
         online_counts,
         extra,
-        withdrawn=("decision", "report"),
+        withdrawn=("decision", "report", "consent"),
     )
     [(_, _, facts)] = month_facts_rows(Client.objects.filter(pk=client.pk), month)
     assert verdict_from_facts(facts) == expected
