@@ -83,6 +83,7 @@ class HandoverAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
         "consent_on",
         "info_shared_on",
         "handed_over_on",
+        "withdrawn_at",
     ]
     list_filter = ["receiver_kind", "client__office"]
     search_fields = ["client__family_name", "receiver_name"]
@@ -91,7 +92,7 @@ class HandoverAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
-    list_display = ["client", "purpose", "given_on", "withdrawn_on", "document_note"]
+    list_display = ["client", "purpose", "given_on", "withdrawn_on", "document_note", "withdrawn_at"]
     list_filter = ["purpose", "client__office"]
     search_fields = ["client__family_name", "client__recipient_number"]
     raw_id_fields = ["client", "recorded_by"]
