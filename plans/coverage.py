@@ -103,3 +103,55 @@ def locked_month_coverage(client, *, plan=None, review=None) -> dict[date, bool]
     ]
     days = [r.reviewed_on for r in reviews.values() if not r.withdrawn and r.reviewed_on]
     return {m: rules.plan_in_effect(m, facts, days) for m in months}
+
+
+def month_coverage_and_runs(clients, month: date) -> tuple[dict[int, set[date]], dict[int, int]]:
+    """For `clients` (Client objects) in `month`: ({client id: {month} when a plan is in effect}, {client
+    id: the month's place in its run of months in service without one, 0 when covered or not in
+    service}). Two queries; each client's months are judged from `month` back only as far as its run
+    goes (plans.rules.months_without_plan), not over the whole window."""
+    month = month_start(month)
+    last = month_end(month)
+    service_first = {
+        c.pk: month_start(c.window_starts_on)
+        for c in clients
+        if c.window_starts_on and c.window_starts_on <= last and c.window_ends_on >= month
+    }
+    runs = {c.pk: 0 for c in clients}
+    if not service_first:
+        return {}, runs
+    earliest = min(service_first.values())
+    ids = list(service_first)
+    plans, reviews = defaultdict(list), defaultdict(list)
+    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
+        SupportPlan.objects.filter(
+            client_id__in=ids,
+            status=PlanStatus.DELIVERED,
+            withdrawn_at__isnull=True,
+            delivered_on__lte=last,
+            starts_on__lte=last,
+            ends_on__gte=earliest,
+        )
+        .order_by()
+        .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
+    ):
+        plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
+    if plans:
+        for client_id, reviewed_on in (
+            PlanReview.objects.filter(
+                plan__client_id__in=list(plans), reviewed_on__lte=last, withdrawn_at__isnull=True
+            )
+            .order_by()
+            .values_list("plan__client_id", "reviewed_on")
+        ):
+            reviews[client_id].append(reviewed_on)
+    coverage = {}
+    for client_id, first_month in service_first.items():
+        day, count = month, 0
+        while day >= first_month and not rules.plan_in_effect(day, plans[client_id], reviews[client_id]):
+            count += 1
+            day = shift_month(day, -1)
+        runs[client_id] = count
+        if count == 0:
+            coverage[client_id] = {month}
+    return coverage, runs

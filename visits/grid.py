@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.models import BenefitDecision, Client, Employment, Membership
 from cases.rules import month_end, month_start, months_between, shift_month
-from plans.coverage import plan_coverage
+from plans.coverage import month_coverage_and_runs, plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanStatus
 from plans.rules import PlanFact, months_without_plan, plan_in_effect
 from plans.selectors import client_consents, client_plans, client_reviews
@@ -76,10 +76,8 @@ def month_rows(
         .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
         .order_by("family_name_kana", "given_name_kana", "id")
     )
-    # The plans in effect from the earliest start of service on (the same two queries as for the one
-    # month), so that each row also says its place in a run of months without a plan.
-    starts = [month_start(c.window.starts_on) for c in clients if c.window is not None]
-    coverage = plan_coverage([c.pk for c in clients], min([first, *starts]), first) if clients else {}
+    # The month's plan in effect and each row's place in a run of months without one (two queries).
+    coverage, runs = month_coverage_and_runs(clients, first)
     grid = verdict_grid(
         clients,
         first,
@@ -92,13 +90,7 @@ def month_rows(
     )
     rows = [grid[client.pk][0] for client in clients]
     for row in rows:
-        window = row.client.window
-        in_service = window is not None and window.starts_on <= last and window.ends_on >= first
-        row.plan_missing_count = (
-            months_without_plan(first, month_start(window.starts_on), coverage.get(row.client.pk, set()))
-            if in_service
-            else 0
-        )
+        row.plan_missing_count = runs[row.client.pk]
     return rows
 
 

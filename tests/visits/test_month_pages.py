@@ -170,3 +170,11 @@ def test_office_month_counts_from_the_last_covered_month(office, staff, manager)
     assert row.plan_missing_count == 1
     [row] = office_month(office.pk, date(2025, 8, 1)).rows
     assert row.plan_missing_count == 0
+    # The same count the claim's reduction reads, and the client page's grid shows.
+    from plans.coverage import plan_missing_month_counts
+
+    for month in (date(2025, 7, 1), date(2025, 8, 1), SEPT):
+        [row] = office_month(office.pk, month).rows
+        assert plan_missing_month_counts([client], month) == {client.pk: row.plan_missing_count}
+        grid_row = next(r for r in client_month_grid(client) if r.month == month)
+        assert grid_row.plan_missing_count == row.plan_missing_count
