@@ -465,8 +465,8 @@ def bench_claims(report: Report, args):
     from cases.models import Client, Office
     from cases.rules import fiscal_year, month_end, month_start
     from claims import record_sheet
-    from claims.demo import seed_claim_settings
     from claims.selectors import all_office_totals, office_claim
+    from demo.claims import seed_claim_settings
     from visits import rules as visit_rules
 
     month = args.month

@@ -16,13 +16,8 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-# Scale data spans plans and visits, so it imports upward; only the seed_demo command imports it (an
-# ignore_imports entry of the layers contract in pyproject.toml says so).
-from plans.models import PlanReview, PlanStatus, ReviewDecision, SupportPlan
-from visits.models import ContactKind, ContactLog, SupportReport
-
-from . import rules
-from .models import (
+from cases import rules
+from cases.models import (
     BenefitDecision,
     BurdenCategory,
     Client,
@@ -36,6 +31,8 @@ from .models import (
     Role,
     User,
 )
+from plans.models import PlanReview, PlanStatus, ReviewDecision, SupportPlan
+from visits.models import ContactKind, ContactLog, SupportReport
 
 BATCH = 5000
 SCALE_PASSWORD = "teichaku-demo-2026"

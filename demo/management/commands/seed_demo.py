@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from cases import demo, scale
 from cases.models import Office
+from demo import office as demo
+from demo import scale
 
 
 class Command(BaseCommand):

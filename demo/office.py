@@ -6,16 +6,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-# The demo seeds every app, so it imports upward; nothing imports it but the seed_demo command and tests
-# (an ignore_imports entry of the layers contract in pyproject.toml says so).
-from claims.demo import seed_claims
-from flags.services import flag_deadlines, flag_months, months_to_flag
-from meetings.demo import seed_meetings
-from plans.demo import seed_plans
-from visits.demo import seed_contacts
-
-from . import rules
-from .models import (
+from cases import rules
+from cases.models import (
     BenefitDecision,
     BurdenCategory,
     Client,
@@ -29,7 +21,13 @@ from .models import (
     Role,
     User,
 )
-from .services import client_refresh_window
+from cases.services import client_refresh_window
+from flags.services import flag_deadlines, flag_months, months_to_flag
+
+from .claims import seed_claims
+from .meetings import seed_meetings
+from .plans import seed_plans
+from .visits import seed_contacts
 
 DEMO_PASSWORD = "teichaku-demo-2026"
 DEMO_PROVIDER_NUMBER = "1310000001"

@@ -9,8 +9,7 @@ from django.db import transaction
 
 from cases.models import Client, ClientStatus, Membership, Office, Role
 from cases.rules import after_months, period_end
-
-from .models import (
+from plans.models import (
     Consent,
     ConsentPurpose,
     Handover,
