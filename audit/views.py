@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +9,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import clients_visible_to, office_required
+from cases.access import clients_visible_to, load_for_page, office_required
 from cases.permissions import ADMINISTER
 from core.paging import page_query, paginate
 from core.params import safe_next
@@ -27,8 +27,7 @@ PAGE_SIZE = 50
 def client_history(request, pk):
     """Who changed the client's file, and what: its own page, which the client page loads into its
     history panel after it has shown (static/js/app.js) or links to without JavaScript."""
-    client = get_object_or_404(clients_visible_to(request.membership), pk=pk)
-    log_access(request, client=client, page="audit:client_history")
+    client = load_for_page(request, clients_visible_to(request.membership), pk)
     return render(request, "audit/client_history.html", {"client": client})
 
 

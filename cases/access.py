@@ -1,17 +1,19 @@
 """The one access helper: a user acts within the office of their current membership, by role.
 
 Every view, export and count scopes its querysets through the functions here, so a record of another
-office is never found (404) and a role without the right gets 403.
+office is never found (404) and a role without the right gets 403. A page loads the record it shows with
+`load_for_page`, which announces the client whose file it shows, so the access log cannot be forgotten.
 """
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from . import permissions
 from .models import Client, Employer, Membership, Role
+from .signals import client_shown
 
 ALL_ROLES = tuple(Role.values)
 CASE_EDITORS = permissions.roles_with(permissions.EDIT_CASES)
@@ -64,3 +66,15 @@ def clients_visible_to(membership: Membership):
 
 def employers_visible_to(membership: Membership):
     return Employer.objects.filter(office_id=membership.office_id)
+
+
+def load_for_page(request, queryset, pk, *, client: str | None = None):
+    """The object `pk` of the (office-scoped) queryset, else 404, for a page showing it. Announces the
+    client whose file the page shows (`client`: the path to it, e.g. "plan.client"; None: the object is
+    the client); audit writes the access-log row when the page is sent (not for a redirect or a refusal)."""
+    obj = get_object_or_404(queryset, pk=pk)
+    shown = obj
+    for name in client.split(".") if client else ():
+        shown = getattr(shown, name)
+    client_shown.send(sender=Client, request=request, client=shown)
+    return obj

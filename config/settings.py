@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "cases.middleware.CurrentOfficeMiddleware",
     "audit.middleware.TwoFactorMiddleware",
     "office.middleware.PasswordChangeRequiredMiddleware",
-    "audit.middleware.RefusedAccessLogMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,8 +68,7 @@ def meeting_list(request):
 
 @office_required()
 def client_meetings(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
-    log_access(request, client=client, page="meetings:client_meetings")
+    client = case_selectors.client_for_page(request, client_pk)
     return render(
         request,
         "meetings/client_meetings.html",
@@ -133,7 +132,9 @@ def meeting_create(request):
     client = None
     if request.GET.get("client"):
         try:
-            client = case_selectors.client_for_page(request.membership, int(request.GET["client"]))
+            client = get_object_or_404(
+                case_selectors.client_file(request.membership), pk=int(request.GET["client"])
+            )
         except ValueError:
             client = None
     form, formset = _meeting_form(request, client=client)
@@ -156,8 +157,7 @@ def meeting_create(request):
 
 @office_required()
 def meeting_detail(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_detail")
+    meeting = selectors.meeting_for_page(request, pk)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -173,13 +173,12 @@ def meeting_detail(request, pk):
 
 @office_required(may=RECORD)
 def meeting_edit(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
+    meeting = selectors.meeting_for_page(request, pk)
     form, formset = _meeting_form(request, meeting=meeting)
     if request.method == "POST":
         if _save_meeting(request, form, formset, meeting=meeting):
             messages.success(request, _("会議の記録を更新しました。"))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_edit")
     return render(
         request,
         "meetings/meeting_form.html",
@@ -189,8 +188,7 @@ def meeting_edit(request, pk):
 
 @office_required()
 def meeting_print(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_print")
+    meeting = selectors.meeting_for_page(request, pk)
     return render(
         request,
         "meetings/meeting_print.html",
@@ -256,7 +254,7 @@ def follow_up_list(request):
 
 @office_required(may=RECORD)
 def follow_up_record(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
+    client = case_selectors.client_for_page(request, client_pk)
     today = timezone.localdate()
     year_ends = [d for d in selectors.follow_up_year_ends_of(client, today) if d <= today]
     initial = {"learned_on": today}
@@ -273,7 +271,6 @@ def follow_up_record(request, client_pk):
         else:
             messages.success(request, _("就労状況の確認を記録しました。"))
             return redirect("meetings:follow_up_list")
-    log_access(request, client=client, page="meetings:follow_up_record")
     records = list(client.follow_ups.select_related("recorded_by").order_by("-year_end"))
     return render(
         request,
