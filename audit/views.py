@@ -9,10 +9,11 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import clients_visible_to, load_for_page, office_required
-from cases.permissions import ADMINISTER
+from cases.access import clients_visible_to, load_for_page
+from core.access import office_required
 from core.paging import page_query, paginate
 from core.params import safe_next
+from core.permissions import ADMINISTER
 
 from . import selectors, services
 from .csv_export import access_log_rows, csv_response

@@ -1,49 +1,25 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.locking import StaleEdit, conflict_rows, status_of
+from core.access import office_required
+from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
 from core.params import id_param, safe_next
+from core.permissions import EDIT_CASES, REVIEW, can
+from core.views import apply_service
 
 from . import rules, selectors, services
-from .access import (
-    OFFICE_SESSION_KEY,
-    employers_visible_to,
-    office_required,
-)
+from .access import OFFICE_SESSION_KEY, employers_visible_to
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client, Role
 from .pagecache import cached_office_page
-from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
-
-
-def add_service_errors(form, error: ValidationError):
-    """Put a write service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def apply_service(form, service, data=None, **kwargs):
-    """Run a write service with the form's data (default: its cleaned data); errors land on the form."""
-    try:
-        return service(**kwargs, **(form.cleaned_data if data is None else data))
-    except StaleEdit as stale:  # 409: the page shows both versions (core/locking.py)
-        form.refuse_stale(stale)
-        return None
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 @office_required()

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import clients_visible_to, load_for_page, office_required
-from cases.permissions import CLAIM, SEE_OFFICE, can
+from cases.access import clients_visible_to, load_for_page
 from cases.rules import fiscal_year, month_start, shift_month
-from cases.views import add_service_errors, apply_service
+from core.access import office_required
 from core.params import id_param
+from core.permissions import CLAIM, SEE_OFFICE, can
+from core.views import add_service_errors, apply_service
 from meetings.models import OfficeTierConfirmation
 
 from . import record_sheet, selectors, services, tasks

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import clients_visible_to, office_required
-from cases.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
+from cases.access import clients_visible_to
 from cases.rules import fiscal_year, month_end, shift_month
-from cases.views import add_service_errors
+from core.access import office_required
+from core.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
+from core.views import add_service_errors
 
 from . import export, rules, selectors, services
 from .forms import (

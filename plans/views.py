@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
-from cases.access import has_role, office_required
-from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
-from cases.views import add_service_errors, apply_service
+from core.access import has_role, office_required
 from core.locking import conflict_rows, status_of
+from core.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
+from core.views import add_service_errors, apply_service
 
 from . import deadlines, selectors, services
 from .forms import (

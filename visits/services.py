@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, User
-from cases.permissions import CLAIM, roles_with
 from cases.rules import month_end, month_start
 from cases.signals import announce
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
+from core.permissions import CLAIM, roles_with
 
 from . import selectors
 from .models import (

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import clients_visible_to, load_for_page, office_required
+from cases.access import clients_visible_to, load_for_page
 from cases.models import ClientStatus
-from cases.permissions import CLAIM, RECORD, can
 from cases.rules import month_start, shift_month
-from cases.views import apply_service
+from core.access import office_required
 from core.locking import conflict_rows, status_of
 from core.params import id_param
+from core.permissions import CLAIM, RECORD, can
+from core.views import apply_service
 
 from . import billing, grid, labels, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
