@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from cases.models import Role
 
@@ -80,8 +81,6 @@ class TwoFactorMiddleware:
             and request.path not in self.exempt_paths()
             and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
         ):
-            from django_otp import devices_for_user
-
             has_device = any(True for _device in devices_for_user(request.user, confirmed=True))
             target = "audit:two_factor_verify" if has_device else "audit:two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")

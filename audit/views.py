@@ -1,3 +1,5 @@
+from base64 import b32encode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -104,8 +106,6 @@ def two_factor_setup(request):
             messages.success(request, _("2段階認証を設定しました。"))
             return redirect(_next_url(request))
         form.add_error("token", _("確認コードが正しくありません。時刻のずれがないか確認してください。"))
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return render(
         request,
