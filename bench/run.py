@@ -268,7 +268,7 @@ def bench_month(report: Report, args):
     from django.db import connection
 
     from cases.models import Client, Office
-    from cases.rules import month_end, month_start
+    from core.dates import month_end, month_start
     from flags.selectors import FINISHED_STATUSES, flaggable
     from flags.services import flag_months
     from visits import rules as visit_rules
@@ -323,7 +323,7 @@ def bench_billing(report: Report, args):
     from django.db import connection
 
     from cases.models import Client, Office
-    from cases.rules import month_end, month_start
+    from core.dates import month_end, month_start
     from visits import billing
     from visits import rules as visit_rules
 
@@ -381,7 +381,7 @@ def bench_rates(report: Report, args):
     """就労定着率 and 就労定着実績体制加算 of every office (four reads each, then the pure rules) against the
     same four reads alone."""
     from cases.models import Client, Employment, Office
-    from cases.rules import fiscal_year
+    from core.dates import fiscal_year
     from meetings import rules as meeting_rules
     from meetings import selectors as meeting_selectors
     from meetings.models import FollowUp
@@ -422,10 +422,10 @@ def bench_claim_batch_files(report: Report, args):
     same rows from memory (bench/claim_files.py's measure), and the validator reading every file back."""
     from bench.claim_files import measure
     from cases.models import Office
-    from cases.rules import shift_month
     from claims.claim_files import office_month_input
     from claims.interface import InterfaceSettings
     from claims.selectors import office_claim
+    from core.dates import shift_month
 
     settings = InterfaceSettings(form_type_number="9901")  # a bench value, not the confirmed number
     offices = list(Office.objects.order_by("pk"))
@@ -463,9 +463,9 @@ def bench_claims(report: Report, args):
     from django.test.utils import CaptureQueriesContext
 
     from cases.models import Client, Office
-    from cases.rules import fiscal_year, month_end, month_start
     from claims import record_sheet
     from claims.selectors import all_office_totals, office_claim
+    from core.dates import fiscal_year, month_end, month_start
     from demo.claims import seed_claim_settings
     from visits import rules as visit_rules
 
@@ -680,7 +680,7 @@ def main(argv=None) -> int:
     setup_django(args.db)
     from django.utils import timezone
 
-    from cases.rules import month_start
+    from core.dates import month_start
 
     args.today = timezone.localdate()
     args.month = month_start(month_start(args.today) - timedelta(days=1))  # last closed month

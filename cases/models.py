@@ -10,9 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from core.locking import LockVersionField
 from core.permissions import Role
+from core.retention import RetainedRecord
 
 from . import rules
-from .retention import RetainedRecord
 
 # Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
 DOMAIN_DATE_MIN = date(1900, 1, 1)

@@ -7,9 +7,10 @@ from django.db.models import Case, CharField, F, IntegerField, Prefetch, Q, Valu
 from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext_lazy
 
+from core.kana import normalise_digits, normalise_kana
+
 from . import rules
 from .access import clients_visible_to, load_for_page
-from .kana import normalise_digits, normalise_kana
 from .models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role, User
 
 # The caseload's groups, in order: in service, preparing, then ended or handed over.

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases.access import clients_visible_to, load_for_page
-from cases.rules import fiscal_year, month_start, shift_month
 from core.access import office_required
+from core.dates import fiscal_year, month_start, shift_month
 from core.params import id_param
 from core.permissions import CLAIM, SEE_OFFICE, can
 from core.views import add_service_errors, apply_service

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cases.models import Client, Membership, Office
-from cases.rules import fiscal_year, month_start, shift_month
 from claims import rules, services
 from claims.models import (
     BasicFee,
@@ -23,6 +22,7 @@ from claims.models import (
     ServiceCode,
     UnitPrice,
 )
+from core.dates import fiscal_year, month_start, shift_month
 from meetings.models import OfficeTierConfirmation, RetentionTier
 
 SAMPLE = "サンプル（デモ用の架空の値。公式の表ではありません）"

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cases.models import Client, ClientStatus, Employer, Employment, Membership, Office, Role
-from cases.rules import after_months, fiscal_year, shift_month
 from cases.services import client_refresh_window
+from core.dates import after_months, fiscal_year, shift_month
 from meetings.models import (
     Attendee,
     FollowUp,

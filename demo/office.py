@@ -22,6 +22,7 @@ from cases.models import (
     User,
 )
 from cases.services import client_refresh_window
+from core.dates import after_months
 from flags.services import flag_deadlines, flag_months, months_to_flag
 
 from .claims import seed_claims
@@ -135,7 +136,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
     for index, scenario in enumerate(SCENARIOS):
         family, family_kana = FAMILY[index % len(FAMILY)]
         given, given_kana = GIVEN[(index * 7) % len(GIVEN)]
-        hired_on = rules.after_months(today, -scenario.months_since_hire) - timedelta(days=rng.randint(0, 20))
+        hired_on = after_months(today, -scenario.months_since_hire) - timedelta(days=rng.randint(0, 20))
         client = Client.objects.create(
             office=office,
             family_name=family,
@@ -168,7 +169,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
 def _demo_employments(client, employers, hired_on, scenario, today, rng):
     first, second = rng.sample(employers, 2)
     if scenario.job_change:
-        left_on = rules.after_months(hired_on, scenario.months_since_hire // 2)
+        left_on = after_months(hired_on, scenario.months_since_hire // 2)
         Employment.objects.create(
             client=client,
             employer=first,

@@ -16,7 +16,8 @@ from django.db.models import Count, Max, Min
 
 from cases.access import load_for_page
 from cases.models import Client, ClientStatus, DisabilityCategory, Employment, Membership
-from cases.rules import Job, fiscal_year, month_end, period_end, shift_month
+from cases.rules import Job
+from core.dates import fiscal_year, month_end, period_end, shift_month
 from plans.models import Consent, ConsentPurpose
 from visits.models import ContactLog
 

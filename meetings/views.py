@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access
 from cases import selectors as case_selectors
 from cases.access import clients_visible_to
-from cases.rules import fiscal_year, month_end, shift_month
 from core.access import office_required
+from core.dates import fiscal_year, month_end, shift_month
 from core.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
 from core.views import add_service_errors
 

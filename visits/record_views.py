@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cases import selectors as case_selectors
-from cases.rules import month_start
 from core.access import office_required
+from core.dates import month_start
 from core.paging import page_query, paginate
 
 from .models import ContactKind

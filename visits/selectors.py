@@ -8,7 +8,7 @@ from django.db.models import Case, Q, Value, When
 
 from cases.access import clients_visible_to
 from cases.models import Client, Membership
-from cases.rules import month_end, month_start
+from core.dates import month_end, month_start
 from core.permissions import EDIT_CASES, can
 from plans.models import Consent, ConsentPurpose
 

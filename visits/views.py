@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from audit.log import log_access
 from cases.access import clients_visible_to, load_for_page
 from cases.models import ClientStatus
-from cases.rules import month_start, shift_month
 from core.access import office_required
+from core.dates import month_start, shift_month
 from core.locking import conflict_rows, status_of
 from core.params import id_param
 from core.permissions import CLAIM, RECORD, can

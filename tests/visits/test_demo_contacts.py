@@ -35,7 +35,7 @@ def test_demo_is_deterministic_and_runs_once():
     first = snapshot()
     seed_demo_office(TODAY)
     assert snapshot() == first
-    # Retained records refuse deletion (cases.retention); the test clears them below that guard.
+    # Retained records refuse deletion (core.retention); the test clears them below that guard.
     QuerySet.delete(ContactLog.objects.all())
     QuerySet.delete(SupportReport.objects.all())
     from cases.models import Office

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.rules import month_start
+from core.dates import month_start
 from core.permissions import EDIT_CASES, can
 
 from .. import grid, labels, selectors
