@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.retention import RetentionAdminMixin
+
 from .locks import LockedReasonAdminForm, ReasonedAdminSaveMixin, periods_touch_locked_month
 from .models import BenefitDecision, Client, Employer, Employment, Membership, Office, User
-from .retention import RetentionAdminMixin
 
 
 class DecisionAdminForm(LockedReasonAdminForm):

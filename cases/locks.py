@@ -16,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import month_start
 from core.forms import REASON_MAX_LENGTH
-
-from .rules import month_start
 
 # (office id, first, last) -> first days of the office's locked months from first to last
 LockedMonths = Callable[[int, date, date], list[date]]

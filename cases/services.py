@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
+from core.permissions import EDIT_CASES, roles_with
+from core.services import assign_fields
 
 from . import locks, rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
-from .permissions import EDIT_CASES, roles_with
 
 CLIENT_FIELDS = (
     "family_name",
@@ -34,15 +35,6 @@ def check_reason_length(reason: str) -> None:
         raise ValidationError(
             {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
         )
-
-
-def assign_fields(instance, fields: dict, allowed: tuple[str, ...]):
-    """Set `fields` on `instance`; a name outside `allowed` is a programming error."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_staff_in_office(staff: User | None, office: Office):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.locks import LockedReasonAdminForm, ReasonedAdminSaveMixin
-from cases.retention import RetentionAdminMixin
+from core.retention import RetentionAdminMixin
 
 from .coverage import locked_month_coverage
 from .models import Consent, Handover, PlanReview, SupportPlan
@@ -16,7 +16,7 @@ class PlanReviewInline(admin.TabularInline):
     fields = ["reviewed_on", "reviewer", "decision", "withdrawn_at"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False  # records are kept (cases.retention)
+    can_delete = False  # records are kept (core.retention)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.forms import REASON_MAX_LENGTH
-
-from .rules import period_end
+from .dates import period_end
+from .forms import REASON_MAX_LENGTH
 
 
 def retention_years() -> int:
