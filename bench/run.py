@@ -199,7 +199,7 @@ def session_cookie(user) -> str:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # The backend that loads users (axes' standalone backend only checks lockouts and has no get_user).
-    session[BACKEND_SESSION_KEY] = "cases.backends.MemberBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     from audit.models import UserSession
     from audit.signals import LOGIN_AT_SESSION_KEY

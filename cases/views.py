@@ -20,7 +20,6 @@ from .access import (
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client, Role
-from .pagecache import cached_office_page
 from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
@@ -61,7 +60,6 @@ def _caseload_page(request, membership, queryset):
 
 
 @office_required()
-@cached_office_page
 def caseload(request):
     """Support staff see their own clients by default (one tap shows the whole office; a search that
     finds none of their own looks through the office); in service, preparing and ended apart."""
