@@ -17,6 +17,7 @@ from cases.models import ClientStatus
 from cases.permissions import CLAIM, RECORD, can
 from cases.rules import month_start, shift_month
 from cases.views import apply_service
+from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.params import id_param
 
@@ -33,6 +34,25 @@ def _month_param(request) -> date:
     if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
         return date(int(match.group(1)), int(match.group(2)), 1)
     return month_start(timezone.localdate())
+
+
+def _missing_items(rows) -> list[dict]:
+    """The rows of the clients still missing a meeting or a shared report, with their links and words
+    ready (visits/_missing_rows.html): the URLs reversed once for the whole list."""
+    client_url = path_format("cases:client_detail", "id")
+    report_url = path_format("visits:report_detail", "id", "year", "month")
+    record_url = reverse("visits:contact_create") + "?client={}"
+    return [
+        {
+            "kana": row.client.full_name_kana,
+            "name": row.client.full_name,
+            "reasons": "、".join(labels.reason_words(row.verdict.reasons)),
+            "client_url": client_url.format(row.client.pk),
+            "report_url": report_url.format(row.client.pk, row.month.year, row.month.month),
+            "record_url": record_url.format(row.client.pk),
+        }
+        for row in rows
+    ]
 
 
 def _month_nav(month: date) -> dict:
@@ -240,6 +260,8 @@ def report_share(request, client_pk, year, month):
 def office_month(request):
     month = _month_param(request)
     summary = grid.office_month(request.membership.office_id, month)
+    for group in summary.missing_by_staff:
+        group.items = _missing_items(group.rows)
     today = timezone.localdate()
     claim = None  # a closed month: still to be claimed by the 10th, or past its claim day
     if month_start(month) < month_start(today):
@@ -255,7 +277,7 @@ def office_month(request):
 def my_month(request):
     month = month_start(timezone.localdate())
     rows = grid.my_month(request.membership, month)
-    return render(request, "visits/my_month.html", {"rows": rows, "month": month})
+    return render(request, "visits/my_month.html", {"rows": rows, "items": _missing_items(rows), "month": month})
 
 
 # --- billing --------------------------------------------------------------------------------------
