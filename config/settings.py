@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "cases.context_processors.office",
                 "flags.context_processors.open_flags",
+                "core.nav.nav",
             ],
         },
     },
