@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,23 +37,34 @@ def _month_param(request) -> date:
     return month_start(timezone.localdate())
 
 
-def _missing_items(rows) -> list[dict]:
-    """The rows of the clients still missing a meeting or a shared report, with their links and words
-    ready (visits/_missing_rows.html): the URLs reversed once for the whole list."""
+def _missing_items(rows) -> str:
+    """The list items of the clients still missing a meeting or a shared report, as HTML: built here
+    rather than by a template per row, with the URLs reversed and the words translated once."""
     client_url = path_format("cases:client_detail", "id")
     report_url = path_format("visits:report_detail", "id", "year", "month")
     record_url = reverse("visits:contact_create") + "?client={}"
-    return [
-        {
-            "kana": row.client.full_name_kana,
-            "name": row.client.full_name,
-            "reasons": "、".join(labels.reason_words(row.verdict.reasons)),
-            "client_url": client_url.format(row.client.pk),
-            "report_url": report_url.format(row.client.pk, row.month.year, row.month.month),
-            "record_url": record_url.format(row.client.pk),
-        }
-        for row in rows
-    ]
+    report_word, record_word = _("レポート"), _("記録")
+    return mark_safe(
+        "\n".join(
+            format_html(
+                '<li class="list-group-item d-flex flex-wrap align-items-center gap-2">'
+                '<a class="me-auto text-decoration-none text-body" href="{}">'
+                '<div class="kana">{}</div><div class="fw-semibold">{}</div>'
+                '<div class="small text-danger">{}</div></a>'
+                '<a class="btn btn-sm btn-outline-secondary tap-target" href="{}">{}</a>'
+                '<a class="btn btn-sm btn-primary tap-target" href="{}">{}</a></li>',
+                client_url.format(row.client.pk),
+                row.client.full_name_kana,
+                row.client.full_name,
+                "、".join(labels.reason_words(row.verdict.reasons)),
+                report_url.format(row.client.pk, row.month.year, row.month.month),
+                report_word,
+                record_url.format(row.client.pk),
+                record_word,
+            )
+            for row in rows
+        )
+    )
 
 
 def _month_nav(month: date) -> dict:
@@ -259,7 +271,7 @@ def report_share(request, client_pk, year, month):
 @office_required()
 def office_month(request):
     month = _month_param(request)
-    summary = grid.office_month(request.membership.office_id, month)
+    summary = grid.office_month(request.membership.office, month)
     for group in summary.missing_by_staff:
         group.items = _missing_items(group.rows)
     today = timezone.localdate()
@@ -287,7 +299,7 @@ def my_month(request):
 def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
-    summary = grid.office_month(office.pk, month)
+    summary = grid.office_month(office, month)
     log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,
