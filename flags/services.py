@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from cases.models import Client, Office
-from cases.rules import month_end, month_start, shift_month
 from claims import selectors as claims_selectors
+from core.dates import month_end, month_start, shift_month
 from meetings.selectors import follow_ups_missing
 from plans.selectors import deadline_candidates, office_deadlines
 from visits.facts import month_verdict_rows

@@ -7,9 +7,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.permissions import EDIT_CASES, can
-from cases.rules import month_start
+from core.dates import month_start
 from core.links import path_format
+from core.permissions import EDIT_CASES, can
 
 from .. import grid, labels, selectors
 

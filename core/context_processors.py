@@ -5,6 +5,6 @@ def office(request):
     membership = getattr(request, "membership", None)
     return {
         "membership": membership,
-        "may": May(membership),  # {% if may.record %}: the role table, cases.permissions
+        "may": May(membership),  # {% if may.record %}: the role table, core.permissions
         "memberships": getattr(request, "memberships", []),
     }
