@@ -29,7 +29,7 @@ from bench.jobs import (  # noqa: E402
     bench_month,
     bench_rates,
 )
-from bench.pages import bench_http, bench_query_counts  # noqa: E402
+from bench.pages import PAGES, bench_http, bench_query_counts  # noqa: E402
 
 
 def setup_django(db_url: str):
@@ -79,7 +79,9 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=8, help="wrk concurrent connections")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (best is kept)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"))
-    parser.add_argument("--only", choices=["claims"], help="run only these figures (and write them to --out)")
+    parser.add_argument("--only", choices=["claims", "pages"], help="run only these figures (and write them to --out)")
+    parser.add_argument("--page", action="append", choices=list(PAGES),
+                        help="with --only pages: only this page (repeatable)")
     args = parser.parse_args(argv)
     args.db_label = args.db.split("@")[-1]
 
@@ -102,6 +104,11 @@ def main(argv=None) -> int:
     if args.only == "claims":
         bench_claims(report, args)
         bench_claim_batch_files(report, args)
+        write_results(report, Path(args.out), args)
+        return 0 if report.ok else 1
+    if args.only == "pages":
+        bench_query_counts(report, args)
+        bench_http(report, args)
         write_results(report, Path(args.out), args)
         return 0 if report.ok else 1
     budget_ok = bench_query_counts(report, args)

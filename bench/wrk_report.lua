@@ -1,22 +1,4 @@
 -- Prints one JSON line with throughput and latency percentiles (milliseconds) when wrk finishes.
--- With WRK_UNIQUE_QUERY=1 every request gets a URL of its own (?nocache=…): a page cache never hits.
-local unique = os.getenv("WRK_UNIQUE_QUERY") == "1"
-local threads = 0
-local counter = 0
-
-setup = function(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-
-if unique then
-  request = function()
-    counter = counter + 1
-    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
-    return wrk.format(nil, wrk.path .. sep .. "nocache=" .. tid .. "-" .. counter)
-  end
-end
-
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format(

@@ -7,6 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("利用者・事業所")
 
     def ready(self):
-        from . import pagecache, signals  # noqa: F401 (signals connects the window's model hooks)
-
-        pagecache.connect()
+        from . import signals  # noqa: F401 (signals connects the window's model hooks)

@@ -11,10 +11,7 @@ class CurrentOfficeMiddleware:
     def __call__(self, request):
         request.membership, request.memberships = None, []
         if request.user.is_authenticated:
-            memberships = getattr(request.user, "office_memberships", None)  # read with the user (backends)
-            request.memberships = (
-                memberships if memberships is not None else list(memberships_of(request.user))
-            )
+            request.memberships = list(memberships_of(request.user))
             request.membership = resolve_membership(
                 request.memberships, request.session.get(OFFICE_SESSION_KEY)
             )

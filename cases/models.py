@@ -72,8 +72,6 @@ class Office(models.Model):
         related_name="+",
         verbose_name=_("引継ぎの責任者"),
     )
-    # Moves on with every change to what the caseload shows (cases.pagecache); part of its cache key.
-    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("事業所")
@@ -88,15 +86,6 @@ class Office(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        # data_version only moves by UPDATE … + 1 (cases.pagecache): an instance loaded earlier must not
-        # write back the number it was read with.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
-            ]
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -1,6 +1,9 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core.access import office_required
 from core.forms import WithdrawForm
+from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
 from core.params import id_param, safe_next
-from core.permissions import EDIT_CASES, REVIEW, can
+from core.permissions import EDIT_CASES, RECORD, REVIEW, can
 from core.views import apply_service
 
 from . import rules, selectors, services
@@ -19,7 +23,6 @@ from .access import OFFICE_SESSION_KEY, employers_visible_to
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client, Role
-from .pagecache import cached_office_page
 
 PAGE_SIZE = 25
 
@@ -37,8 +40,48 @@ def _caseload_page(request, membership, queryset):
     return client_filter, paginate(request, client_filter.qs, PAGE_SIZE)
 
 
+@dataclass
+class CaseloadRow:
+    """A caseload line with its words and links ready: the template only places them."""
+
+    summary: selectors.WindowSummary
+    detail_url: str
+    staff: str
+    badge: str
+    window: str = ""
+    months_left: str = ""
+    record_url: str = ""
+    record_label: str = ""
+
+
+def caseload_rows(clients, today, *, may_record: bool) -> list[tuple[Client, CaseloadRow]]:
+    """(client, row) for each client of the page; the URLs reversed and the phase badges rendered once."""
+    detail_url = path_format("cases:client_detail", "id")
+    record_url = reverse("visits:contact_create") + "?client={}"
+    badges = {}
+    rows = []
+    for client in clients:
+        summary = selectors.window_summary(client, today)
+        if summary.phase not in badges:
+            badges[summary.phase] = render_to_string("cases/_phase_badge.html", {"phase": summary.phase})
+        row = CaseloadRow(
+            summary=summary,
+            detail_url=detail_url.format(client.pk),
+            staff=client.primary_staff.display_name if client.primary_staff else "—",
+            badge=badges[summary.phase],
+        )
+        if summary.window:
+            row.window = f"{summary.window.starts_on:%Y/%m/%d}〜{summary.window.ends_on:%Y/%m/%d}"
+            if summary.progress and summary.phase not in ("ended", "before"):
+                row.months_left = _("残り%(left)sか月") % {"left": summary.progress.months_left}
+        if may_record and not client.archived:
+            row.record_url = record_url.format(client.pk)
+            row.record_label = _("%(name)sさんの支援を記録") % {"name": client.full_name}
+        rows.append((client, row))
+    return rows
+
+
 @office_required()
-@cached_office_page
 def caseload(request):
     """Support staff see their own clients by default (one tap shows the whole office; a search that
     finds none of their own looks through the office); in service, preparing and ended apart."""
@@ -52,13 +95,12 @@ def caseload(request):
     if scope == SCOPE_MINE and not page.paginator.count and ("scope" not in request.GET or request.GET.get("q")):
         client_filter, page = _caseload_page(request, membership, everyone)
         scope, widened = SCOPE_ALL, True
-    today = timezone.localdate()
-    rows = [(client, selectors.window_summary(client, today)) for client in page.object_list]
+    rows = caseload_rows(page.object_list, timezone.localdate(), may_record=can(membership, RECORD))
     groups = []
-    for client, summary in rows:
+    for client, row in rows:
         if not groups or groups[-1][0] != client.caseload_group:
             groups.append((client.caseload_group, selectors.GROUP_LABELS[client.caseload_group], []))
-        groups[-1][2].append((client, summary))
+        groups[-1][2].append((client, row))
     return render(
         request,
         "cases/caseload.html",

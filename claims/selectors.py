@@ -512,9 +512,11 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
 
     clients = list(
         visit_grid.clients_in_service(office.pk, first)
-        .select_related("primary_staff", "office", "claim_profile")
+        .select_related("claim_profile")
         .order_by("family_name_kana", "given_name_kana", "id")
     )
+    for client in clients:  # the office given, not a copy of it per client
+        client.office = office
     lookback = tables.no_plan_lookback
     grid = visit_grid.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
     ids = [c.pk for c in clients]

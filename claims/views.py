@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,7 @@ from audit.log import log_access
 from cases.access import clients_visible_to, load_for_page
 from core.access import office_required
 from core.dates import fiscal_year, month_start, shift_month
+from core.links import path_format
 from core.params import id_param
 from core.permissions import CLAIM, SEE_OFFICE, can
 from core.views import add_service_errors, apply_service
@@ -50,6 +53,53 @@ def _month(request) -> date:
     return shift_month(month_start(timezone.localdate()), -1)
 
 
+def claim_table_rows(claim, month: date) -> str:
+    """The body of the per-client table of the claim page as HTML: built here rather than by a template
+    loop over every client and line, with the words translated and the URLs reversed once."""
+    profile_url = path_format("claims:client_profile", "id")
+    sheet_url = path_format("claims:client_month_pdf", "id") + f"?month={month:%Y-%m}"
+    no_amounts = format_html(
+        '<td colspan="5" class="text-secondary small">{}</td>', _("計算できません（上の要対応を確認）")
+    )
+    sheet_word = _("実績記録票")
+    rows = []
+    for row in claim.billable:
+        client = row.client
+        details = [
+            format_html(
+                "<div>{}{} {}×{}</div>",
+                f"{line.code} " if line.code else "",
+                line.name,
+                f"{line.units:,}",
+                line.count,
+            )
+            for line in row.lines
+        ] + [format_html('<div class="text-warning-emphasis">{}</div>', w) for w in row.warnings]
+        amounts = (
+            format_html(
+                '<td class="text-end">{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
+                '<td class="text-end">{}</td><td class="text-end">{}</td>',
+                *(f"{n:,}" for n in (a.units, a.total_cost, a.tenth, a.burden, a.benefit)),
+            )
+            if (a := row.amounts)
+            else no_amounts
+        )
+        rows.append(
+            format_html(
+                '<tr><td>{}</td><td class="text-nowrap"><a href="{}">{}</a></td><td class="small">{}</td>{}'
+                '<td><a class="small" href="{}">{}</a></td></tr>',
+                client.recipient_number,
+                profile_url.format(client.pk),
+                client.full_name,
+                mark_safe("".join(details)),  # each escaped by format_html above
+                amounts,
+                sheet_url.format(client.pk),
+                sheet_word,
+            )
+        )
+    return mark_safe("\n".join(rows))
+
+
 def _nav(month: date) -> dict:
     return {"month": month, "prev_month": shift_month(month, -1), "next_month": shift_month(month, 1)}
 
@@ -73,6 +123,7 @@ def office_month(request):
         "claims/office_month.html",
         {
             "claim": claim,
+            "claim_rows": claim_table_rows(claim, month),
             "batches": batches,
             "create_form": create_form,
             "can_claim": can(request.membership, CLAIM),

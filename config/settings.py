@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.office",
                 "flags.context_processors.open_flags",
+                "core.nav.nav",
             ],
         },
     },
@@ -123,7 +124,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (django-axes)
-    "cases.backends.MemberBackend",  # ModelBackend reading the memberships with the user
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -211,13 +212,6 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
-    # Rendered pages (cases.pagecache) stay in each process: their keys carry the data version, so a copy
-    # is never stale, and a hit costs no round trip.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
 
 # Domain settings

@@ -7,6 +7,4 @@ def office(request):
         "membership": membership,
         "may": May(membership),  # {% if may.record %}: the role table, core.permissions
         "memberships": getattr(request, "memberships", []),
-        # A page rendered for the page cache gets a hole for its CSRF token (cases.pagecache).
-        **getattr(request, "page_cache_fill", {}),
     }

@@ -9,15 +9,11 @@ class FlagsConfig(AppConfig):
     def ready(self):
         # Imported here because app modules may not load models before the registry is ready; not a
         # cycle: cases, visits and claims never import flags.
-        from cases import pagecache
         from cases.signals import client_facts_changed
         from claims.signals import claim_batches_changed
         from visits.signals import contacts_changed
 
         from . import services
-        from .models import Flag
-
-        pagecache.watch(Flag)  # the caseload shows each client's open flags
 
         def _refresh_flags(sender, client, days=(), **kwargs):
             services.client_changed(client=client, days=days)

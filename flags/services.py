@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from cases.models import Client, Office
-from cases.pagecache import bump_offices
 from claims import selectors as claims_selectors
 from core.dates import month_end, month_start, shift_month
 from meetings.selectors import follow_ups_missing
@@ -95,7 +94,6 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
     }
     result = SyncResult(open_count=len(wanted_by_key))
     changed = []
-    touched_offices = set()  # the badge counts of the offices whose flags are written (and left)
     for key, w in wanted_by_key.items():
         old = existing.get(key)
         if old is None:
@@ -106,10 +104,8 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
             changed.append(w.as_flag())
         else:
             continue
-        touched_offices |= {w.office_id, old[1] if old else None}
     to_write = [*result.created, *result.reopened, *changed]
     if to_write:
-        bump_offices(touched_offices)
         Flag.objects.bulk_create(
             to_write,
             update_conflicts=True,
@@ -122,7 +118,6 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
         if old[5] is None and key not in wanted_by_key
     ]
     if result.resolved:
-        bump_offices({f.office_id for f in result.resolved})
         Flag.objects.filter(pk__in=[f.pk for f in result.resolved], resolved_at__isnull=True).update(
             resolved_at=timezone.now()
         )
@@ -212,7 +207,6 @@ def _close_out_old_months(*, office_id: int | None, today: date) -> list[Flag]:
         old = old.filter(office_id=office_id)
     closed = list(old.only("pk", "client_id", "kind", "period", "office_id"))
     if closed:
-        bump_offices({f.office_id for f in closed})
         Flag.objects.filter(pk__in=[f.pk for f in closed]).update(resolved_at=timezone.now())
     return closed
 

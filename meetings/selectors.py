@@ -87,20 +87,18 @@ def meeting_verdicts(meetings: list[Meeting]) -> dict[int, rules.AddonVerdict]:
     return verdicts
 
 
-def meetings_with_verdicts(client_ids: Iterable[int], first_day: date, last_day: date):
+def meetings_with_verdicts(client_ids: Iterable[int], first_day: date, last_day: date, *, related=True):
     """(meeting, verdict) of the clients' meetings held between first_day and last_day, by date; the
-    verdicts look at every meeting of the fiscal years from first_day's. Two queries."""
+    verdicts look at every meeting of the fiscal years from first_day's. Two queries. `related=False`
+    leaves out the client and presenter rows, for callers that read only the meetings' own fields."""
     client_ids = list(client_ids)
     if not client_ids:
         return []
     year_start = date(fiscal_year(first_day), 4, 1)
-    meetings = list(
-        _with_outside_count(
-            Meeting.objects.filter(client_id__in=client_ids, held_on__gte=year_start, held_on__lte=last_day)
-        )
-        .select_related("client", "presenter")
-        .order_by("held_on", "pk")
-    )
+    meetings = _with_outside_count(
+        Meeting.objects.filter(client_id__in=client_ids, held_on__gte=year_start, held_on__lte=last_day)
+    ).order_by("held_on", "pk")
+    meetings = list(meetings.select_related("client", "presenter") if related else meetings)
     verdicts = meeting_verdicts(meetings)
     return [(m, verdicts[m.pk]) for m in meetings if m.held_on >= first_day]
 
@@ -110,7 +108,7 @@ def addon_meetings(
 ) -> dict[int, list[AddonMeeting]]:
     """Counted 地域連携会議 per client between first_day and last_day (inclusive), by date."""
     result: dict[int, list[AddonMeeting]] = {}
-    for meeting, verdict in meetings_with_verdicts(client_ids, first_day, last_day):
+    for meeting, verdict in meetings_with_verdicts(client_ids, first_day, last_day, related=False):
         if verdict.counted:
             result.setdefault(meeting.client_id, []).append(AddonMeeting(meeting.held_on, verdict.kind))
     return result

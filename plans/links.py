@@ -1,33 +1,33 @@
 """Where each deadline is fixed: the one map from a kind to the page where the missing record is made.
 The dashboard's rows and the flags both link through it (flags.links adds the month kinds)."""
 
-from django.urls import reverse
+from core.links import path_format
 
 from .deadlines import DeadlineKind
 
 
 def _review(client_id: int, object_id: int | None) -> str:
     if object_id:
-        return reverse("plans:review_create", args=[object_id])
-    return reverse("plans:plan_versions", args=[client_id])
+        return path_format("plans:review_create", "id").format(object_id)
+    return path_format("plans:plan_versions", "id").format(client_id)
 
 
 def _plan(client_id: int, object_id: int | None) -> str:
     if object_id:
-        return reverse("plans:plan_detail", args=[object_id])
-    return reverse("plans:plan_versions", args=[client_id])
+        return path_format("plans:plan_detail", "id").format(object_id)
+    return path_format("plans:plan_versions", "id").format(client_id)
 
 
 def _plans(client_id: int, object_id: int | None) -> str:
-    return reverse("plans:plan_versions", args=[client_id])
+    return path_format("plans:plan_versions", "id").format(client_id)
 
 
 def _new_decision(client_id: int, object_id: int | None) -> str:
-    return reverse("cases:decision_create", args=[client_id])
+    return path_format("cases:decision_create", "id").format(client_id)
 
 
 def _handover(client_id: int, object_id: int | None) -> str:
-    return reverse("plans:handover_edit", args=[client_id])
+    return path_format("plans:handover_edit", "id").format(client_id)
 
 
 FIX_PAGES = {

@@ -13,6 +13,7 @@ from django.db.models import Min, Q
 
 from cases.access import clients_visible_to, load_for_page
 from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
+from core.links import path_format
 
 from . import deadlines, rules
 from .coverage import plan_coverage, plan_missing_month_counts  # noqa: F401  (other apps read them here)
@@ -142,7 +143,9 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
     reviews = client_reviews(client)
     next_on = state = None
     if current:
-        last = max((r.reviewed_on for r in reviews if r.reviewed_on <= today and not r.withdrawn), default=None)
+        last = max(
+            (r.reviewed_on for r in reviews if r.reviewed_on <= today and not r.withdrawn), default=None
+        )
         next_on = rules.next_review_due(current.starts_on, last)
         state = {
             deadlines.DeadlineKind.REVIEW_OVERDUE: "overdue",
@@ -216,6 +219,10 @@ class Deadline:
     object_id: int | None = None  # the plan / decision the row is about, where there is one
 
     @property
+    def client_url(self) -> str:
+        return path_format("cases:client_detail", "id").format(self.client_id)
+
+    @property
     def fix_url(self) -> str:
         """The page where this row is dealt with (the same map as the flags')."""
         return deadline_fix_url(self.kind, self.client_id, self.object_id)
@@ -232,6 +239,21 @@ def deadline_candidates(office_id: int, today: date):
     ).exclude(status__in=FINISHED_STATUSES)
 
 
+# What the deadlines and their rows read of a client (the dashboard, the flag job).
+DEADLINE_CLIENT_FIELDS = (
+    "office_id",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "primary_staff_id",
+    "status",
+    "window_starts_on",
+    "window_ends_on",
+    "window_end_reason",
+)
+
+
 def deadline_facts(
     office_id: int, today: date, *, clients=None
 ) -> list[tuple[Client, deadlines.DeadlineFacts]]:
@@ -240,7 +262,9 @@ def deadline_facts(
     staff member's caseload."""
     if clients is None:
         clients = deadline_candidates(office_id, today)
-    clients = list(clients.order_by("family_name_kana", "given_name_kana", "pk"))
+    clients = list(
+        clients.only(*DEADLINE_CLIENT_FIELDS).order_by("family_name_kana", "given_name_kana", "pk")
+    )
     if not clients:
         return []
     ids = [c.pk for c in clients]
@@ -261,7 +285,9 @@ def deadline_facts(
     for row in (
         SupportPlan.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
         .order_by("version")
-        .values_list("pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on")
+        .values_list(
+            "pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on"
+        )
     ):
         pk, client_id, *rest = row
         plans[client_id].append(deadlines.PlanState(pk, *rest))

@@ -53,7 +53,7 @@ def billing_rows(office: Office, month: date) -> list[list]:
     """
     rows = []
     with translation.override("ja"):
-        for row in month_rows(office.pk, month):
+        for row in month_rows(office, month):
             client = row.client
             rows.append(
                 [

@@ -71,7 +71,26 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
 def client_contacts(client: Client) -> list[ContactLog]:
     """Every contact of the client with its staff, newest first: one query for the client page's month
     grid and its recent contacts (a client has a few hundred at most)."""
-    return list(client.contacts.select_related("staff").order_by("-on", "-started_at", "-id"))
+    return list(
+        client.contacts.select_related("staff")
+        .only(*CONTACT_PAGE_FIELDS, "staff__last_name", "staff__first_name", "staff__username")
+        .order_by("-on", "-started_at", "-id")
+    )
+
+
+# What the month grid and the recent contacts show (visits/_client_panel.html), nothing more.
+CONTACT_PAGE_FIELDS = (
+    "client_id",
+    "staff_id",
+    "on",
+    "started_at",
+    "kind",
+    "face_to_face",
+    "narrative",
+    "employer_met",
+    "withdrawn_at",
+    "withdrawal_reason",
+)
 
 
 def month_contacts(client: Client, month: date):

@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
@@ -17,6 +19,7 @@ from cases.models import ClientStatus
 from core.access import office_required
 from core.dates import month_start, shift_month
 from core.forms import WithdrawForm
+from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.params import id_param
 from core.permissions import CLAIM, RECORD, REVIEW, can
@@ -35,6 +38,47 @@ def _month_param(request) -> date:
     if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
         return date(int(match.group(1)), int(match.group(2)), 1)
     return month_start(timezone.localdate())
+
+
+def _missing_items(rows) -> str:
+    """The list items of the clients still missing a meeting or a shared report, as HTML: built here
+    rather than by a template per row, with the URLs reversed and the words translated once."""
+    client_url = path_format("cases:client_detail", "id")
+    report_url = path_format("visits:report_detail", "id", "year", "month")
+    record_url = reverse("visits:contact_create") + "?client={}"
+    report_word, record_word = _("レポート"), _("記録")
+
+    def plan_missing(row) -> str:
+        if not row.plan_missing_count:
+            return ""
+        n = row.plan_missing_count
+        return format_html(
+            '<div class="small text-warning-emphasis" data-testid="plan-missing-count">{}</div>',
+            ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n},
+        )
+
+    return mark_safe(
+        "\n".join(
+            format_html(
+                '<li class="list-group-item d-flex flex-wrap align-items-center gap-2">'
+                '<a class="me-auto text-decoration-none text-body" href="{}">'
+                '<div class="kana">{}</div><div class="fw-semibold">{}</div>'
+                '<div class="small text-danger">{}</div>{}</a>'
+                '<a class="btn btn-sm btn-outline-secondary tap-target" href="{}">{}</a>'
+                '<a class="btn btn-sm btn-primary tap-target" href="{}">{}</a></li>',
+                client_url.format(row.client.pk),
+                row.client.full_name_kana,
+                row.client.full_name,
+                "、".join(labels.reason_words(row.verdict.reasons)),
+                plan_missing(row),
+                report_url.format(row.client.pk, row.month.year, row.month.month),
+                report_word,
+                record_url.format(row.client.pk),
+                record_word,
+            )
+            for row in rows
+        )
+    )
 
 
 def _month_nav(month: date) -> dict:
@@ -266,7 +310,9 @@ def report_share(request, client_pk, year, month):
 @office_required()
 def office_month(request):
     month = _month_param(request)
-    summary = grid.office_month(request.membership.office_id, month)
+    summary = grid.office_month(request.membership.office, month)
+    for group in summary.missing_by_staff:
+        group.items = _missing_items(group.rows)
     today = timezone.localdate()
     claim = None  # a closed month: still to be claimed by the 10th, or past its claim day
     if month_start(month) < month_start(today):
@@ -282,7 +328,7 @@ def office_month(request):
 def my_month(request):
     month = month_start(timezone.localdate())
     rows = grid.my_month(request.membership, month)
-    return render(request, "visits/my_month.html", {"rows": rows, "month": month})
+    return render(request, "visits/my_month.html", {"rows": rows, "items": _missing_items(rows), "month": month})
 
 
 # --- billing --------------------------------------------------------------------------------------
@@ -292,7 +338,7 @@ def my_month(request):
 def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
-    summary = grid.office_month(office.pk, month)
+    summary = grid.office_month(office, month)
     log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,
