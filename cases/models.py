@@ -438,18 +438,26 @@ class BenefitDecision(RetainedRecord):
 
     def clean(self):
         """One year at most, no overlap with the client's other decisions, three years in all."""
+        self.clean_periods()
+
+    def clean_periods(self, others=None):
+        """`clean` with the client's other decisions' (starts_on, ends_on) given, or read when None (an
+        import reads every client's decisions at once). True when the rule finds the dates in the wrong
+        order, which the constraint decision_date_order reports."""
         if not (self.starts_on and self.ends_on and self.client_id):
-            return
+            return False
         if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
-            return  # the field validators say why
-        others = [
-            (starts_on, ends_on)
-            for pk, starts_on, ends_on in self.client.decisions.values_list("pk", "starts_on", "ends_on")
-            if pk != self.pk
-        ]
+            return False  # the field validators say why
+        if others is None:
+            others = [
+                (starts_on, ends_on)
+                for pk, starts_on, ends_on in self.client.decisions.values_list("pk", "starts_on", "ends_on")
+                if pk != self.pk
+            ]
         problem = rules.decision_problem(self.starts_on, self.ends_on, others)
         if problem and problem.code != "order":  # decision_date_order says that one
             raise ValidationError({problem.field: decision_problem_message(problem)})
+        return problem is not None
 
 
 def decision_problem_message(problem: rules.DecisionProblem) -> str:

@@ -136,8 +136,15 @@ def watch(model) -> None:
     post_delete.connect(_row_changed, sender=model, dispatch_uid=f"pagecache-{name}-delete")
 
 
+def _clients_changed(sender, office, **kwargs):
+    bump_offices([office.pk])  # a bulk write (an import): once, whatever the number of rows
+
+
 def connect():
+    from .signals import clients_facts_changed
+
     for model in (Client, Membership, Employment):
         watch(model)
+    clients_facts_changed.connect(_clients_changed, dispatch_uid="pagecache-clients-changed")
     post_save.connect(_user_changed, sender=User, dispatch_uid="pagecache-User-save")
     post_save.connect(_office_changed, sender=Office, dispatch_uid="pagecache-Office-save")

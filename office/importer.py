@@ -2,8 +2,9 @@
 
 Three steps: `parse` reads the file into rows of typed values (errors per cell); `plan` decides per row
 whether it creates, updates or skips a client and which rows are possible duplicates needing a
-decision; `run` writes through the cases services (so validation stays there) in ONE transaction,
-collecting every row's errors, and rolls everything back when one row fails or when it only previews.
+decision; `run` checks every row with the cases services' validators and writes them in bulk in ONE
+transaction, collecting every row's errors, and rolls everything back when one row fails or when it
+only previews.
 """
 
 import csv
@@ -15,24 +16,31 @@ from decimal import Decimal, InvalidOperation
 
 import jaconv
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.csv_export import safe_cell
 from cases import services as case_services
 from cases.kana import normalise_kana
 from cases.models import (
+    BenefitDecision,
     BurdenCategory,
     Client,
     ClientStatus,
     DisabilityCategory,
     Employer,
+    Employment,
+    Membership,
     Office,
     PriorService,
     User,
     WorkplaceKind,
 )
+from cases.signals import announce_many
+from core.locking import move_versions_on
 from flags.services import flags_refreshed_per_office
 
 MAX_ROWS = 10_000
@@ -397,6 +405,7 @@ class Result:
     updated: int = 0
     skipped: int = 0
     committed: bool = False
+    in_bulk: bool = False  # written by `_write_in_bulk` (not row by row)
 
     @property
     def errors(self) -> list[RowError]:
@@ -424,64 +433,111 @@ def _service_errors(row: Row, error: ValidationError, field_keys: dict | None = 
 
 
 def run(
-    rows: list[Row], *, office: Office, actor: User, decisions: dict[int, str] | None = None, commit: bool
+    rows: list[Row],
+    *,
+    office: Office,
+    actor: User,
+    decisions: dict[int, str] | None = None,
+    commit: bool,
+    bulk: bool = True,
 ) -> Result:
-    """Write every row through the cases services in one transaction: committed only when `commit` and
-    no row failed. `decisions` maps a duplicate row's number to DECIDE_TAKE or DECIDE_SKIP; without a
-    decision such a row is an error when committing (previewing shows it as undecided)."""
+    """Write every row in one transaction: committed only when `commit` and no row failed. `decisions`
+    maps a duplicate row's number to DECIDE_TAKE or DECIDE_SKIP; without a decision such a row is an
+    error when committing (previewing shows it as undecided).
+
+    `bulk` (the default) checks every row with the services' validators and writes them set-based
+    (`_write_in_bulk`); when the database refuses what those checks let through, the rows go through the
+    cases services one by one (`_write_rows`), which say which row it was. `bulk=False` is that path."""
     decisions = decisions or {}
     result = Result(rows=rows)
-    staff_by_username = {
-        user.username: user for user in User.objects.filter(memberships__office=office, is_active=True)
-    }
-    employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
     try:
-        with transaction.atomic(), flags_refreshed_per_office():
-            for row in rows:
-                if row.errors:
-                    continue
-                undecided = False
-                if row.needs_decision:
-                    choice = decisions.get(row.number)
-                    if choice == DECIDE_SKIP:
-                        result.skipped += 1
-                        continue
-                    if choice != DECIDE_TAKE:
-                        if commit:
-                            row.error("", _("重複の可能性があります。取り込むかどうかを選んでください。"))
-                            continue
-                        undecided = True  # previewed: its errors show now, its count once decided
-                if row.action == SKIP:
-                    result.skipped += 1
-                    continue
-                try:
-                    with transaction.atomic():
-                        _write_row(
-                            row, office=office, actor=actor, staff=staff_by_username, employers=employers
-                        )
-                except ValidationError:
-                    continue
-                if undecided:
-                    continue
-                if row.action == CREATE:
-                    result.created += 1
-                else:
-                    result.updated += 1
-            if (
-                not commit
-                or result.errors
-                or any(row.needs_decision and row.number not in decisions for row in rows)
-            ):
-                raise _Rollback
+        with transaction.atomic():
+            writes = _rows_to_write(rows, decisions, commit, result)
+            written = _try_in_bulk(writes, office=office, actor=actor) if bulk else None
+            result.in_bulk = written is not None
+            if written is not None:
+                _count_or_roll_back(rows, writes, decisions, commit, result)
+                announce_many(office, [client.pk for client in written])  # flags and pages, once
+            else:
+                with flags_refreshed_per_office():
+                    _write_rows([row for row, _undecided in writes], office=office, actor=actor)
+                    _count_or_roll_back(rows, writes, decisions, commit, result)
             result.committed = True
     except _Rollback:
         pass
     return result
 
 
-def _write_row(row: Row, *, office, actor, staff, employers):
-    """One row through the services; a ValidationError is recorded on the row and re-raised, so its
-    savepoint rolls back."""
+def _try_in_bulk(writes, *, office, actor) -> list[Client] | None:
+    """`_write_in_bulk` in a savepoint; None (and the rows' errors as before) when the database refused
+    a write."""
+    errors_before = {row.number: list(row.errors) for row, _undecided in writes}
+    try:
+        with transaction.atomic():
+            return _write_in_bulk([row for row, _undecided in writes], office=office, actor=actor)
+    except DatabaseError:
+        for row, _undecided in writes:
+            row.errors[:] = errors_before[row.number]
+        return None
+
+
+def _count_or_roll_back(rows, writes, decisions, commit, result):
+    for row, undecided in writes:
+        if row.errors or undecided:
+            continue
+        if row.action == CREATE:
+            result.created += 1
+        else:
+            result.updated += 1
+    if not commit or result.errors or any(row.needs_decision and row.number not in decisions for row in rows):
+        raise _Rollback
+
+
+def _rows_to_write(rows, decisions, commit, result) -> list[tuple[Row, bool]]:
+    """The rows to write, each with whether it is an undecided duplicate (previewed only); counts the
+    skipped rows and, when committing, makes an undecided duplicate an error."""
+    writes = []
+    for row in rows:
+        if row.errors:
+            continue
+        undecided = False
+        if row.needs_decision:
+            choice = decisions.get(row.number)
+            if choice == DECIDE_SKIP:
+                result.skipped += 1
+                continue
+            if choice != DECIDE_TAKE:
+                if commit:
+                    row.error("", _("重複の可能性があります。取り込むかどうかを選んでください。"))
+                    continue
+                undecided = True  # previewed: its errors show now, its count once decided
+        if row.action == SKIP:
+            result.skipped += 1
+            continue
+        writes.append((row, undecided))
+    return writes
+
+
+def _staff_and_employers(office):
+    staff = {user.username: user for user in User.objects.filter(memberships__office=office, is_active=True)}
+    employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
+    return staff, employers
+
+
+def _write_rows(rows: list[Row], *, office, actor):
+    """Row by row through the cases services, each in a savepoint: a failed row leaves nothing."""
+    staff, employers = _staff_and_employers(office)
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _write_row(row, office=office, actor=actor, staff=staff, employers=employers)
+        except ValidationError:
+            continue
+
+
+def _client_fields(row: Row, staff: dict) -> dict:
+    """The row's fields for client_create / client_update; an unknown staff member is an error on the
+    row (ValidationError)."""
     v = row.values
     fields = {key: v[key] for key in CLIENT_KEYS if key != "primary_staff"}
     username = v["primary_staff"]
@@ -497,6 +553,14 @@ def _write_row(row: Row, *, office, actor, staff, employers):
         fields["primary_staff"] = None
     if row.existing is not None and not v["note"]:
         fields.pop("note")
+    return fields
+
+
+def _write_row(row: Row, *, office, actor, staff, employers):
+    """One row through the services; a ValidationError is recorded on the row and re-raised, so its
+    savepoint rolls back."""
+    v = row.values
+    fields = _client_fields(row, staff)
     try:
         if row.existing is None:
             client = case_services.client_create(actor=actor, office=office, **fields)
@@ -516,7 +580,7 @@ def _write_row(row: Row, *, office, actor, staff, employers):
                 actor=actor,
                 client=client,
                 employment=existing,
-                **{key: (employer if key == "employer" else v[key]) for key in EMPLOYMENT_KEYS},
+                **_employment_fields(row, employer),
             )
         except ValidationError as error:
             _service_errors(row, error, EMPLOYMENT_FIELD_KEYS)
@@ -525,17 +589,150 @@ def _write_row(row: Row, *, office, actor, staff, employers):
         try:
             existing = client.decisions.filter(starts_on=v["decision_starts_on"]).first()
             case_services.benefit_decision_save(
-                actor=actor,
-                client=client,
-                decision=existing,
-                starts_on=v["decision_starts_on"],
-                ends_on=v["decision_ends_on"],
-                municipality=v["municipality"],
-                decided_on=v["decided_on"],
+                actor=actor, client=client, decision=existing, **_decision_fields(row)
             )
         except ValidationError as error:
             _service_errors(row, error, DECISION_FIELD_KEYS)
             raise
+
+
+def _employment_fields(row: Row, employer: Employer) -> dict:
+    return {key: (employer if key == "employer" else row.values[key]) for key in EMPLOYMENT_KEYS}
+
+
+def _decision_fields(row: Row) -> dict:
+    v = row.values
+    return {
+        "starts_on": v["decision_starts_on"],
+        "ends_on": v["decision_ends_on"],
+        "municipality": v["municipality"],
+        "decided_on": v["decided_on"],
+    }
+
+
+def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
+    """The rows written set-based, with what `_write_row` would check and keep: each row's client, then
+    its employment, then its 支給決定 checked by the services' validators (a row stops at its first
+    failing record, as in `_write_row`), with the facts those read (members, staff, employers, the
+    clients' employments and decisions) read once for the file; then clients, employers, employments
+    and decisions written with bulk_create / bulk_update and their history rows, and the windows
+    refreshed set-based. A fixed number of queries whatever the number of rows (up to the backend's
+    batch size). Returns the clients written; announcing them is the caller's."""
+    staff, employers = _staff_and_employers(office)
+    members = set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
+    client_of = {}
+    for row in rows:
+        try:
+            fields = _client_fields(row, staff)
+        except ValidationError:
+            continue
+        client = row.existing or Client(office=office)
+        case_services.assign_fields(client, fields, case_services.CLIENT_FIELDS)
+        client._history_user = actor
+        try:
+            case_services.validate_client(client, office, members=members, in_bulk=True)
+        except ValidationError as error:
+            _service_errors(row, error)
+            continue
+        client_of[row.number] = client
+    created = [client for client in client_of.values() if client.pk is None]
+    updated = [client for client in client_of.values() if client.pk is not None]
+    bulk_create_with_history(created, Client, default_user=actor)
+    move_versions_on(Client, updated)
+    now = timezone.now()
+    for client in updated:
+        client.updated_at = now
+    if updated:
+        bulk_update_with_history(
+            updated, Client, [*case_services.CLIENT_FIELDS, "lock_version", "updated_at"], default_user=actor
+        )
+
+    # employers new to the office: checked once per name, as employer_create checks them
+    new_employers, employer_errors = {}, {}
+    for row in rows:
+        name = row.values["employer"]
+        if row.number not in client_of or not name or name in employers or name in new_employers:
+            continue
+        employer = Employer(office=office, name=name)
+        try:
+            case_services.validate_without_queries(employer, exclude=("office",))
+        except ValidationError as error:
+            employer_errors[name] = error
+            continue
+        new_employers[name] = employer
+    Employer.objects.bulk_create(new_employers.values())
+    employers.update(new_employers)
+
+    employments = []
+    for row in rows:
+        client = client_of.get(row.number)
+        if client is None or not row.values["employer"]:
+            continue
+        name = row.values["employer"]
+        try:
+            if name in employer_errors:
+                raise employer_errors[name]
+            employer = employers[name]
+            existing = None
+            if row.existing is not None:
+                existing = min(
+                    (
+                        e
+                        for e in row.existing.employments.all()
+                        if e.employer_id == employer.pk and e.hired_on == row.values["hired_on"]
+                    ),
+                    key=lambda e: e.pk,
+                    default=None,
+                )
+            employment = existing or Employment(client=client)
+            case_services.assign_fields(
+                employment, _employment_fields(row, employer), case_services.EMPLOYMENT_FIELDS
+            )
+            employment._history_user = actor
+            case_services.validate_without_queries(employment, exclude=("client", "employer"))
+        except ValidationError as error:
+            _service_errors(row, error, EMPLOYMENT_FIELD_KEYS)
+            del client_of[row.number]
+            continue
+        employments.append(employment)
+
+    decisions = []
+    for row in rows:
+        client = client_of.get(row.number)
+        if client is None or not row.values["decision_starts_on"]:
+            continue
+        known = list(row.existing.decisions.all()) if row.existing is not None else []
+        existing = min(
+            (d for d in known if d.starts_on == row.values["decision_starts_on"]),
+            key=lambda d: d.pk,
+            default=None,
+        )
+        decision = existing or BenefitDecision(client=client)
+        case_services.assign_fields(decision, _decision_fields(row), case_services.DECISION_FIELDS)
+        decision._history_user = actor
+        others = [(d.starts_on, d.ends_on) for d in known if d.pk != decision.pk]
+        try:
+            case_services.validate_without_queries(
+                decision, exclude=("client",), clean=lambda d=decision, o=others: d.clean_periods(o)
+            )
+        except ValidationError as error:
+            _service_errors(row, error, DECISION_FIELD_KEYS)
+            del client_of[row.number]
+            continue
+        decisions.append(decision)
+
+    for model, records, fields in (
+        (Employment, employments, case_services.EMPLOYMENT_FIELDS),
+        (BenefitDecision, decisions, case_services.DECISION_FIELDS),
+    ):
+        bulk_create_with_history([r for r in records if r.pk is None], model, default_user=actor)
+        existing = [r for r in records if r.pk is not None]
+        move_versions_on(model, existing)
+        if existing:
+            bulk_update_with_history(existing, model, [*fields, "lock_version"], default_user=actor)
+    written = [*created, *updated]
+    case_services.clients_refresh_windows(written)
+    return written
 
 
 # --- files to hand out -----------------------------------------------------------------------------
