@@ -444,7 +444,7 @@ class BenefitDecision(RetainedRecord):
         """`clean` with the client's other decisions' (starts_on, ends_on) given, or read when None (an
         import reads every client's decisions at once). True when the rule finds the dates in the wrong
         order, which the constraint decision_date_order reports."""
-        if not (self.starts_on and self.ends_on and self.client_id):
+        if not (self.starts_on and self.ends_on and (self.client_id or others is not None)):
             return False
         if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
             return False  # the field validators say why

@@ -125,27 +125,14 @@ def client_window_from_records(client: Client) -> rules.Window | None:
     return rules.eligibility_window(jobs, client.prior_service_ended_on)
 
 
-def clients_refresh_windows(clients: list[Client]) -> list[Client]:
-    """`client_refresh_window` for many clients at once: one query for their employments, one bulk
-    UPDATE of the windows that moved (like the single refresh, not a change kept in history). Returns
-    the clients whose window moved; announcing is the caller's."""
-    jobs = {client.pk: [] for client in clients}
-    for client_id, *job in (
-        Employment.objects.filter(client_id__in=list(jobs))
-        .order_by("client_id", "hired_on", "pk")
-        .values_list("client_id", "hired_on", "left_on", "workplace_kind")
-    ):
-        jobs[client_id].append(_job(*job))
-    moved = []
-    for client in clients:
-        stored = (client.window_starts_on, client.window_ends_on, client.window_end_reason or "")
-        fresh = stored_window(rules.eligibility_window(jobs[client.pk], client.prior_service_ended_on))
-        client.window_starts_on, client.window_ends_on, client.window_end_reason = fresh
-        if fresh != stored:
-            moved.append(client)
-    if moved:
-        Client.objects.bulk_update(moved, ["window_starts_on", "window_ends_on", "window_end_reason"])
-    return moved
+def stored_window_of(employments, prior_service_ended_on) -> tuple:
+    """The stored window fields that `employments` (records in memory, saved or not) and the
+    prior-service end give: a client's window worked out before its records are written (an import)."""
+    jobs = [_job(e.hired_on, e.left_on, e.workplace_kind) for e in employments]
+    return stored_window(rules.eligibility_window(jobs, prior_service_ended_on))
+
+
+WINDOW_FIELDS = ("window_starts_on", "window_ends_on", "window_end_reason")
 
 
 def stored_window(window: rules.Window | None) -> tuple:

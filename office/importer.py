@@ -7,8 +7,10 @@ transaction, collecting every row's errors, and rolls everything back when one r
 only previews.
 """
 
+import copy
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,6 +44,8 @@ from cases.models import (
 from cases.signals import announce_many
 from core.locking import move_versions_on
 from flags.services import flags_refreshed_per_office
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -475,7 +479,8 @@ def _try_in_bulk(writes, *, office, actor) -> list[Client] | None:
     try:
         with transaction.atomic():
             return _write_in_bulk([row for row, _undecided in writes], office=office, actor=actor)
-    except DatabaseError:
+    except DatabaseError as error:
+        logger.info("client import: the database refused the bulk write (%s); writing row by row", error)
         for row, _undecided in writes:
             row.errors[:] = errors_before[row.number]
         return None
@@ -611,13 +616,13 @@ def _decision_fields(row: Row) -> dict:
 
 
 def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
-    """The rows written set-based, with what `_write_row` would check and keep: each row's client, then
-    its employment, then its 支給決定 checked by the services' validators (a row stops at its first
+    """The rows written set-based, with what `_write_row` would check and keep. Each row's client, then
+    its employment, then its 支給決定 are checked by the services' validators (a row stops at its first
     failing record, as in `_write_row`), with the facts those read (members, staff, employers, the
-    clients' employments and decisions) read once for the file; then clients, employers, employments
-    and decisions written with bulk_create / bulk_update and their history rows, and the windows
-    refreshed set-based. A fixed number of queries whatever the number of rows (up to the backend's
-    batch size). Returns the clients written; announcing them is the caller's."""
+    clients' employments and decisions) read once for the file; each client's window is worked out from
+    its employments in memory; then clients, employers, employments and decisions are written with
+    bulk_create / bulk_update and their history rows. A fixed number of queries whatever the number of
+    rows (up to the backend's batch size). Returns the clients written; announcing them is the caller's."""
     staff, employers = _staff_and_employers(office)
     members = set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
     client_of = {}
@@ -635,19 +640,8 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
             _service_errors(row, error)
             continue
         client_of[row.number] = client
-    created = [client for client in client_of.values() if client.pk is None]
-    updated = [client for client in client_of.values() if client.pk is not None]
-    bulk_create_with_history(created, Client, default_user=actor)
-    move_versions_on(Client, updated)
-    now = timezone.now()
-    for client in updated:
-        client.updated_at = now
-    if updated:
-        bulk_update_with_history(
-            updated, Client, [*case_services.CLIENT_FIELDS, "lock_version", "updated_at"], default_user=actor
-        )
 
-    # employers new to the office: checked once per name, as employer_create checks them
+    # employers new to the office, checked once per name as employer_create checks them
     new_employers, employer_errors = {}, {}
     for row in rows:
         name = row.values["employer"]
@@ -660,21 +654,19 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
             employer_errors[name] = error
             continue
         new_employers[name] = employer
-    Employer.objects.bulk_create(new_employers.values())
-    employers.update(new_employers)
 
-    employments = []
+    employment_of = {}
     for row in rows:
         client = client_of.get(row.number)
-        if client is None or not row.values["employer"]:
-            continue
         name = row.values["employer"]
+        if client is None or not name:
+            continue
         try:
             if name in employer_errors:
                 raise employer_errors[name]
-            employer = employers[name]
+            employer = employers.get(name) or new_employers[name]
             existing = None
-            if row.existing is not None:
+            if row.existing is not None and employer.pk is not None:
                 existing = min(
                     (
                         e
@@ -694,7 +686,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
             _service_errors(row, error, EMPLOYMENT_FIELD_KEYS)
             del client_of[row.number]
             continue
-        employments.append(employment)
+        employment_of[row.number] = employment
 
     decisions = []
     for row in rows:
@@ -721,18 +713,61 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
             continue
         decisions.append(decision)
 
+    # Each client's window from its employments; history keeps the client as the services' save does,
+    # before the window follows the employment (an UPDATE that history does not keep).
+    window_before = {}
+    for row in rows:
+        client = client_of.get(row.number)
+        if client is None:
+            continue
+        window_before[row.number] = tuple(getattr(client, name) for name in case_services.WINDOW_FIELDS)
+        jobs = list(row.existing.employments.all()) if row.existing is not None else []
+        employment = employment_of.get(row.number)
+        if employment is not None and employment.pk is None:
+            jobs.append(employment)
+        fresh = case_services.stored_window_of(jobs, client.prior_service_ended_on)
+        client.window_starts_on, client.window_ends_on, client.window_end_reason = fresh
+
+    created = [(row, client) for row, client in client_of.items() if client.pk is None]
+    updated = [(row, client) for row, client in client_of.items() if client.pk is not None]
+    Client.objects.bulk_create([client for _row, client in created])
+    move_versions_on(Client, [client for _row, client in updated])
+    now = timezone.now()
+    for _row, client in updated:
+        client.updated_at = now
+    if updated:
+        Client.objects.bulk_update(
+            [client for _row, client in updated],
+            [*case_services.CLIENT_FIELDS, *case_services.WINDOW_FIELDS, "lock_version", "updated_at"],
+        )
+
+    def as_saved(row, client):
+        snapshot = copy.copy(client)
+        for name, value in zip(case_services.WINDOW_FIELDS, window_before[row], strict=True):
+            setattr(snapshot, name, value)
+        return snapshot
+
+    for records, update in ((created, False), (updated, True)):
+        Client.history.bulk_history_create(
+            [as_saved(row, client) for row, client in records],
+            update=update,
+            default_user=actor,
+            default_change_reason=None,
+        )
+
+    Employer.objects.bulk_create(new_employers.values())
+    employments = [employment_of[row] for row in client_of if row in employment_of]
     for model, records, fields in (
         (Employment, employments, case_services.EMPLOYMENT_FIELDS),
         (BenefitDecision, decisions, case_services.DECISION_FIELDS),
     ):
-        bulk_create_with_history([r for r in records if r.pk is None], model, default_user=actor)
-        existing = [r for r in records if r.pk is not None]
-        move_versions_on(model, existing)
-        if existing:
-            bulk_update_with_history(existing, model, [*fields, "lock_version"], default_user=actor)
-    written = [*created, *updated]
-    case_services.clients_refresh_windows(written)
-    return written
+        new = [record for record in records if record.pk is None]
+        changed = [record for record in records if record.pk is not None]
+        bulk_create_with_history(new, model, default_user=actor)
+        move_versions_on(model, changed)
+        if changed:
+            bulk_update_with_history(changed, model, [*fields, "lock_version"], default_user=actor)
+    return [client for client in client_of.values()]
 
 
 # --- files to hand out -----------------------------------------------------------------------------
