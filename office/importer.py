@@ -9,6 +9,7 @@ only previews.
 
 import copy
 import csv
+import functools
 import io
 import logging
 import re
@@ -20,8 +21,8 @@ import jaconv
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.csv_export import safe_cell
@@ -241,11 +242,17 @@ def _date(row: Row, key: str):
     return None
 
 
-def _choice(row: Row, key: str, choices, default=""):
+@functools.cache
+def _labels(choices: type, language: str) -> dict:
+    """Label → value of a set of choices in a language: read once per file, not once per cell."""
+    return {str(label): value for value, label in choices.choices}
+
+
+def _choice(row: Row, key: str, choices: type, default=""):
     text = _text(row.raw.get(HEADER_OF[key]))
     if not text:
         return default
-    by_label = {str(label): value for value, label in choices}
+    by_label = _labels(choices, get_language())
     if text in by_label:
         return by_label[text]
     normalised = jaconv.z2h(text, kana=False, ascii=True, digit=True)
@@ -274,7 +281,7 @@ def _convert(row: Row):
         )
     v["birth_date"] = _date(row, "birth_date")
     categories = re.split(r"[・、,，/／\s]+", _text(row.raw.get(HEADER_OF["disability_categories"])))
-    by_label = {str(label): value for value, label in DisabilityCategory.choices}
+    by_label = _labels(DisabilityCategory, get_language())
     v["disability_categories"] = []
     for label in filter(None, categories):
         if label in by_label:
@@ -285,9 +292,9 @@ def _convert(row: Row):
                 _("「%(value)s」は障害種別にありません（%(labels)s）")
                 % {"value": label, "labels": "・".join(by_label)},
             )
-    v["burden_category"] = _choice(row, "burden_category", BurdenCategory.choices, BurdenCategory.GENERAL_1)
-    v["prior_service"] = _choice(row, "prior_service", PriorService.choices, PriorService.TRANSITION)
-    v["status"] = _choice(row, "status", ClientStatus.choices, ClientStatus.PREPARING)
+    v["burden_category"] = _choice(row, "burden_category", BurdenCategory, BurdenCategory.GENERAL_1)
+    v["prior_service"] = _choice(row, "prior_service", PriorService, PriorService.TRANSITION)
+    v["status"] = _choice(row, "status", ClientStatus, ClientStatus.PREPARING)
     v["primary_staff"] = _text(row.raw.get(HEADER_OF["primary_staff"]))
     v["employer"] = _text(row.raw.get(HEADER_OF["employer"]))
     v["hired_on"] = _date(row, "hired_on")
@@ -310,7 +317,7 @@ def _convert(row: Row):
     v["decision_ends_on"] = _date(row, "decision_ends_on")
     v["decided_on"] = _date(row, "decided_on")
     v["prior_service_ended_on"] = _date(row, "prior_service_ended_on")
-    v["workplace_kind"] = _choice(row, "workplace_kind", WorkplaceKind.choices, WorkplaceKind.REGULAR)
+    v["workplace_kind"] = _choice(row, "workplace_kind", WorkplaceKind, WorkplaceKind.REGULAR)
     for header, key, required in COLUMNS:
         if required and v.get(key) in (None, "") and not any(e.column == header for e in row.errors):
             row.error(key, _("必須です。"))
