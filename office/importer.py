@@ -488,8 +488,12 @@ def _try_in_bulk(writes, *, office, actor) -> list[Client] | None:
             return _write_in_bulk([row for row, _undecided in writes], office=office, actor=actor)
     except DatabaseError as error:
         logger.info("client import: the database refused the bulk write (%s); writing row by row", error)
+        # the attempt set fields on the clients to update: the services start from them as stored
+        stored = Client.objects.in_bulk([row.existing.pk for row, _undecided in writes if row.existing])
         for row, _undecided in writes:
             row.errors[:] = errors_before[row.number]
+            if row.existing is not None:
+                row.existing = stored[row.existing.pk]
         return None
 
 

@@ -208,12 +208,13 @@ def test_a_bad_row_leaves_nothing_and_both_paths_say_the_same(mixed):
 def test_what_only_the_database_refuses_goes_row_by_row(mixed):
     office, actor, _content = mixed
     # Arabic-Indic digits pass the field's \d validator; the check constraint ([0-9]) refuses them
-    content = _csv([_row("١٢٣٤٥٦٧٨٩٠", "零"), _row("1000000020", "二十")])
+    content = _csv([_row("١٢٣٤٥٦٧٨٩٠", "零"), _row("1000000020", "二十"), _row("1000000001", "一", note="更新")])
     by_row, _ = _import(office, actor, content, bulk=False)
     bulk, _ = _import(office, actor, content, bulk=True)
     assert not bulk.in_bulk and not bulk.committed
     assert [str(e) for e in bulk.errors] == [str(e) for e in by_row.errors]
-    assert "受給者証番号は10桁の数字です" in str(bulk.errors[0])
+    assert "受給者証番号は10桁の数字です" in str(bulk.errors[0]) and len(bulk.errors) == 1
+    assert Client.objects.get(recipient_number="1000000001").note == "前からの備考"
 
 
 def _file(size: int) -> bytes:
