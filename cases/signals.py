@@ -2,6 +2,8 @@
 
 Upper apps subscribe to `client_facts_changed` and `clients_facts_changed` in their AppConfig.ready();
 receivers run in the sender's transaction, so what they derive is exactly as fresh as the change.
+`client_shown` is sent by the access helper that loads a record for a page (cases.access.load_for_page);
+audit writes the access-log row.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -17,6 +19,9 @@ client_facts_changed = Signal()
 # changed at once (an import written in bulk, without the model signals below): receivers refresh what
 # they derive for all of them set-based.
 clients_facts_changed = Signal()
+
+# Sent with request= and client= (a Client) when a page loads the client's file or a record of it.
+client_shown = Signal()
 
 
 def announce(client: Client, days=()):

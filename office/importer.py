@@ -27,7 +27,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from audit.csv_export import safe_cell
 from cases import services as case_services
-from cases.kana import normalise_kana
 from cases.models import (
     BenefitDecision,
     BurdenCategory,
@@ -43,7 +42,9 @@ from cases.models import (
     WorkplaceKind,
 )
 from cases.signals import announce_many
+from core.kana import normalise_kana
 from core.locking import move_versions_on
+from core.services import assign_fields
 from flags.services import flags_refreshed_per_office
 
 logger = logging.getLogger(__name__)
@@ -643,7 +644,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
         except ValidationError:
             continue
         client = row.existing or Client(office=office)
-        case_services.assign_fields(client, fields, case_services.CLIENT_FIELDS)
+        assign_fields(client, fields, case_services.CLIENT_FIELDS)
         client._history_user = actor
         try:
             case_services.validate_client(client, office, members=members, in_bulk=True)
@@ -688,7 +689,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
                     default=None,
                 )
             employment = existing or Employment(client=client)
-            case_services.assign_fields(
+            assign_fields(
                 employment, _employment_fields(row, employer), case_services.EMPLOYMENT_FIELDS
             )
             employment._history_user = actor
@@ -711,7 +712,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
             default=None,
         )
         decision = existing or BenefitDecision(client=client)
-        case_services.assign_fields(decision, _decision_fields(row), case_services.DECISION_FIELDS)
+        assign_fields(decision, _decision_fields(row), case_services.DECISION_FIELDS)
         decision._history_user = actor
         others = [(d.starts_on, d.ends_on) for d in known if d.pk != decision.pk]
         try:
