@@ -422,22 +422,30 @@ class BenefitDecision(WithdrawableRecord):
 
     def clean(self):
         """One year at most, no overlap with the client's other decisions, three years in all."""
-        if not (self.starts_on and self.ends_on and self.client_id):
-            return
+        self.clean_periods()
+
+    def clean_periods(self, others=None):
+        """`clean` with the client's other decisions' (starts_on, ends_on) given, or read when None (an
+        import reads every client's decisions at once). True when the rule finds the dates in the wrong
+        order, which the constraint decision_date_order reports."""
+        if not (self.starts_on and self.ends_on and (self.client_id or others is not None)):
+            return False
         if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
-            return  # the field validators say why
+            return False  # the field validators say why
         if self.withdrawn:
-            return  # kept as entered; no longer weighed against the others
-        others = [
-            (starts_on, ends_on)
-            for pk, starts_on, ends_on in self.client.decisions.filter(withdrawn_at__isnull=True).values_list(
-                "pk", "starts_on", "ends_on"
-            )
-            if pk != self.pk
-        ]
+            return False  # kept as entered; no longer weighed against the others
+        if others is None:
+            others = [
+                (starts_on, ends_on)
+                for pk, starts_on, ends_on in self.client.decisions.filter(withdrawn_at__isnull=True).values_list(
+                    "pk", "starts_on", "ends_on"
+                )
+                if pk != self.pk
+            ]
         problem = rules.decision_problem(self.starts_on, self.ends_on, others)
         if problem:  # the date order too, beside its field: the check constraint is then not asked again
             raise ValidationError({problem.field: decision_problem_message(problem)})
+        return problem is not None
 
 
 def decision_problem_message(problem: rules.DecisionProblem) -> str:

@@ -1,6 +1,6 @@
 """Writes for clients, employers, employments and benefit decisions. Each runs in one transaction."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -10,7 +10,7 @@ from core.permissions import EDIT_CASES, roles_with
 from core.services import assign_fields
 
 from . import locks, rules
-from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
+from .models import BenefitDecision, Client, Employer, Employment, Membership, Office, User, WorkplaceKind
 
 CLIENT_FIELDS = (
     "family_name",
@@ -37,18 +37,63 @@ def check_reason_length(reason: str) -> None:
         )
 
 
-def _check_staff_in_office(staff: User | None, office: Office):
-    if staff is not None and not staff.memberships.filter(office=office).exists():
+def _check_staff_in_office(staff_id: int | None, office: Office, members: set[int] | None = None):
+    """`members`: the ids of the office's members, when the caller read them once for many clients."""
+    if staff_id is None:
+        return
+    if members is None:
+        member = Membership.objects.filter(user_id=staff_id, office=office).exists()
+    else:
+        member = staff_id in members
+    if not member:
         raise ValidationError({"primary_staff": _("担当支援員はこの事業所の職員から選んでください。")})
+
+
+def validate_client(client: Client, office: Office, *, members: set[int] | None = None, in_bulk: bool = False):
+    """What client_create and client_update check before saving. `in_bulk` (an import of many rows,
+    `members` given): the same without a query per client — the office and staff foreign keys, the
+    recipient number's uniqueness and the check constraints are the caller's to check set-based, or the
+    database refuses them."""
+    _check_staff_in_office(client.primary_staff_id, office, members)
+    if in_bulk:
+        validate_without_queries(client, exclude=("office", "primary_staff"))
+    else:
+        client.full_clean()
+
+
+def validate_without_queries(record, *, exclude=(), clean=None, constraints=False):
+    """`record.full_clean()` without the checks that cost a query per record: the foreign keys in
+    `exclude` (checked set-based by the caller), unique checks and, unless `constraints`, the
+    constraints (the database holds them). `clean` stands in for `record.clean` (the same rule with its
+    facts read once for many records). The errors come out as full_clean gives them."""
+    errors = {}
+    try:
+        record.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        if clean is None:
+            record.clean()
+        else:
+            constraints = clean() or constraints
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if constraints:
+        failed = {*exclude, *(name for name in errors if name != NON_FIELD_ERRORS)}
+        try:
+            record.validate_constraints(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def client_create(*, actor: User, office: Office, **fields) -> Client:
     client = Client(office=office)
     assign_fields(client, fields, CLIENT_FIELDS)
-    _check_staff_in_office(client.primary_staff, office)
     client._history_user = actor
-    client.full_clean()
+    validate_client(client, office)
     client.save()
     return client
 
@@ -57,9 +102,8 @@ def client_create(*, actor: User, office: Office, **fields) -> Client:
 def client_update(*, actor: User, client: Client, lock_version: int | None = None, **fields) -> Client:
     check_version(client, lock_version)
     assign_fields(client, fields, CLIENT_FIELDS)
-    _check_staff_in_office(client.primary_staff, client.office)
     client._history_user = actor
-    client.full_clean()
+    validate_client(client, client.office)
     client.save()
     return client
 
@@ -72,13 +116,24 @@ def client_archive(*, actor: User, client: Client, archived: bool = True) -> Cli
     return client
 
 
+def _job(hired_on, left_on, kind) -> rules.Job:
+    return rules.Job(hired_on, left_on, kind == WorkplaceKind.REGULAR)
+
+
 def client_window_from_records(client: Client) -> rules.Window | None:
     """The eligibility window the client's employments and prior-service end give today."""
-    jobs = [
-        rules.Job(hired_on, left_on, kind == WorkplaceKind.REGULAR)
-        for hired_on, left_on, kind in client.employments.values_list("hired_on", "left_on", "workplace_kind")
-    ]
+    jobs = [_job(*job) for job in client.employments.values_list("hired_on", "left_on", "workplace_kind")]
     return rules.eligibility_window(jobs, client.prior_service_ended_on)
+
+
+def stored_window_of(employments, prior_service_ended_on) -> tuple:
+    """The stored window fields that `employments` (records in memory, saved or not) and the
+    prior-service end give: a client's window worked out before its records are written (an import)."""
+    jobs = [_job(e.hired_on, e.left_on, e.workplace_kind) for e in employments]
+    return stored_window(rules.eligibility_window(jobs, prior_service_ended_on))
+
+
+WINDOW_FIELDS = ("window_starts_on", "window_ends_on", "window_end_reason")
 
 
 def stored_window(window: rules.Window | None) -> tuple:

@@ -1,8 +1,9 @@
 """Domain events of cases, and the model hooks that keep the stored window fresh by every path.
 
-Upper apps subscribe to `client_facts_changed` in their AppConfig.ready(); receivers run in the sender's
-transaction, so what they derive is exactly as fresh as the change. `client_shown` is sent by the access
-helper that loads a record for a page (cases.access.load_for_page); audit writes the access-log row.
+Upper apps subscribe to `client_facts_changed` and `clients_facts_changed` in their AppConfig.ready();
+receivers run in the sender's transaction, so what they derive is exactly as fresh as the change.
+`client_shown` is sent by the access helper that loads a record for a page (cases.access.load_for_page);
+audit writes the access-log row.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -14,12 +15,22 @@ from .services import client_refresh_window
 # Sent with client= (a Client) and days= (dates touched, may be empty) after a fact a rule reads changed.
 client_facts_changed = Signal()
 
+# Sent once with office= (an Office) and client_ids= (a list) after the facts of many of its clients
+# changed at once (an import written in bulk, without the model signals below): receivers refresh what
+# they derive for all of them set-based.
+clients_facts_changed = Signal()
+
 # Sent with request= and client= (a Client) when a page loads the client's file or a record of it.
 client_shown = Signal()
 
 
 def announce(client: Client, days=()):
     client_facts_changed.send(sender=Client, client=client, days=list(days))
+
+
+def announce_many(office, client_ids):
+    if client_ids:
+        clients_facts_changed.send(sender=Client, office=office, client_ids=sorted(set(client_ids)))
 
 
 @receiver(post_save, sender=Employment, dispatch_uid="cases_employment_saved")

@@ -48,6 +48,21 @@ def check_version(instance, lock_version: int | None) -> None:
     instance.lock_version = current.lock_version + 1
 
 
+def move_versions_on(model, records) -> None:
+    """`check_version(record, None)` for many existing rows of `model` at once: lock them with one query
+    and set each instance's version to the next one (an import)."""
+    records = [record for record in records if record.pk is not None]
+    if not records:
+        return
+    current = dict(
+        model._base_manager.select_for_update()
+        .filter(pk__in=[record.pk for record in records])
+        .values_list("pk", "lock_version")
+    )
+    for record in records:
+        record.lock_version = current[record.pk] + 1
+
+
 class LockedFormMixin:
     """A form carrying the row's lock_version, so a stale save can be refused. After a refusal,
     `form.stale` is the row as saved now and `conflict_rows(form)` what differs."""

@@ -284,18 +284,37 @@ def refresh_client_flags(
     for it. A contact changes only its months' verdicts: `contacts_changed` passes those months and
     `deadlines=False` (three queries a month).
     """
+    return _refresh_flags_of(client.office_id, [client.pk], today, months, deadlines)
+
+
+@in_default_language
+@transaction.atomic
+def refresh_clients_flags(
+    *,
+    office_id: int,
+    client_ids: list[int],
+    today: date | None = None,
+    months: list[date] | None = None,
+    deadlines: bool = True,
+) -> SyncResult:
+    """`refresh_client_flags` for many clients of one office at once, set-based: the same queries
+    whatever their number (an import)."""
+    return _refresh_flags_of(office_id, client_ids, today, months, deadlines)
+
+
+def _refresh_flags_of(office_id, client_ids, today, months, deadlines) -> SyncResult:
     today = today or timezone.localdate()
     result = SyncResult()
     wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
     for month in wanted_months:
-        wanted = _month_wanted(_month_clients(month, client.office_id).filter(pk=client.pk), month, today)
-        scope = Flag.objects.filter(client_id=client.pk, period=month, kind__in=rules.MONTH_KINDS)
+        wanted = _month_wanted(_month_clients(month, office_id).filter(pk__in=client_ids), month, today)
+        scope = Flag.objects.filter(client_id__in=client_ids, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)
     if not deadlines:
         return result
-    candidates = deadline_candidates(client.office_id, today).filter(pk=client.pk)
-    wanted = _deadline_wanted(client.office_id, today, clients=candidates)
-    scope = Flag.objects.filter(client_id=client.pk, kind__in=rules.DEADLINE_KINDS)
+    candidates = deadline_candidates(office_id, today).filter(pk__in=client_ids)
+    wanted = _deadline_wanted(office_id, today, clients=candidates)
+    scope = Flag.objects.filter(client_id__in=client_ids, kind__in=rules.DEADLINE_KINDS)
     result += _sync(scope=scope, wanted=wanted)
     return result
 
@@ -334,6 +353,16 @@ def client_changed(*, client: Client, days=()) -> SyncResult:
         return SyncResult()
     today = timezone.localdate()
     return refresh_client_flags(client=client, today=today, months=[*months_to_flag(today), *days])
+
+
+def clients_changed(*, office: Office, client_ids: list[int]) -> SyncResult:
+    """Recompute the flags of many clients of the office at once after a bulk write (an import): the
+    current and previous month and the deadlines, as `client_changed` does for each."""
+    batched = _batched_offices.get()
+    if batched is not None:
+        batched.add(office.pk)
+        return SyncResult()
+    return refresh_clients_flags(office_id=office.pk, client_ids=client_ids, today=timezone.localdate())
 
 
 def contacts_changed(*, client: Client, days) -> SyncResult:

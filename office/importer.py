@@ -2,12 +2,16 @@
 
 Three steps: `parse` reads the file into rows of typed values (errors per cell); `plan` decides per row
 whether it creates, updates or skips a client and which rows are possible duplicates needing a
-decision; `run` writes through the cases services (so validation stays there) in ONE transaction,
-collecting every row's errors, and rolls everything back when one row fails or when it only previews.
+decision; `run` checks every row with the cases services' validators and writes them in bulk in ONE
+transaction, collecting every row's errors, and rolls everything back when one row fails or when it
+only previews.
 """
 
+import copy
 import csv
+import functools
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,25 +19,37 @@ from decimal import Decimal, InvalidOperation
 
 import jaconv
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.csv_export import safe_cell
+from cases import locks
 from cases import services as case_services
 from cases.models import (
+    BenefitDecision,
     BurdenCategory,
     Client,
     ClientStatus,
     DisabilityCategory,
     Employer,
+    Employment,
+    Membership,
     Office,
     PriorService,
     User,
     WorkplaceKind,
 )
+from cases.signals import announce_many
+from core.dates import month_start
 from core.kana import normalise_kana
+from core.locking import move_versions_on
+from core.services import assign_fields
 from flags.services import flags_refreshed_per_office
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -229,11 +245,17 @@ def _date(row: Row, key: str):
     return None
 
 
-def _choice(row: Row, key: str, choices, default=""):
+@functools.cache
+def _labels(choices: type, language: str) -> dict:
+    """Label → value of a set of choices in a language: read once per file, not once per cell."""
+    return {str(label): value for value, label in choices.choices}
+
+
+def _choice(row: Row, key: str, choices: type, default=""):
     text = _text(row.raw.get(HEADER_OF[key]))
     if not text:
         return default
-    by_label = {str(label): value for value, label in choices}
+    by_label = _labels(choices, get_language())
     if text in by_label:
         return by_label[text]
     normalised = jaconv.z2h(text, kana=False, ascii=True, digit=True)
@@ -262,7 +284,7 @@ def _convert(row: Row):
         )
     v["birth_date"] = _date(row, "birth_date")
     categories = re.split(r"[・、,，/／\s]+", _text(row.raw.get(HEADER_OF["disability_categories"])))
-    by_label = {str(label): value for value, label in DisabilityCategory.choices}
+    by_label = _labels(DisabilityCategory, get_language())
     v["disability_categories"] = []
     for label in filter(None, categories):
         if label in by_label:
@@ -273,9 +295,9 @@ def _convert(row: Row):
                 _("「%(value)s」は障害種別にありません（%(labels)s）")
                 % {"value": label, "labels": "・".join(by_label)},
             )
-    v["burden_category"] = _choice(row, "burden_category", BurdenCategory.choices, BurdenCategory.GENERAL_1)
-    v["prior_service"] = _choice(row, "prior_service", PriorService.choices, PriorService.TRANSITION)
-    v["status"] = _choice(row, "status", ClientStatus.choices, ClientStatus.PREPARING)
+    v["burden_category"] = _choice(row, "burden_category", BurdenCategory, BurdenCategory.GENERAL_1)
+    v["prior_service"] = _choice(row, "prior_service", PriorService, PriorService.TRANSITION)
+    v["status"] = _choice(row, "status", ClientStatus, ClientStatus.PREPARING)
     v["primary_staff"] = _text(row.raw.get(HEADER_OF["primary_staff"]))
     v["employer"] = _text(row.raw.get(HEADER_OF["employer"]))
     v["hired_on"] = _date(row, "hired_on")
@@ -298,7 +320,7 @@ def _convert(row: Row):
     v["decision_ends_on"] = _date(row, "decision_ends_on")
     v["decided_on"] = _date(row, "decided_on")
     v["prior_service_ended_on"] = _date(row, "prior_service_ended_on")
-    v["workplace_kind"] = _choice(row, "workplace_kind", WorkplaceKind.choices, WorkplaceKind.REGULAR)
+    v["workplace_kind"] = _choice(row, "workplace_kind", WorkplaceKind, WorkplaceKind.REGULAR)
     for header, key, required in COLUMNS:
         if required and v.get(key) in (None, "") and not any(e.column == header for e in row.errors):
             row.error(key, _("必須です。"))
@@ -398,6 +420,7 @@ class Result:
     updated: int = 0
     skipped: int = 0
     committed: bool = False
+    in_bulk: bool = False  # written by `_write_in_bulk` (not row by row)
 
     @property
     def errors(self) -> list[RowError]:
@@ -425,64 +448,116 @@ def _service_errors(row: Row, error: ValidationError, field_keys: dict | None = 
 
 
 def run(
-    rows: list[Row], *, office: Office, actor: User, decisions: dict[int, str] | None = None, commit: bool
+    rows: list[Row],
+    *,
+    office: Office,
+    actor: User,
+    decisions: dict[int, str] | None = None,
+    commit: bool,
+    bulk: bool = True,
 ) -> Result:
-    """Write every row through the cases services in one transaction: committed only when `commit` and
-    no row failed. `decisions` maps a duplicate row's number to DECIDE_TAKE or DECIDE_SKIP; without a
-    decision such a row is an error when committing (previewing shows it as undecided)."""
+    """Write every row in one transaction: committed only when `commit` and no row failed. `decisions`
+    maps a duplicate row's number to DECIDE_TAKE or DECIDE_SKIP; without a decision such a row is an
+    error when committing (previewing shows it as undecided).
+
+    `bulk` (the default) checks every row with the services' validators and writes them set-based
+    (`_write_in_bulk`); when the database refuses what those checks let through, the rows go through the
+    cases services one by one (`_write_rows`), which say which row it was. `bulk=False` is that path."""
     decisions = decisions or {}
     result = Result(rows=rows)
-    staff_by_username = {
-        user.username: user for user in User.objects.filter(memberships__office=office, is_active=True)
-    }
-    employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
     try:
-        with transaction.atomic(), flags_refreshed_per_office():
-            for row in rows:
-                if row.errors:
-                    continue
-                undecided = False
-                if row.needs_decision:
-                    choice = decisions.get(row.number)
-                    if choice == DECIDE_SKIP:
-                        result.skipped += 1
-                        continue
-                    if choice != DECIDE_TAKE:
-                        if commit:
-                            row.error("", _("重複の可能性があります。取り込むかどうかを選んでください。"))
-                            continue
-                        undecided = True  # previewed: its errors show now, its count once decided
-                if row.action == SKIP:
-                    result.skipped += 1
-                    continue
-                try:
-                    with transaction.atomic():
-                        _write_row(
-                            row, office=office, actor=actor, staff=staff_by_username, employers=employers
-                        )
-                except ValidationError:
-                    continue
-                if undecided:
-                    continue
-                if row.action == CREATE:
-                    result.created += 1
-                else:
-                    result.updated += 1
-            if (
-                not commit
-                or result.errors
-                or any(row.needs_decision and row.number not in decisions for row in rows)
-            ):
-                raise _Rollback
+        with transaction.atomic():
+            writes = _rows_to_write(rows, decisions, commit, result)
+            written = _try_in_bulk(writes, office=office, actor=actor) if bulk else None
+            result.in_bulk = written is not None
+            if written is not None:
+                _count_or_roll_back(rows, writes, decisions, commit, result)
+                announce_many(office, [client.pk for client in written])  # flags and pages, once
+            else:
+                with flags_refreshed_per_office():
+                    _write_rows([row for row, _undecided in writes], office=office, actor=actor)
+                    _count_or_roll_back(rows, writes, decisions, commit, result)
             result.committed = True
     except _Rollback:
         pass
     return result
 
 
-def _write_row(row: Row, *, office, actor, staff, employers):
-    """One row through the services; a ValidationError is recorded on the row and re-raised, so its
-    savepoint rolls back."""
+def _try_in_bulk(writes, *, office, actor) -> list[Client] | None:
+    """`_write_in_bulk` in a savepoint; None (and the rows' errors as before) when the database refused
+    a write."""
+    errors_before = {row.number: list(row.errors) for row, _undecided in writes}
+    try:
+        with transaction.atomic():
+            return _write_in_bulk([row for row, _undecided in writes], office=office, actor=actor)
+    except DatabaseError as error:
+        logger.info("client import: the database refused the bulk write (%s); writing row by row", error)
+        # the attempt set fields on the clients to update: the services start from them as stored
+        stored = Client.objects.in_bulk([row.existing.pk for row, _undecided in writes if row.existing])
+        for row, _undecided in writes:
+            row.errors[:] = errors_before[row.number]
+            if row.existing is not None:
+                row.existing = stored[row.existing.pk]
+        return None
+
+
+def _count_or_roll_back(rows, writes, decisions, commit, result):
+    for row, undecided in writes:
+        if row.errors or undecided:
+            continue
+        if row.action == CREATE:
+            result.created += 1
+        else:
+            result.updated += 1
+    if not commit or result.errors or any(row.needs_decision and row.number not in decisions for row in rows):
+        raise _Rollback
+
+
+def _rows_to_write(rows, decisions, commit, result) -> list[tuple[Row, bool]]:
+    """The rows to write, each with whether it is an undecided duplicate (previewed only); counts the
+    skipped rows and, when committing, makes an undecided duplicate an error."""
+    writes = []
+    for row in rows:
+        if row.errors:
+            continue
+        undecided = False
+        if row.needs_decision:
+            choice = decisions.get(row.number)
+            if choice == DECIDE_SKIP:
+                result.skipped += 1
+                continue
+            if choice != DECIDE_TAKE:
+                if commit:
+                    row.error("", _("重複の可能性があります。取り込むかどうかを選んでください。"))
+                    continue
+                undecided = True  # previewed: its errors show now, its count once decided
+        if row.action == SKIP:
+            result.skipped += 1
+            continue
+        writes.append((row, undecided))
+    return writes
+
+
+def _staff_and_employers(office):
+    staff = {user.username: user for user in User.objects.filter(memberships__office=office, is_active=True)}
+    employers = {employer.name: employer for employer in Employer.objects.filter(office=office)}
+    return staff, employers
+
+
+def _write_rows(rows: list[Row], *, office, actor):
+    """Row by row through the cases services, each in a savepoint: a failed row leaves nothing."""
+    staff, employers = _staff_and_employers(office)
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _write_row(row, office=office, actor=actor, staff=staff, employers=employers)
+        except ValidationError:
+            continue
+
+
+def _client_fields(row: Row, staff: dict) -> dict:
+    """The row's fields for client_create / client_update; an unknown staff member is an error on the
+    row (ValidationError)."""
     v = row.values
     fields = {key: v[key] for key in CLIENT_KEYS if key != "primary_staff"}
     username = v["primary_staff"]
@@ -498,6 +573,14 @@ def _write_row(row: Row, *, office, actor, staff, employers):
         fields["primary_staff"] = None
     if row.existing is not None and not v["note"]:
         fields.pop("note")
+    return fields
+
+
+def _write_row(row: Row, *, office, actor, staff, employers):
+    """One row through the services; a ValidationError is recorded on the row and re-raised, so its
+    savepoint rolls back."""
+    v = row.values
+    fields = _client_fields(row, staff)
     try:
         if row.existing is None:
             client = case_services.client_create(actor=actor, office=office, **fields)
@@ -517,7 +600,7 @@ def _write_row(row: Row, *, office, actor, staff, employers):
                 actor=actor,
                 client=client,
                 employment=existing,
-                **{key: (employer if key == "employer" else v[key]) for key in EMPLOYMENT_KEYS},
+                **_employment_fields(row, employer),
             )
         except ValidationError as error:
             _service_errors(row, error, EMPLOYMENT_FIELD_KEYS)
@@ -528,17 +611,191 @@ def _write_row(row: Row, *, office, actor, staff, employers):
                 starts_on=v["decision_starts_on"], withdrawn_at__isnull=True
             ).first()
             case_services.benefit_decision_save(
-                actor=actor,
-                client=client,
-                decision=existing,
-                starts_on=v["decision_starts_on"],
-                ends_on=v["decision_ends_on"],
-                municipality=v["municipality"],
-                decided_on=v["decided_on"],
+                actor=actor, client=client, decision=existing, **_decision_fields(row)
             )
         except ValidationError as error:
             _service_errors(row, error, DECISION_FIELD_KEYS)
             raise
+
+
+def _employment_fields(row: Row, employer: Employer) -> dict:
+    return {key: (employer if key == "employer" else row.values[key]) for key in EMPLOYMENT_KEYS}
+
+
+def _decision_fields(row: Row) -> dict:
+    v = row.values
+    return {
+        "starts_on": v["decision_starts_on"],
+        "ends_on": v["decision_ends_on"],
+        "municipality": v["municipality"],
+        "decided_on": v["decided_on"],
+    }
+
+
+def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
+    """The rows written set-based, with what `_write_row` would check and keep. Each row's client, then
+    its employment, then its 支給決定 are checked by the services' validators (a row stops at its first
+    failing record, as in `_write_row`), with the facts those read (members, staff, employers, the
+    clients' employments and decisions) read once for the file; each client's window is worked out from
+    its employments in memory; then clients, employers, employments and decisions are written with
+    bulk_create / bulk_update and their history rows. A fixed number of queries whatever the number of
+    rows (up to the backend's batch size). Returns the clients written; announcing them is the caller's."""
+    staff, employers = _staff_and_employers(office)
+    members = set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
+    client_of = {}
+    for row in rows:
+        try:
+            fields = _client_fields(row, staff)
+        except ValidationError:
+            continue
+        client = row.existing or Client(office=office)
+        assign_fields(client, fields, case_services.CLIENT_FIELDS)
+        client._history_user = actor
+        try:
+            case_services.validate_client(client, office, members=members, in_bulk=True)
+        except ValidationError as error:
+            _service_errors(row, error)
+            continue
+        client_of[row.number] = client
+
+    # employers new to the office, checked once per name as employer_create checks them
+    new_employers, employer_errors = {}, {}
+    for row in rows:
+        name = row.values["employer"]
+        if row.number not in client_of or not name or name in employers or name in new_employers:
+            continue
+        employer = Employer(office=office, name=name)
+        try:
+            case_services.validate_without_queries(employer, exclude=("office",))
+        except ValidationError as error:
+            employer_errors[name] = error
+            continue
+        new_employers[name] = employer
+
+    employment_of = {}
+    for row in rows:
+        client = client_of.get(row.number)
+        name = row.values["employer"]
+        if client is None or not name:
+            continue
+        try:
+            if name in employer_errors:
+                raise employer_errors[name]
+            employer = employers.get(name) or new_employers[name]
+            existing = None
+            if row.existing is not None and employer.pk is not None:
+                existing = min(
+                    (
+                        e
+                        for e in row.existing.employments.all()
+                        if e.employer_id == employer.pk and e.hired_on == row.values["hired_on"]
+                    ),
+                    key=lambda e: e.pk,
+                    default=None,
+                )
+            employment = existing or Employment(client=client)
+            assign_fields(
+                employment, _employment_fields(row, employer), case_services.EMPLOYMENT_FIELDS
+            )
+            employment._history_user = actor
+            case_services.validate_without_queries(employment, exclude=("client", "employer"))
+        except ValidationError as error:
+            _service_errors(row, error, EMPLOYMENT_FIELD_KEYS)
+            del client_of[row.number]
+            continue
+        employment_of[row.number] = employment
+
+    # a period that touches a month locked for billing needs a reason, which an import does not carry
+    locked = locks.locked_months(office.pk, date(2000, 1, 1), date(2100, 12, 31))
+
+    def touches_locked(period) -> bool:
+        starts_on, ends_on = period
+        return bool(starts_on and ends_on) and any(month_start(starts_on) <= m <= ends_on for m in locked)
+
+    decisions = []
+    for row in rows:
+        client = client_of.get(row.number)
+        if client is None or not row.values["decision_starts_on"]:
+            continue
+        known = [d for d in row.existing.decisions.all() if not d.withdrawn] if row.existing is not None else []
+        existing = min(
+            (d for d in known if d.starts_on == row.values["decision_starts_on"]),
+            key=lambda d: d.pk,
+            default=None,
+        )
+        decision = existing or BenefitDecision(client=client)
+        assign_fields(decision, _decision_fields(row), case_services.DECISION_FIELDS)
+        decision._history_user = actor
+        others = [(d.starts_on, d.ends_on) for d in known if d.pk != decision.pk]
+        before = (existing.starts_on, existing.ends_on) if existing else None
+        try:
+            period = (decision.starts_on, decision.ends_on)
+            if period != before and (touches_locked(period) or (before and touches_locked(before))):
+                raise ValidationError({"reason": locks.locked_change_message()})
+            case_services.validate_without_queries(
+                decision, exclude=("client",), clean=lambda d=decision, o=others: d.clean_periods(o)
+            )
+        except ValidationError as error:
+            _service_errors(row, error, DECISION_FIELD_KEYS)
+            del client_of[row.number]
+            continue
+        decisions.append(decision)
+
+    # Each client's window from its employments; history keeps the client as the services' save does,
+    # before the window follows the employment (an UPDATE that history does not keep).
+    window_before = {}
+    for row in rows:
+        client = client_of.get(row.number)
+        if client is None:
+            continue
+        window_before[row.number] = tuple(getattr(client, name) for name in case_services.WINDOW_FIELDS)
+        jobs = list(row.existing.employments.all()) if row.existing is not None else []
+        employment = employment_of.get(row.number)
+        if employment is not None and employment.pk is None:
+            jobs.append(employment)
+        fresh = case_services.stored_window_of(jobs, client.prior_service_ended_on)
+        client.window_starts_on, client.window_ends_on, client.window_end_reason = fresh
+
+    created = [(row, client) for row, client in client_of.items() if client.pk is None]
+    updated = [(row, client) for row, client in client_of.items() if client.pk is not None]
+    Client.objects.bulk_create([client for _row, client in created])
+    move_versions_on(Client, [client for _row, client in updated])
+    now = timezone.now()
+    for _row, client in updated:
+        client.updated_at = now
+    if updated:
+        Client.objects.bulk_update(
+            [client for _row, client in updated],
+            [*case_services.CLIENT_FIELDS, *case_services.WINDOW_FIELDS, "lock_version", "updated_at"],
+        )
+
+    def as_saved(row, client):
+        snapshot = copy.copy(client)
+        for name, value in zip(case_services.WINDOW_FIELDS, window_before[row], strict=True):
+            setattr(snapshot, name, value)
+        return snapshot
+
+    for records, update in ((created, False), (updated, True)):
+        Client.history.bulk_history_create(
+            [as_saved(row, client) for row, client in records],
+            update=update,
+            default_user=actor,
+            default_change_reason=None,
+        )
+
+    Employer.objects.bulk_create(new_employers.values())
+    employments = [employment_of[row] for row in client_of if row in employment_of]
+    for model, records, fields in (
+        (Employment, employments, case_services.EMPLOYMENT_FIELDS),
+        (BenefitDecision, decisions, case_services.DECISION_FIELDS),
+    ):
+        new = [record for record in records if record.pk is None]
+        changed = [record for record in records if record.pk is not None]
+        bulk_create_with_history(new, model, default_user=actor)
+        move_versions_on(model, changed)
+        if changed:
+            bulk_update_with_history(changed, model, [*fields, "lock_version"], default_user=actor)
+    return [client for client in client_of.values()]
 
 
 # --- files to hand out -----------------------------------------------------------------------------
