@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,12 +233,11 @@ def office_terms(
     """The office's 級地, unit price, tier units, add-ons and reductions for the month starting `first`,
     from rows already read (the setting in force, the tier, the registrations and reductions in force)."""
     stops, warnings = [], []
-    settings_url = reverse("claims:office_settings")
     region = setting.region if setting else None
     region_label = str(RegionGrade(region).label) if region in RegionGrade.values else ""
     unit_price = None
     if region is None:
-        stops.append(StopItem(_("事業所の級地が登録されていません。"), settings_url))
+        stops.append(StopItem(_("事業所の級地が登録されていません。"), reverse("claims:office_settings")))
     elif region in tables.prices:
         unit_price = tables.prices[region].price
         if not tables.prices[region].confirmed:
@@ -577,8 +576,8 @@ class OfficeTotals:
 
 def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     """The totals of every office's claim for the month, set-based: a constant number of queries
-    whatever the number of offices (the month facts of every client in one query, through
-    visits.facts.month_facts_rows, the months before only for clients without an agreed plan).
+    whatever the number of offices (what the claim reads of the month rule, the months without a plan
+    and the claim details of every client in one query, through visits.facts.claim_month_rows).
     Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
@@ -616,27 +615,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         )
 
     in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
-    facts = visit_facts.month_facts_rows(in_service, first)
-    verdicts = {pk: visit_rules.verdict_from_facts(f) for pk, _office, f in facts}
-    billable = [pk for pk, v in verdicts.items() if v.billable]
-    without_plan = {pk: 1 for pk in billable if visit_rules.NO_AGREED_PLAN in verdicts[pk].warnings}
-    pending = set(without_plan)
-    for back in range(1, tables.no_plan_lookback):
-        if not pending:
-            break
-        earlier = shift_month(first, -back)
-        rows = visit_facts.month_facts_rows(
-            Client.objects.filter(pk__in=pending).in_service_during(earlier, month_end(earlier)), earlier
-        )
-        still = {
-            pk
-            for pk, _office, f in rows
-            if visit_rules.NO_AGREED_PLAN in visit_rules.verdict_from_facts(f).warnings
-        }
-        for pk in still:
-            without_plan[pk] += 1
-        pending = still
-
+    # The month rule's verdict, the run of months without a plan and the client's claim details, one row
+    # per client in service, from one query (visits.facts.claim_month_rows).
     profile_fields = [
         "municipality_number",
         "cap_amount",
@@ -645,8 +625,14 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         "service_started_on",
         "initial_addon_excluded",
     ]
-    client_rows = in_service.values_list(
-        "pk", "office_id", "burden_category", *[f"claim_profile__{f}" for f in profile_fields]
+    client_rows = visit_facts.claim_month_rows(
+        in_service,
+        first,
+        lookback=tables.no_plan_lookback,
+        columns={
+            "burden": F("burden_category"),
+            **{f"profile_{name}": F(f"claim_profile__{name}") for name in profile_fields},
+        },
     )
     # few rows (clients whose cap another office manages): the month's, whatever the office
     cap_results = {
@@ -655,7 +641,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             "client_id", "result", "amount"
         )
     }
-    month_meetings = meetings.addon_meetings(billable, first, last) if billable else {}
+    # the meetings of the clients in service (a subquery, not a list of ids); only the billable ones count
+    month_meetings = meetings.addon_meetings(in_service.values("pk"), first, last)
     out = {
         office_id: OfficeTotals(office_id, Totals(), len(terms[office_id].stops), 0)
         for office_id in office_ids
@@ -668,6 +655,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     for (
         pk,
         office_id,
+        billable,
+        months_without_plan,
         burden,
         municipality,
         cap_amount,
@@ -676,21 +665,17 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         started,
         excluded,
     ) in client_rows:
-        verdict = verdicts.get(pk)
-        if verdict is None:
-            continue
-        if not verdict.billable:
+        if not billable:
             out[office_id].not_billable += 1
             continue
         held = month_meetings.get(pk)
-        cap_result = cap_results.get(pk)
         counts[
             (
                 office_id,
-                without_plan.get(pk, 0),
+                months_without_plan,
                 tuple(m.kind for m in sorted(held, key=lambda m: m.held_on))[:1] if held else (),
                 cap_amount if cap_amount is not None else caps[burden],
-                cap_result,
+                cap_results.get(pk),
                 cap_management,  # None without claim details
                 bool(municipality),
                 bool(special),  # billable: there was a face-to-face contact in the month

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import Client, ClientStatus, DisabilityCategory, Employment, Membership
@@ -88,10 +88,12 @@ def meeting_verdicts(meetings: list[Meeting]) -> dict[int, rules.AddonVerdict]:
 
 def meetings_with_verdicts(client_ids: Iterable[int], first_day: date, last_day: date):
     """(meeting, verdict) of the clients' meetings held between first_day and last_day, by date; the
-    verdicts look at every meeting of the fiscal years from first_day's. Two queries."""
-    client_ids = list(client_ids)
-    if not client_ids:
-        return []
+    verdicts look at every meeting of the fiscal years from first_day's. Two queries. `client_ids` may
+    be a queryset of client ids (read as a subquery)."""
+    if not isinstance(client_ids, QuerySet):
+        client_ids = list(client_ids)
+        if not client_ids:
+            return []
     year_start = date(fiscal_year(first_day), 4, 1)
     meetings = list(
         _with_outside_count(

@@ -90,6 +90,14 @@ class ContactLog(RetainedRecord):
         indexes = [
             models.Index(fields=["client", "on"], name="contact_client_on_idx"),
             models.Index(fields=["staff", "on"], name="contact_staff_on_idx"),
+            # The month's written, standing contacts of every client, read from the index alone by the
+            # claim's facts (visits.facts.claim_month_rows).
+            models.Index(
+                fields=["on", "client"],
+                include=["face_to_face", "kind"],
+                condition=Q(withdrawn_at__isnull=True) & ~Q(narrative=""),
+                name="contact_meeting_month_idx",
+            ),
         ]
 
     def __str__(self):
