@@ -265,20 +265,20 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
         kept = review_kept_from(start)
         p1, p1_params = candidate("p", start, end)
         p2, p2_params = candidate("p2", start, end)
-        sql = f"""(c.window_starts_on <= %s AND c.window_ends_on >= %s AND NOT EXISTS (
+        sql = f"""COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s AND NOT EXISTS (
           SELECT 1 FROM {plans} p
           WHERE p.client_id = c.id AND {p1} AND NOT EXISTS (
               SELECT 1 FROM {plans} p2 WHERE p2.client_id = c.id AND {p2} AND p2.version > p.version)
             AND (p.starts_on >= %s OR EXISTS (
               SELECT 1 FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id
               WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
-                AND r.reviewed_on >= %s AND r.reviewed_on <= %s))))"""
+                AND r.reviewed_on >= %s AND r.reviewed_on <= %s))), FALSE)"""
         return sql, [end, start, *p1_params, *p2_params, kept, kept - timedelta(days=1), end]
 
     # The run of months without a plan, newest first, up to the first month covered or out of service;
     # the month itself from the joins pv, p and rv.
     steps = [
-        "WHEN NOT (c.window_starts_on <= %s AND c.window_ends_on >= %s)"
+        "WHEN NOT COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s, FALSE)"
         " OR p.starts_on >= %s OR rv.reviewed_on >= p.starts_on THEN 0"
     ]
     step_params = [last, first, kept_from]
