@@ -583,38 +583,46 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     tables = Tables.on(first)
     office_qs = Office.objects.all() if offices is None else offices
     office_ids = list(office_qs.values_list("pk", flat=True))
+    # the offices' rows: every office's, or those of `offices` (a subquery, not a list of ids)
+    of_offices = {} if offices is None else {"office__in": office_qs}
     settings = {}
-    for setting in OfficeClaimSetting.objects.filter(
-        office_id__in=office_ids, valid_from__lte=first
-    ).order_by("valid_from"):
+    for setting in OfficeClaimSetting.objects.filter(**of_offices, valid_from__lte=first).order_by(
+        "valid_from"
+    ):
         settings[setting.office_id] = setting
     # meetings.selectors reads one office's tier; here every office's, from the same table, in one query
     tiers = dict(
-        OfficeTierConfirmation.objects.filter(
-            office_id__in=office_ids, fiscal_year=fiscal_year(first)
-        ).values_list("office_id", "tier")
+        OfficeTierConfirmation.objects.filter(**of_offices, fiscal_year=fiscal_year(first)).values_list(
+            "office_id", "tier"
+        )
     )
     registrations, reductions = defaultdict(list), defaultdict(list)
     for r in _in_force(
-        OfficeAddonRegistration.objects.filter(office_id__in=office_ids), first, last, "starts_on", "ends_on"
+        OfficeAddonRegistration.objects.filter(**of_offices), first, last, "starts_on", "ends_on"
     ):
         registrations[r.office_id].append(r)
     for r in _in_force(
-        OfficeReduction.objects.filter(office_id__in=office_ids), first, first, "starts_month", "ends_month"
+        OfficeReduction.objects.filter(**of_offices), first, first, "starts_month", "ends_month"
     ):
         reductions[r.office_id].append(r)
-    terms = {}
+    # Offices whose settings read alike have the same terms: each set is worked out once, and the claim
+    # lines below once per set of terms and client facts.
+    terms, alike = {}, {}
     for office_id in office_ids:
-        terms[office_id] = office_terms(
-            first,
-            tables,
-            settings.get(office_id),
+        setting = settings.get(office_id)
+        signature = (
+            setting.region if setting else None,
             tiers.get(office_id),
-            registrations[office_id],
-            reductions[office_id],
+            tuple(r.code for r in registrations[office_id]),
+            tuple((r.code, r.starts_month) for r in reductions[office_id]),
         )
+        if signature not in alike:
+            alike[signature] = office_terms(
+                first, tables, setting, tiers.get(office_id), registrations[office_id], reductions[office_id]
+            )
+        terms[office_id] = alike[signature]
 
-    in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
+    in_service = Client.objects.filter(**of_offices).in_service_during(first, last)
     # The month rule's verdict, the run of months without a plan and the client's claim details, one row
     # per client in service, from one query (visits.facts.claim_month_rows).
     profile_fields = [
@@ -683,29 +691,27 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             )
         ] += 1
     missing = defaultdict(set)
+    worked_out = {}  # (terms, client facts) → (amounts, missing service codes, stops)
     for key, n in counts.items():
-        (
-            office_id,
-            months_without_plan,
-            kinds,
-            cap,
-            cap_result,
-            cap_management,
-            has_number,
-            special,
-            initial,
-        ) = key
-        lines, _reductions, _unconfirmed = claim_lines_for(
-            terms[office_id],
-            tables,
-            months_without_plan=months_without_plan,
-            meeting_kinds=kinds,
-            special_area=special,
-            initial=initial,
-            manages_cap=cap_management == CapManagement.THIS_OFFICE,
-        )
-        amounts = _amounts(lines, terms[office_id], cap, cap_result)
-        keys, mismatches = _code_mismatches(lines, tables)
+        office_id, facts = key[0], key[1:]
+        (months_without_plan, kinds, cap, cap_result, cap_management, has_number, special, initial) = facts
+        these_terms = terms[office_id]
+        done = worked_out.get((id(these_terms), facts))
+        if done is None:
+            lines, _reductions, _unconfirmed = claim_lines_for(
+                these_terms,
+                tables,
+                months_without_plan=months_without_plan,
+                meeting_kinds=kinds,
+                special_area=special,
+                initial=initial,
+                manages_cap=cap_management == CapManagement.THIS_OFFICE,
+            )
+            keys, mismatches = _code_mismatches(lines, tables)
+            gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
+            done = (_amounts(lines, these_terms, cap, cap_result), keys, len(mismatches) + gaps)
+            worked_out[(id(these_terms), facts)] = done
+        amounts, keys, stops = done
         totals = out[office_id].totals
         if amounts is not None:
             totals.count += n
@@ -713,8 +719,7 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             totals.total_cost += n * amounts.total_cost
             totals.benefit += n * amounts.benefit
             totals.burden += n * amounts.burden
-        gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
-        out[office_id].stops += n * (len(mismatches) + gaps)
+        out[office_id].stops += n * stops
         missing[office_id].update(keys)
     for office_id, keys in missing.items():
         out[office_id].stops += len(keys)
