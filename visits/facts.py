@@ -228,12 +228,13 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
     of the client's row (its claim details), read by the same query.
 
     Narrower than month_fact_codes (the facts the pages and the flags need) and set-based, joins rather
-    than probes per client: the clients with a meeting on a day of their window and of a 支給決定 (the
-    month's written contacts read from a partial index), the month's report, the clients owed a report
-    to the employer (オープン with the consent standing), the newest candidate plan and the last review of
-    the period that decides whether it is in effect. Only the months before are probed, and only for the
-    clients without a plan. Every join gives at most one row per client. Held to the Python rule by
-    tests/visits/test_claim_facts_sql.py.
+    than probes per client: the clients with a meeting on a day of their window and of a 支給決定, the
+    month's report written and shared with the client, the clients owed a report to the employer
+    (オープン with the consent standing), the newest candidate plan and the last review of the period that
+    decides whether it is in effect. Only the months before are probed, and only for the clients without
+    a plan. Every join gives at most one row per client. Partial indexes hold the month's written
+    standing contacts, the written shared reports and the standing reviews by day, read from the index
+    alone. Held to the Python rule by tests/visits/test_claim_facts_sql.py.
     """
     first, last = month_start(month), month_end(month)
     q = connection.ops.quote_name
@@ -290,7 +291,7 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
     sql = f"""
         WITH c AS NOT MATERIALIZED ({clients_sql})
         SELECT c.id, c.office_id,
-          COALESCE(m.client_id IS NOT NULL AND r.shared_with_client_on IS NOT NULL AND ({written})
+          COALESCE(m.client_id IS NOT NULL AND r.client_id IS NOT NULL
             AND (er.client_id IS NULL OR r.shared_with_employer_on IS NOT NULL), FALSE),
           CASE {" ".join(steps)} ELSE {max(lookback, 1)} END
           {"".join(f", c.{q(alias)}" for alias in columns)}
@@ -310,7 +311,7 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
               AND (l.face_to_face OR (l.kind IN ({", ".join(["%s"] * len(online))}) AND w.online_counts))
           ) m ON m.client_id = c.id
           LEFT JOIN {q(SupportReport._meta.db_table)} r
-            ON r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL
+            ON r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL AND ({written})
           LEFT JOIN (
             SELECT e.client_id FROM {q(Employment._meta.db_table)} e
             WHERE e.disclosed AND e.hired_on <= %s AND (e.left_on IS NULL OR e.left_on >= %s)

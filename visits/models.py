@@ -165,7 +165,22 @@ class SupportReport(RetainedRecord):
                 fields=["month", "client"],
                 condition=Q(shared_with_client_on__isnull=False),
                 name="report_shared_month_idx",
-            )
+            ),
+            # written and shared with the client: the month's reports the claim counts, read from the index
+            # alone (visits.facts.claim_month_rows)
+            models.Index(
+                fields=["month", "client"],
+                include=["shared_with_employer_on"],
+                condition=Q(shared_with_client_on__isnull=False)
+                & (
+                    ~Q(work_situation="")
+                    | ~Q(life_situation="")
+                    | ~Q(issues="")
+                    | ~Q(support_given="")
+                    | ~Q(next_steps="")
+                ),
+                name="report_counted_month_idx",
+            ),
         ]
 
     def __str__(self):
