@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,12 +228,12 @@ class OfficeTerms:
 
 
 def office_terms(
-    first: date, tables: Tables, setting, tier: str | None, registrations, office_reductions
+    first: date, tables: Tables, region: str | None, tier: str | None, registrations, office_reductions
 ) -> OfficeTerms:
     """The office's 級地, unit price, tier units, add-ons and reductions for the month starting `first`,
-    from rows already read (the setting in force, the tier, the registrations and reductions in force)."""
+    from what was read (the 級地 of the setting in force, the tier, the registrations and reductions in
+    force)."""
     stops, warnings = [], []
-    region = setting.region if setting else None
     region_label = str(RegionGrade(region).label) if region in RegionGrade.values else ""
     unit_price = None
     if region is None:
@@ -502,7 +502,7 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     terms = office_terms(
         first,
         tables,
-        setting,
+        setting.region if setting else None,
         meetings.confirmed_tier(office.pk, fiscal_year(first)),
         _in_force(OfficeAddonRegistration.objects.filter(office=office), first, last, "starts_on", "ends_on"),
         _in_force(OfficeReduction.objects.filter(office=office), first, first, "starts_month", "ends_month"),
@@ -582,20 +582,25 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     office_qs = Office.objects.all() if offices is None else offices
-    office_ids = list(office_qs.values_list("pk", flat=True))
+    # every office with the 級地 of its setting in force and its tier for the fiscal year (meetings.selectors
+    # reads one office's tier; here every office's, from the same table), in one query
+    office_rows = list(
+        office_qs.annotate(
+            region=Subquery(
+                OfficeClaimSetting.objects.filter(office=OuterRef("pk"), valid_from__lte=first)
+                .order_by("-valid_from")
+                .values("region")[:1]
+            ),
+            tier=Subquery(
+                OfficeTierConfirmation.objects.filter(
+                    office=OuterRef("pk"), fiscal_year=fiscal_year(first)
+                ).values("tier")[:1]
+            ),
+        ).values_list("pk", "region", "tier")
+    )
+    office_ids = [pk for pk, _region, _tier in office_rows]
     # the offices' rows: every office's, or those of `offices` (a subquery, not a list of ids)
     of_offices = {} if offices is None else {"office__in": office_qs}
-    settings = {}
-    for setting in OfficeClaimSetting.objects.filter(**of_offices, valid_from__lte=first).order_by(
-        "valid_from"
-    ):
-        settings[setting.office_id] = setting
-    # meetings.selectors reads one office's tier; here every office's, from the same table, in one query
-    tiers = dict(
-        OfficeTierConfirmation.objects.filter(**of_offices, fiscal_year=fiscal_year(first)).values_list(
-            "office_id", "tier"
-        )
-    )
     registrations, reductions = defaultdict(list), defaultdict(list)
     for r in _in_force(
         OfficeAddonRegistration.objects.filter(**of_offices), first, last, "starts_on", "ends_on"
@@ -608,17 +613,16 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     # Offices whose settings read alike have the same terms: each set is worked out once, and the claim
     # lines below once per set of terms and client facts.
     terms, alike = {}, {}
-    for office_id in office_ids:
-        setting = settings.get(office_id)
+    for office_id, region, tier in office_rows:
         signature = (
-            setting.region if setting else None,
-            tiers.get(office_id),
+            region,
+            tier,
             tuple(r.code for r in registrations[office_id]),
             tuple((r.code, r.starts_month) for r in reductions[office_id]),
         )
         if signature not in alike:
             alike[signature] = office_terms(
-                first, tables, setting, tiers.get(office_id), registrations[office_id], reductions[office_id]
+                first, tables, region, tier, registrations[office_id], reductions[office_id]
             )
         terms[office_id] = alike[signature]
 
@@ -634,21 +638,17 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         "initial_addon_excluded",
     ]
     client_rows = visit_facts.claim_month_rows(
-        in_service,
+        # the month's 上限額管理結果 (clients whose cap another office manages) joined to the client
+        in_service.annotate(month_cap=FilteredRelation("cap_results", condition=Q(cap_results__month=first))),
         first,
         lookback=tables.no_plan_lookback,
         columns={
             "burden": F("burden_category"),
             **{f"profile_{name}": F(f"claim_profile__{name}") for name in profile_fields},
+            "cap_result": F("month_cap__result"),
+            "cap_result_amount": F("month_cap__amount"),
         },
     )
-    # few rows (clients whose cap another office manages): the month's, whatever the office
-    cap_results = {
-        client_id: (result, amount)
-        for client_id, result, amount in CapManagementResult.objects.filter(month=first).values_list(
-            "client_id", "result", "amount"
-        )
-    }
     # the meetings of the clients in service (a subquery, not a list of ids); only the billable ones count
     month_meetings = meetings.addon_meetings(in_service.values("pk"), first, last)
     out = {
@@ -672,6 +672,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         special,
         started,
         excluded,
+        cap_result,
+        cap_result_amount,
     ) in client_rows:
         if not billable:
             out[office_id].not_billable += 1
@@ -683,7 +685,7 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
                 months_without_plan,
                 tuple(m.kind for m in sorted(held, key=lambda m: m.held_on))[:1] if held else (),
                 cap_amount if cap_amount is not None else caps[burden],
-                cap_results.get(pk),
+                (cap_result, cap_result_amount) if cap_result is not None else None,
                 cap_management,  # None without claim details
                 bool(municipality),
                 bool(special),  # billable: there was a face-to-face contact in the month
