@@ -277,7 +277,7 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
         return sql, [end, start, *p1_params, *p2_params, kept, kept - timedelta(days=1), end]
 
     # The run of months without a plan, newest first, up to the first month covered or out of service;
-    # the month itself from the joins pv, p and rv.
+    # the month itself from the joins p (the newest candidate version) and rv (the last review).
     steps = [
         "WHEN NOT COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s, FALSE)"
         " OR p.starts_on >= %s OR rv.reviewed_on >= p.starts_on THEN 0"
@@ -320,10 +320,13 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
             WHERE k.purpose = %s AND k.given_on <= %s AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
           ) er ON er.client_id = c.id
           LEFT JOIN (
-            SELECT p.client_id, MAX(p.version) AS version FROM {plans} p JOIN c ON c.id = p.client_id
-            WHERE {plan_sql} GROUP BY p.client_id
-          ) pv ON pv.client_id = c.id
-          LEFT JOIN {plans} p ON p.client_id = pv.client_id AND p.version = pv.version
+            SELECT v.client_id, v.starts_on FROM (
+              SELECT p.client_id, p.starts_on,
+                ROW_NUMBER() OVER (PARTITION BY p.client_id ORDER BY p.version DESC) AS newest
+              FROM {plans} p JOIN c ON c.id = p.client_id
+              WHERE {plan_sql}
+            ) v WHERE v.newest = 1
+          ) p ON p.client_id = c.id
           LEFT JOIN (
             SELECT rp.client_id, MAX(r.reviewed_on) AS reviewed_on
             FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id JOIN c ON c.id = rp.client_id
