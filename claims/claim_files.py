@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.rules import month_end
+from core.dates import month_end
 
 from . import interface, rules
 from .interface.builder import settings_problems

@@ -10,7 +10,8 @@ import pytest
 from django.db.models import F
 
 from cases.models import Client
-from cases.rules import Window, month_start, shift_month
+from cases.rules import Window
+from core.dates import month_start, shift_month
 from plans.rules import PlanFact, months_without_plan, plan_in_effect
 from visits.facts import claim_month_rows
 from visits.rules import ContactFact, DecisionPeriod, month_facts, verdict_from_facts
