@@ -55,6 +55,18 @@ def timed(fn, repeat: int = 3) -> float:
     return best
 
 
+def timed_pair(fn, reference, repeat: int = 3) -> tuple[float, float]:
+    """Best wall times of `repeat` runs of `fn` and of `reference`, run alternately, so that a change of
+    the machine's load while they run weighs on both alike."""
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for index, f in enumerate((fn, reference)):
+            started = time.perf_counter()
+            f()
+            best[index] = min(best[index], time.perf_counter() - started)
+    return best[0], best[1]
+
+
 def median(values):
     return statistics.median(values) if values else 0.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from bench.figures import Figure, Report, timed
+from bench.figures import Figure, Report, timed, timed_pair
 
 
 def analyze():
@@ -262,8 +262,8 @@ def bench_claims(report: Report, args):
         return all_office_totals(month)
 
     by_app = claims()  # warm up
-    value = timed(claims, repeat=args.repeat)
-    ref = timed(reference, repeat=args.repeat)
+    reference()  # warm up
+    value, ref = timed_pair(claims, reference, repeat=args.repeat)
     with CaptureQueriesContext(connection) as queries:
         claims()
     by_sql = reference()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,17 +228,16 @@ class OfficeTerms:
 
 
 def office_terms(
-    first: date, tables: Tables, setting, tier: str | None, registrations, office_reductions
+    first: date, tables: Tables, region: str | None, tier: str | None, registrations, office_reductions
 ) -> OfficeTerms:
     """The office's 級地, unit price, tier units, add-ons and reductions for the month starting `first`,
-    from rows already read (the setting in force, the tier, the registrations and reductions in force)."""
+    from what was read (the 級地 of the setting in force, the tier, the registrations and reductions in
+    force)."""
     stops, warnings = [], []
-    settings_url = reverse("claims:office_settings")
-    region = setting.region if setting else None
     region_label = str(RegionGrade(region).label) if region in RegionGrade.values else ""
     unit_price = None
     if region is None:
-        stops.append(StopItem(_("事業所の級地が登録されていません。"), settings_url))
+        stops.append(StopItem(_("事業所の級地が登録されていません。"), reverse("claims:office_settings")))
     elif region in tables.prices:
         unit_price = tables.prices[region].price
         if not tables.prices[region].confirmed:
@@ -503,7 +502,7 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     terms = office_terms(
         first,
         tables,
-        setting,
+        setting.region if setting else None,
         meetings.confirmed_tier(office.pk, fiscal_year(first)),
         _in_force(OfficeAddonRegistration.objects.filter(office=office), first, last, "starts_on", "ends_on"),
         _in_force(OfficeReduction.objects.filter(office=office), first, first, "starts_month", "ends_month"),
@@ -579,66 +578,59 @@ class OfficeTotals:
 
 def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     """The totals of every office's claim for the month, set-based: a constant number of queries
-    whatever the number of offices (the month facts of every client in one query, through
-    visits.facts.month_facts_rows, the months before only for clients without an agreed plan).
+    whatever the number of offices (what the claim reads of the month rule, the months without a plan
+    and the claim details of every client in one query, through visits.facts.claim_month_rows).
     Agrees with office_claim's totals office by office (tests/claims/test_all_offices.py)."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     office_qs = Office.objects.all() if offices is None else offices
-    office_ids = list(office_qs.values_list("pk", flat=True))
-    settings = {}
-    for setting in OfficeClaimSetting.objects.filter(
-        office_id__in=office_ids, valid_from__lte=first
-    ).order_by("valid_from"):
-        settings[setting.office_id] = setting
-    # meetings.selectors reads one office's tier; here every office's, from the same table, in one query
-    tiers = dict(
-        OfficeTierConfirmation.objects.filter(
-            office_id__in=office_ids, fiscal_year=fiscal_year(first)
-        ).values_list("office_id", "tier")
+    # every office with the 級地 of its setting in force and its tier for the fiscal year (meetings.selectors
+    # reads one office's tier; here every office's, from the same table), in one query
+    office_rows = list(
+        office_qs.annotate(
+            region=Subquery(
+                OfficeClaimSetting.objects.filter(office=OuterRef("pk"), valid_from__lte=first)
+                .order_by("-valid_from")
+                .values("region")[:1]
+            ),
+            tier=Subquery(
+                OfficeTierConfirmation.objects.filter(
+                    office=OuterRef("pk"), fiscal_year=fiscal_year(first)
+                ).values("tier")[:1]
+            ),
+        ).values_list("pk", "region", "tier")
     )
+    office_ids = [pk for pk, _region, _tier in office_rows]
+    # the offices' rows: every office's, or those of `offices` (a subquery, not a list of ids)
+    of_offices = {} if offices is None else {"office__in": office_qs}
     registrations, reductions = defaultdict(list), defaultdict(list)
     for r in _in_force(
-        OfficeAddonRegistration.objects.filter(office_id__in=office_ids), first, last, "starts_on", "ends_on"
+        OfficeAddonRegistration.objects.filter(**of_offices), first, last, "starts_on", "ends_on"
     ):
         registrations[r.office_id].append(r)
     for r in _in_force(
-        OfficeReduction.objects.filter(office_id__in=office_ids), first, first, "starts_month", "ends_month"
+        OfficeReduction.objects.filter(**of_offices), first, first, "starts_month", "ends_month"
     ):
         reductions[r.office_id].append(r)
-    terms = {}
-    for office_id in office_ids:
-        terms[office_id] = office_terms(
-            first,
-            tables,
-            settings.get(office_id),
-            tiers.get(office_id),
-            registrations[office_id],
-            reductions[office_id],
+    # Offices whose settings read alike have the same terms: each set is worked out once, and the claim
+    # lines below once per set of terms and client facts.
+    terms, alike = {}, {}
+    for office_id, region, tier in office_rows:
+        signature = (
+            region,
+            tier,
+            tuple(r.code for r in registrations[office_id]),
+            tuple((r.code, r.starts_month) for r in reductions[office_id]),
         )
+        if signature not in alike:
+            alike[signature] = office_terms(
+                first, tables, region, tier, registrations[office_id], reductions[office_id]
+            )
+        terms[office_id] = alike[signature]
 
-    in_service = Client.objects.filter(office_id__in=office_ids).in_service_during(first, last)
-    facts = visit_facts.month_facts_rows(in_service, first)
-    verdicts = {pk: visit_rules.verdict_from_facts(f) for pk, _office, f in facts}
-    billable = [pk for pk, v in verdicts.items() if v.billable]
-    without_plan = {pk: 1 for pk in billable if visit_rules.NO_AGREED_PLAN in verdicts[pk].warnings}
-    pending = set(without_plan)
-    for back in range(1, tables.no_plan_lookback):
-        if not pending:
-            break
-        earlier = shift_month(first, -back)
-        rows = visit_facts.month_facts_rows(
-            Client.objects.filter(pk__in=pending).in_service_during(earlier, month_end(earlier)), earlier
-        )
-        still = {
-            pk
-            for pk, _office, f in rows
-            if visit_rules.NO_AGREED_PLAN in visit_rules.verdict_from_facts(f).warnings
-        }
-        for pk in still:
-            without_plan[pk] += 1
-        pending = still
-
+    in_service = Client.objects.filter(**of_offices).in_service_during(first, last)
+    # The month rule's verdict, the run of months without a plan and the client's claim details, one row
+    # per client in service, from one query (visits.facts.claim_month_rows).
     profile_fields = [
         "municipality_number",
         "cap_amount",
@@ -647,17 +639,20 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         "service_started_on",
         "initial_addon_excluded",
     ]
-    client_rows = in_service.values_list(
-        "pk", "office_id", "burden_category", *[f"claim_profile__{f}" for f in profile_fields]
+    client_rows = visit_facts.claim_month_rows(
+        # the month's 上限額管理結果 (clients whose cap another office manages) joined to the client
+        in_service.annotate(month_cap=FilteredRelation("cap_results", condition=Q(cap_results__month=first))),
+        first,
+        lookback=tables.no_plan_lookback,
+        columns={
+            "burden": F("burden_category"),
+            **{f"profile_{name}": F(f"claim_profile__{name}") for name in profile_fields},
+            "cap_result": F("month_cap__result"),
+            "cap_result_amount": F("month_cap__amount"),
+        },
     )
-    # few rows (clients whose cap another office manages): the month's, whatever the office
-    cap_results = {
-        client_id: (result, amount)
-        for client_id, result, amount in CapManagementResult.objects.filter(month=first).values_list(
-            "client_id", "result", "amount"
-        )
-    }
-    month_meetings = meetings.addon_meetings(billable, first, last) if billable else {}
+    # the meetings of the clients in service (a subquery, not a list of ids); only the billable ones count
+    month_meetings = meetings.addon_meetings(in_service.values("pk"), first, last)
     out = {
         office_id: OfficeTotals(office_id, Totals(), len(terms[office_id].stops), 0)
         for office_id in office_ids
@@ -670,6 +665,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
     for (
         pk,
         office_id,
+        billable,
+        months_without_plan,
         burden,
         municipality,
         cap_amount,
@@ -677,22 +674,20 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
         special,
         started,
         excluded,
+        cap_result,
+        cap_result_amount,
     ) in client_rows:
-        verdict = verdicts.get(pk)
-        if verdict is None:
-            continue
-        if not verdict.billable:
+        if not billable:
             out[office_id].not_billable += 1
             continue
         held = month_meetings.get(pk)
-        cap_result = cap_results.get(pk)
         counts[
             (
                 office_id,
-                without_plan.get(pk, 0),
+                months_without_plan,
                 tuple(m.kind for m in sorted(held, key=lambda m: m.held_on))[:1] if held else (),
                 cap_amount if cap_amount is not None else caps[burden],
-                cap_result,
+                (cap_result, cap_result_amount) if cap_result is not None else None,
                 cap_management,  # None without claim details
                 bool(municipality),
                 bool(special),  # billable: there was a face-to-face contact in the month
@@ -700,29 +695,27 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             )
         ] += 1
     missing = defaultdict(set)
+    worked_out = {}  # (terms, client facts) → (amounts, missing service codes, stops)
     for key, n in counts.items():
-        (
-            office_id,
-            months_without_plan,
-            kinds,
-            cap,
-            cap_result,
-            cap_management,
-            has_number,
-            special,
-            initial,
-        ) = key
-        lines, _reductions, _unconfirmed = claim_lines_for(
-            terms[office_id],
-            tables,
-            months_without_plan=months_without_plan,
-            meeting_kinds=kinds,
-            special_area=special,
-            initial=initial,
-            manages_cap=cap_management == CapManagement.THIS_OFFICE,
-        )
-        amounts = _amounts(lines, terms[office_id], cap, cap_result)
-        keys, mismatches = _code_mismatches(lines, tables)
+        office_id, facts = key[0], key[1:]
+        (months_without_plan, kinds, cap, cap_result, cap_management, has_number, special, initial) = facts
+        these_terms = terms[office_id]
+        done = worked_out.get((id(these_terms), facts))
+        if done is None:
+            lines, _reductions, _unconfirmed = claim_lines_for(
+                these_terms,
+                tables,
+                months_without_plan=months_without_plan,
+                meeting_kinds=kinds,
+                special_area=special,
+                initial=initial,
+                manages_cap=cap_management == CapManagement.THIS_OFFICE,
+            )
+            keys, mismatches = _code_mismatches(lines, tables)
+            gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
+            done = (_amounts(lines, these_terms, cap, cap_result), keys, len(mismatches) + gaps)
+            worked_out[(id(these_terms), facts)] = done
+        amounts, keys, stops = done
         totals = out[office_id].totals
         if amounts is not None:
             totals.count += n
@@ -730,8 +723,7 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             totals.total_cost += n * amounts.total_cost
             totals.benefit += n * amounts.benefit
             totals.burden += n * amounts.burden
-        gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
-        out[office_id].stops += n * (len(mismatches) + gaps)
+        out[office_id].stops += n * stops
         missing[office_id].update(keys)
     for office_id, keys in missing.items():
         out[office_id].stops += len(keys)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, QuerySet
 
 from cases.access import load_for_page
 from cases.models import Client, ClientStatus, DisabilityCategory, Employment, Membership
@@ -89,11 +89,13 @@ def meeting_verdicts(meetings: list[Meeting]) -> dict[int, rules.AddonVerdict]:
 
 def meetings_with_verdicts(client_ids: Iterable[int], first_day: date, last_day: date, *, related=True):
     """(meeting, verdict) of the clients' meetings held between first_day and last_day, by date; the
-    verdicts look at every meeting of the fiscal years from first_day's. Two queries. `related=False`
-    leaves out the client and presenter rows, for callers that read only the meetings' own fields."""
-    client_ids = list(client_ids)
-    if not client_ids:
-        return []
+    verdicts look at every meeting of the fiscal years from first_day's. Two queries. `client_ids` may
+    be a queryset of client ids (read as a subquery). `related=False` leaves out the client and presenter
+    rows, for callers that read only the meetings' own fields."""
+    if not isinstance(client_ids, QuerySet):
+        client_ids = list(client_ids)
+        if not client_ids:
+            return []
     year_start = date(fiscal_year(first_day), 4, 1)
     meetings = _with_outside_count(
         Meeting.objects.filter(client_id__in=client_ids, held_on__gte=year_start, held_on__lte=last_day)

@@ -132,7 +132,16 @@ class PlanReview(WithdrawableRecord):
         verbose_name = _("モニタリング")
         verbose_name_plural = _("モニタリング")
         ordering = ["-reviewed_on"]
-        indexes = [models.Index(fields=["plan", "reviewed_on"], name="review_plan_on_idx")]
+        indexes = [
+            models.Index(fields=["plan", "reviewed_on"], name="review_plan_on_idx"),
+            # the standing reviews of a period, every client's (visits.facts.claim_month_rows)
+            models.Index(
+                fields=["reviewed_on"],
+                include=["plan"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="review_day_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.plan} {self.reviewed_on}"

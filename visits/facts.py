@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from cases.models import BenefitDecision, Employment, Office
-from core.dates import month_end, month_start
+from core.dates import month_end, month_start, shift_month
 from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
 from plans.rules import review_kept_from
 
@@ -217,3 +217,144 @@ def month_verdict_rows(clients, month: date) -> list[tuple[int, int, rules.Verdi
 def month_verdicts(clients, month: date) -> dict[int, rules.Verdict]:
     """{client id: Verdict} of each client of `clients` for `month` (see month_verdict_rows)."""
     return {pk: verdict for pk, _office, verdict in month_verdict_rows(clients, month)}
+
+
+def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict | None = None) -> list[tuple]:
+    """(client id, office id, billable, months without plan, *columns) of each client of `clients` (a
+    Client queryset) for `month`: what the claim reads of the month rule, in one query.
+
+    `billable` is `rules.verdict_from_facts(...).billable`; `months without plan` is
+    `plans.rules.months_without_plan` counted back at most `lookback` months (0 when a plan is in effect
+    for the month or the client is not in service). `columns` ({alias: expression on Client}) adds values
+    of the client's row (its claim details), read by the same query.
+
+    Narrower than month_fact_codes (the facts the pages and the flags need) and set-based, joins rather
+    than probes per client: the clients with a meeting on a day of their window and of a 支給決定, the
+    month's report written and shared with the client, the clients owed a report to the employer
+    (オープン with the consent standing), the newest candidate plan and the last review of the period that
+    decides whether it is in effect. Only the months before are probed, and only for the clients without
+    a plan. Every join gives at most one row per client. Partial indexes hold the month's written
+    standing contacts, the written shared reports and the standing reviews by day, read from the index
+    alone. Held to the Python rule by tests/visits/test_claim_facts_sql.py.
+    """
+    first, last = month_start(month), month_end(month)
+    q = connection.ops.quote_name
+    on = q("on")
+    columns = columns or {}
+    clients_sql, clients_params = (
+        clients.order_by()
+        .values("id", "office_id", "window_starts_on", "window_ends_on")
+        .annotate(**columns)
+        .query.sql_with_params()
+    )
+    online = sorted(rules.ONLINE_KINDS)
+    plans, reviews = q(SupportPlan._meta.db_table), q(PlanReview._meta.db_table)
+    written = " OR ".join(f"r.{name} <> ''" for name in REPORT_TEXT_FIELDS)
+    kept_from = review_kept_from(first)
+
+    def candidate(alias: str, start: date, end: date) -> tuple[str, list]:
+        """A version that may be the plan in effect of the month start–end (plans.rules.plan_in_effect)."""
+        return (
+            f"{alias}.status = %s AND {alias}.withdrawn_at IS NULL AND {alias}.agreed_on <= %s"
+            f" AND {alias}.delivered_on <= %s AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s",
+            [PlanStatus.DELIVERED.value, end, end, end, start],
+        )
+
+    def not_covered(earlier: date) -> tuple[str, list]:
+        """In service during the month of `earlier` and no plan in effect then, probed for the row's
+        client (as month_fact_codes judges it)."""
+        start, end = month_start(earlier), month_end(earlier)
+        kept = review_kept_from(start)
+        p1, p1_params = candidate("p", start, end)
+        p2, p2_params = candidate("p2", start, end)
+        sql = f"""COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s AND NOT EXISTS (
+          SELECT 1 FROM {plans} p
+          WHERE p.client_id = c.id AND {p1} AND NOT EXISTS (
+              SELECT 1 FROM {plans} p2 WHERE p2.client_id = c.id AND {p2} AND p2.version > p.version)
+            AND (p.starts_on >= %s OR EXISTS (
+              SELECT 1 FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id
+              WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
+                AND r.reviewed_on >= %s AND r.reviewed_on <= %s))), FALSE)"""
+        return sql, [end, start, *p1_params, *p2_params, kept, kept - timedelta(days=1), end]
+
+    # The run of months without a plan, newest first, up to the first month covered or out of service;
+    # the month itself from the joins p (the newest candidate version) and rv (the last review).
+    steps = [
+        "WHEN NOT COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s, FALSE)"
+        " OR p.starts_on >= %s OR rv.reviewed_on >= p.starts_on THEN 0"
+    ]
+    step_params = [last, first, kept_from]
+    for back in range(1, lookback):
+        sql, params = not_covered(shift_month(first, -back))
+        steps.append(f"WHEN NOT {sql} THEN {back}")
+        step_params += params
+    plan_sql, plan_params = candidate("p", first, last)
+    sql = f"""
+        WITH c AS NOT MATERIALIZED ({clients_sql})
+        SELECT c.id, c.office_id,
+          COALESCE(m.client_id IS NOT NULL AND r.client_id IS NOT NULL
+            AND (er.client_id IS NULL OR r.shared_with_employer_on IS NOT NULL), FALSE),
+          CASE {" ".join(steps)} ELSE {max(lookback, 1)} END
+          {"".join(f", c.{q(alias)}" for alias in columns)}
+        FROM c
+          LEFT JOIN (
+            SELECT DISTINCT l.client_id
+            FROM {q(ContactLog._meta.db_table)} l JOIN (
+              SELECT c.id, o.online_counts_as_face_to_face AS online_counts,
+                CASE WHEN d.starts_on > c.window_starts_on THEN d.starts_on ELSE c.window_starts_on END
+                  AS starts_on,
+                CASE WHEN d.ends_on < c.window_ends_on THEN d.ends_on ELSE c.window_ends_on END AS ends_on
+              FROM c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
+                JOIN {q(BenefitDecision._meta.db_table)} d ON d.client_id = c.id
+              WHERE d.starts_on <= %s AND d.ends_on >= %s AND d.withdrawn_at IS NULL
+            ) w ON w.id = l.client_id AND l.{on} >= w.starts_on AND l.{on} <= w.ends_on
+            WHERE l.{on} BETWEEN %s AND %s AND l.withdrawn_at IS NULL AND l.narrative <> ''
+              AND (l.face_to_face OR (l.kind IN ({", ".join(["%s"] * len(online))}) AND w.online_counts))
+          ) m ON m.client_id = c.id
+          LEFT JOIN {q(SupportReport._meta.db_table)} r
+            ON r.client_id = c.id AND r.month = %s AND r.shared_with_client_on IS NOT NULL
+              AND r.withdrawn_at IS NULL AND ({written})
+          LEFT JOIN (
+            SELECT e.client_id FROM {q(Employment._meta.db_table)} e
+            WHERE e.disclosed AND e.hired_on <= %s AND (e.left_on IS NULL OR e.left_on >= %s)
+            INTERSECT
+            SELECT k.client_id FROM {q(Consent._meta.db_table)} k
+            WHERE k.purpose = %s AND k.given_on <= %s AND k.withdrawn_at IS NULL
+              AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
+          ) er ON er.client_id = c.id
+          LEFT JOIN (
+            SELECT v.client_id, v.starts_on FROM (
+              SELECT p.client_id, p.starts_on,
+                ROW_NUMBER() OVER (PARTITION BY p.client_id ORDER BY p.version DESC) AS newest
+              FROM {plans} p JOIN c ON c.id = p.client_id
+              WHERE {plan_sql}
+            ) v WHERE v.newest = 1
+          ) p ON p.client_id = c.id
+          LEFT JOIN (
+            SELECT rp.client_id, MAX(r.reviewed_on) AS reviewed_on
+            FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id JOIN c ON c.id = rp.client_id
+            WHERE r.withdrawn_at IS NULL AND r.reviewed_on >= %s AND r.reviewed_on <= %s
+            GROUP BY rp.client_id
+          ) rv ON rv.client_id = c.id
+    """
+    params = [
+        *clients_params,
+        *step_params,
+        last,
+        first,
+        first,
+        last,
+        *online,
+        first,
+        last,
+        first,
+        ConsentPurpose.REPORT_TO_EMPLOYER.value,
+        last,
+        last,
+        *plan_params,
+        kept_from - timedelta(days=1),
+        last,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -90,6 +90,14 @@ class ContactLog(RetainedRecord):
         indexes = [
             models.Index(fields=["client", "on"], name="contact_client_on_idx"),
             models.Index(fields=["staff", "on"], name="contact_staff_on_idx"),
+            # The month's written, standing contacts of every client, read from the index alone by the
+            # claim's facts (visits.facts.claim_month_rows).
+            models.Index(
+                fields=["on", "client"],
+                include=["face_to_face", "kind"],
+                condition=Q(withdrawn_at__isnull=True) & ~Q(narrative=""),
+                name="contact_meeting_month_idx",
+            ),
         ]
 
     def __str__(self):
@@ -159,7 +167,22 @@ class SupportReport(WithdrawableRecord):
                 fields=["month", "client"],
                 condition=Q(shared_with_client_on__isnull=False, withdrawn_at__isnull=True),
                 name="report_shared_month_idx",
-            )
+            ),
+            # written and shared with the client: the month's reports the claim counts, read from the index
+            # alone (visits.facts.claim_month_rows)
+            models.Index(
+                fields=["month", "client"],
+                include=["shared_with_employer_on"],
+                condition=Q(shared_with_client_on__isnull=False, withdrawn_at__isnull=True)
+                & (
+                    ~Q(work_situation="")
+                    | ~Q(life_situation="")
+                    | ~Q(issues="")
+                    | ~Q(support_given="")
+                    | ~Q(next_steps="")
+                ),
+                name="report_counted_month_idx",
+            ),
         ]
 
     def __str__(self):
