@@ -119,7 +119,9 @@ def random_client_months(rng, n):
             "plan_in_effect": plan_in_effect(month, facts_of_plans, all_reviews),
         }
         args = (month, contacts, window, decisions, None, rng.random() < 0.7, rng.random() < 0.3)
-        client = build_client(*args, extra, plans=plans)
+        # records entered by mistake and withdrawn, stored beside: left out by both paths
+        withdrawn = [name for name in ("decision", "report", "consent") if rng.random() < 0.25]
+        client = build_client(*args, extra, plans=plans, withdrawn=withdrawn)
         facts = month_facts(*args, **extra)
         covered = {
             m
