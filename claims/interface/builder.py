@@ -80,7 +80,7 @@ def settings_problems(month: OfficeMonth, settings: InterfaceSettings | None) ->
         )
     elif not _FORM_TYPE_RE.match(form_type):
         problems.append(Problem(_("事業所の設定の様式種別番号は数字4桁で設定してください。")))
-    if any(client.all_contracts for client in month.clients):
+    if any(client.contract is not None or client.contracts for client in month.clients):
         required = settings.contract_required_items if settings else None
         if required is None:
             problems.append(
@@ -229,7 +229,7 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         },
         frozenset(),
     )
-    for contract in client.all_contracts:
+    for contract in client.all_contracts if client.contract is not None or client.contracts else ():
         yield (
             "J121:05",
             {

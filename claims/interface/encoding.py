@@ -332,7 +332,7 @@ class _Plan:
     among the values, and the texts already checked for the values seen before (the repeated values of a
     month: days, service codes, zero amounts)."""
 
-    __slots__ = ("slots", "parts", "limits", "dates", "required", "memo")
+    __slots__ = ("slots", "parts", "limits", "dates", "required", "required_values", "memo")
 
     def __init__(
         self, record: RecordLayout, keys: tuple[int, ...], split: int, required: frozenset[int], stop: int
@@ -357,9 +357,10 @@ class _Plan:
         self.parts = parts
         self.limits = tuple(template.limits[no - 1] for no in keys)
         self.dates = tuple(template.dates[no - 1] for no in keys)
-        self.required = tuple(
-            slot for no, slot in zip(keys, slots, strict=True) if no in template.required or no in required
+        self.required_values = tuple(
+            index for index, no in enumerate(keys) if no in template.required or no in required
         )
+        self.required = tuple(slots[index] for index in self.required_values)
         self.memo: dict[tuple, str] = {}
 
 
@@ -507,7 +508,7 @@ class ClaimFileWriter:
         head = _plan(record, keys, 0, frozenset(), max(keys)) if keys else None
         if head is not None:
             texts = _value_texts(head, record, keys, tuple(shared.values()))
-            if texts is not None and _joined(head, texts) is not None:
+            if texts is not None and all(texts[index] for index in head.required_values):
                 joined = ",".join(texts)
         if self._fast[:2] != (record.key, keys):
             self._plans = {}  # the fixed items before the shared ones depend on both
