@@ -382,7 +382,13 @@ def _plan(
         pass
     plan = None
     stop = stop or len(record.items)
-    if keys and min(keys) > split and max(keys) <= stop and len(set(keys)) == len(keys):
+    if (
+        keys
+        and min(keys) > split
+        and max(keys) <= stop
+        and len(set(keys)) == len(keys)
+        and not any(no <= split for no in required)  # the shared items' check knows only the layout's
+    ):
         template = _template(record)
         given = set(keys)
         missing = [

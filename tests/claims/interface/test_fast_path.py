@@ -99,3 +99,12 @@ def test_a_shared_mapping_is_checked_against_each_kind_whose_items_differ():
     lines = writer.getvalue().decode("cp932").split("\r\n")
     assert lines[1] == "2,2,J121,03,202610,131016,1310000001,0000012345,471111,3348,1,3348,"
     assert lines[2] == "2,3,J121,05,202610,131016,1310000001,0000012345,471111,,20251001,,"
+
+
+def test_an_extra_required_item_among_the_shared_ones_is_still_checked():
+    writer = ClaimFileWriter(office_number="1310000001", processing_month=date(2026, 11, 1), name="T.CSV")
+    head = {3: date(2026, 10, 1), 4: None, 5: "1310000001", 6: "0000012345"}
+    writer.add("J121:05", {7: "471111"}, shared=head, required=frozenset({4}))
+    with pytest.raises(ClaimFileError) as raised:
+        writer.getvalue()
+    assert "項目4「市町村番号」: 必須項目が設定されていません。" in str(raised.value)
