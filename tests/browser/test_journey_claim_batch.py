@@ -160,3 +160,24 @@ def test_admin_takes_the_month_claim_to_files_and_a_manager_follows(
     assert "MEISAI.CSV" in card and "確定" in card
     assert manager_page.get_by_role("link", name="MEISAI.CSV").count() == 0
     manager_context.close()
+
+
+def test_the_claim_page_and_the_contract_form_are_accessible(live_server, axe_page, office):
+    from .test_accessibility import assert_accessible
+
+    month = shift_month(month_start(timezone.localdate()), -1)
+    admin = MembershipFactory(office=office, role=Role.ADMIN).user
+    manager = MembershipFactory(office=office, role=Role.MANAGER).user
+    ready_office(office, admin)
+    client = claimable(office, admin, manager, month, "山田")
+    ClientContract.objects.create(client=client, entry_number=1, starts_on=month - timedelta(days=30))
+    log_in(axe_page, live_server, admin)
+    axe_page.goto(f"{live_server.url}/claims/month/?month={month:%Y-%m}")
+    axe_page.get_by_role("button", name="この月の請求を作成してエラーチェックする").click()
+    axe_page.wait_for_url(re.compile(r"/claims/month/"))
+    for path in [
+        f"/claims/month/?month={month:%Y-%m}",
+        f"/claims/clients/{client.pk}/profile/",
+        f"/claims/clients/{client.pk}/profile/?contract={client.claim_contracts.get().pk}",
+    ]:
+        assert_accessible(axe_page, f"{live_server.url}{path}")
