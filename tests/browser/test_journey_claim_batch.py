@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cases.models import Role
 from cases.rules import fiscal_year, month_start, shift_month
@@ -83,12 +84,12 @@ def test_admin_takes_the_month_claim_to_files_and_a_manager_follows(
     page = laptop_page
     log_in(page, live_server, admin)
     page.goto(page_url)
-    page.get_by_role("button", name="この月の請求を作成してエラーチェックする").click()
-    page.wait_for_url(re.compile(r"/claims/month/"))
+    with page.expect_navigation():  # the page comes back to the same URL
+        page.get_by_role("button", name="この月の請求を作成してエラーチェックする").click()
+    expect(errors(page).filter(has_text="様式種別番号")).to_have_count(1)
+    expect(errors(page).filter(has_text=f"{aoki.full_name}: 利用開始日")).to_have_count(1)
     batch = ClaimBatch.objects.get(office=office, service_month=month)
     assert batch.state == ClaimBatch.State.DRAFT
-    assert errors(page).filter(has_text="様式種別番号").count() == 1
-    assert errors(page).filter(has_text=f"{aoki.full_name}: 利用開始日").count() == 1
     assert page.get_by_role("link", name="確定へ進む").count() == 0
     screenshot(page, "journey-claim-01-errors-laptop")
 
@@ -109,7 +110,7 @@ def test_admin_takes_the_month_claim_to_files_and_a_manager_follows(
     page.get_by_label("様式種別番号（実績記録票 J611 項目7）").fill("0101")
     page.get_by_label("契約情報レコード（J121:05）の必須項目").fill("7,8,9,11")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_role("alert").filter(has_text="請求ファイルの設定を保存しました。").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="請求ファイルの設定を保存しました。")).to_be_visible()
     page.goto(page_url)
     errors(page).filter(has_text=aoki.full_name).get_by_role("link", name="修正する").click()
     page.wait_for_url(re.compile(rf"/claims/clients/{aoki.pk}/profile/"))
@@ -117,26 +118,27 @@ def test_admin_takes_the_month_claim_to_files_and_a_manager_follows(
     page.locator("form").filter(has=page.locator('input[name="form"][value="profile"]')).get_by_role(
         "button", name="保存"
     ).click()
-    assert page.get_by_role("alert").filter(has_text="請求情報を保存しました。").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="請求情報を保存しました。")).to_be_visible()
 
     # Checked again: no errors; the confirmation page first, then the files.
     page.goto(page_url)
-    page.get_by_role("button", name="エラーチェック").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="エラーチェック").click()
     page.wait_for_load_state("networkidle")
     assert errors(page).all_inner_texts() == []
-    assert page.get_by_text("エラーはありません。", exact=True).is_visible()
+    expect(page.get_by_text("エラーはありません。", exact=True)).to_be_visible()
     page.get_by_role("link", name="確定へ進む").click()
     page.wait_for_url(re.compile(rf"/claims/batches/{batch.pk}/finalize/"))
-    assert page.get_by_text("確定した請求は変更できません。").is_visible()
-    assert page.get_by_text(f"{yamada.full_name}（{yamada.recipient_number}）").is_visible()
+    expect(page.get_by_text("確定した請求は変更できません。")).to_be_visible()
+    expect(page.get_by_text(f"{yamada.full_name}（{yamada.recipient_number}）")).to_be_visible()
     batch.refresh_from_db()
     assert batch.state == ClaimBatch.State.CHECKED  # the confirmation page changes nothing
     screenshot(page, "journey-claim-02-confirm-laptop")
-    page.get_by_role("button", name="確定してファイルを作成する").click()
-    page.wait_for_url(re.compile(r"/claims/month/"))
-    assert (
-        page.get_by_role("alert").filter(has_text="請求を確定し、請求ファイルを作成しました。").is_visible()
-    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="確定してファイルを作成する").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="請求を確定し、請求ファイルを作成しました。")
+    ).to_be_visible()
     batch.refresh_from_db()
     assert batch.state == ClaimBatch.State.WRITTEN and batch.finalized_by == admin
     screenshot(page, "journey-claim-03-files-laptop")
@@ -173,8 +175,8 @@ def test_the_claim_page_and_the_contract_form_are_accessible(live_server, axe_pa
     ClientContract.objects.create(client=client, entry_number=1, starts_on=month - timedelta(days=30))
     log_in(axe_page, live_server, admin)
     axe_page.goto(f"{live_server.url}/claims/month/?month={month:%Y-%m}")
-    axe_page.get_by_role("button", name="この月の請求を作成してエラーチェックする").click()
-    axe_page.wait_for_url(re.compile(r"/claims/month/"))
+    with axe_page.expect_navigation():
+        axe_page.get_by_role("button", name="この月の請求を作成してエラーチェックする").click()
     for path in [
         f"/claims/month/?month={month:%Y-%m}",
         f"/claims/clients/{client.pk}/profile/",
