@@ -2,6 +2,7 @@
 follows each link to put it right, checks again, finalizes after the confirmation and downloads the three
 files; a manager sees the batch, its errors and its files without the buttons."""
 
+import importlib
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -27,6 +28,17 @@ from ..factories import (
 from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def fee_tables(db):
+    """The fee values the migrations load (基本報酬, 加算, 減算): an earlier transactional test flushed them."""
+    from django.apps import apps
+
+    from claims.models import BasicFee
+
+    if not BasicFee.objects.exists():
+        importlib.import_module("claims.migrations.0002_known_fee_values").load(apps, None)
 
 
 def claimable(office, staff, manager, month, family_name, **profile):
