@@ -2,8 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.filters import BootstrapFilterSet
 from cases.models import Client, User
+from core.filters import BootstrapFilterSet
 
 from .models import AccessKind, AccessLog
 

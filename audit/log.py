@@ -1,4 +1,5 @@
-"""`log_access`: the one call every page showing a client's file, and every export, makes."""
+"""`log_access`: the one call that writes an access-log row: for every page showing a client's file (from
+AccessLogMiddleware, after the page loaded the client with cases.access.load_for_page) and every export."""
 
 from django.conf import settings
 
@@ -23,9 +24,9 @@ def client_ip(request) -> str | None:
 def log_access(request, *, client=None, page: str, export: str | None = None, kind: str | None = None):
     """Write one access log row for this request: ONE insert, no reads.
 
-    Call it from every view that shows a client's file (or part of it) and from every export:
+    A page of a client's file does not call it: it loads the client with cases.access.load_for_page and
+    AccessLogMiddleware writes the row. Exports and office pages with personal data call it:
 
-        log_access(request, client=client, page="cases:client_detail")
         log_access(request, page="visits:billing_export", export="billing-2026-11.csv")
 
     - `client`: the `cases.Client` shown (or None for office-wide pages and exports).

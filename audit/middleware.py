@@ -1,4 +1,4 @@
-"""Session lifetime, two-factor enforcement and logging of refused access."""
+"""Session lifetime, two-factor enforcement, and the access-log rows of client pages and refused access."""
 
 
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
 from cases.models import Role
 
@@ -80,17 +81,19 @@ class TwoFactorMiddleware:
             and request.path not in self.exempt_paths()
             and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
         ):
-            from django_otp import devices_for_user
-
             has_device = any(True for _device in devices_for_user(request.user, confirmed=True))
             target = "audit:two_factor_verify" if has_device else "audit:two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
 
 
-class RefusedAccessLogMiddleware:
-    """Logs every refused access of a signed-in user: a 403, and a 404 from a matched URL (an object
-    out of the user's office scope looks exactly like a missing one). Place after CurrentOfficeMiddleware."""
+class AccessLogMiddleware:
+    """The access-log row of a page showing a client's file: a page that loaded the client through the
+    access helper (cases.access.load_for_page) and is sent, a 2xx or a 409 (a form refusing a stale save,
+    with the file and the user's input), gets one row naming the client and the URL name; a redirect, a
+    refusal or an error gets none. And every refused access of a signed-in user: a 403, and a 404 from a
+    matched URL (an object out of the user's office scope looks exactly like a missing one). Place after
+    CurrentOfficeMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -98,8 +101,11 @@ class RefusedAccessLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         status = response.status_code
-        if status in (403, 404) and request.user.is_authenticated:
-            match = getattr(request, "resolver_match", None)
+        match = getattr(request, "resolver_match", None)
+        shown = getattr(request, "shown_client", None)
+        if shown is not None and (200 <= status < 300 or status == 409):
+            log_access(request, client=shown, page=match.view_name if match else "")
+        elif status in (403, 404) and request.user.is_authenticated:
             if status == 403 or match is not None:
                 log_access(
                     request,
@@ -107,5 +113,3 @@ class RefusedAccessLogMiddleware:
                     kind=AccessKind.REFUSED,
                 )
         return response
-
-

@@ -1,15 +1,23 @@
-"""Login, failed login and logout go to the access log; each login also records the user's session."""
+"""Login, failed login and logout go to the access log; each login also records the user's session. A page
+that loaded a client's file (cases.signals.client_shown) gets its row from AccessLogMiddleware."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
 from cases.models import Membership
+from cases.signals import client_shown
 
 from .log import client_ip
 from .models import AccessKind, AccessLog, UserSession
 
 LOGIN_AT_SESSION_KEY = "login_at"
+
+
+@receiver(client_shown, dispatch_uid="audit_client_shown")
+def on_client_shown(sender, request, client, **kwargs):
+    """Remember the client for the row written when the page is sent (audit.middleware)."""
+    request.shown_client = client
 
 
 def _path(request):

@@ -1,6 +1,8 @@
+from base64 import b32encode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,10 +11,11 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.access import clients_visible_to, office_required
-from cases.permissions import ADMINISTER
+from cases.access import clients_visible_to, load_for_page
+from core.access import office_required
 from core.paging import page_query, paginate
 from core.params import safe_next
+from core.permissions import ADMINISTER
 
 from . import selectors, services
 from .csv_export import access_log_rows, csv_response
@@ -27,8 +30,7 @@ PAGE_SIZE = 50
 def client_history(request, pk):
     """Who changed the client's file, and what: its own page, which the client page loads into its
     history panel after it has shown (static/js/app.js) or links to without JavaScript."""
-    client = get_object_or_404(clients_visible_to(request.membership), pk=pk)
-    log_access(request, client=client, page="audit:client_history")
+    client = load_for_page(request, clients_visible_to(request.membership), pk)
     return render(request, "audit/client_history.html", {"client": client})
 
 
@@ -104,8 +106,6 @@ def two_factor_setup(request):
             messages.success(request, _("2段階認証を設定しました。"))
             return redirect(_next_url(request))
         form.add_error("token", _("確認コードが正しくありません。時刻のずれがないか確認してください。"))
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return render(
         request,

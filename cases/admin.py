@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.retention import RetentionAdminMixin
+
 from .models import BenefitDecision, Client, Employer, Employment, Membership, Office, User
-from .retention import RetentionAdminMixin
 
 
 class MembershipInline(admin.TabularInline):

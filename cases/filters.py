@@ -3,6 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BootstrapFilterSet
+
 from . import rules
 from .models import Client, ClientStatus
 from .selectors import search_clients, support_staff_of_office
@@ -14,26 +16,6 @@ PHASE_LABELS = {
     rules.PHASE_ENDING: _("終了間近"),
     rules.PHASE_ENDED: _("終了"),
 }
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    """A FilterSet whose widgets carry Bootstrap 5 classes, for filter bars rendered field by field."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_bootstrap_classes", False):
-            for field in form.fields.values():
-                widget = field.widget
-                if isinstance(widget, forms.CheckboxInput):
-                    css = "form-check-input"
-                elif isinstance(widget, forms.Select):
-                    css = "form-select"
-                else:
-                    css = "form-control"
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            form._bootstrap_classes = True
-        return form
 
 
 class ClientFilter(BootstrapFilterSet):

@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import HardenedFormMixin
+from core.forms import DateInput, HardenedFormMixin
 from core.locking import LockedFormMixin
 
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment, WorkplaceKind
@@ -11,13 +11,6 @@ from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS, DECISION_FIELDS, EMPLOYMENT_FIELDS
 
 ASCII_TEN_DIGITS = re.compile(r"[0-9]{10}")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ClientForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):

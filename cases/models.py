@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.locking import LockVersionField
+from core.permissions import Role
+from core.retention import RetainedRecord
 
 from . import rules
-from .retention import RetainedRecord
 
 # Dates of the domain lie in 1900–2100: a year 0001 or 9999 is a typing slip, and rules would overflow on it.
 DOMAIN_DATE_MIN = date(1900, 1, 1)
@@ -96,12 +97,6 @@ class Office(models.Model):
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
             ]
         super().save(*args, **kwargs)
-
-
-class Role(models.TextChoices):
-    STAFF = "staff", _("就労定着支援員")
-    MANAGER = "manager", _("サービス管理責任者")
-    ADMIN = "admin", _("事務・管理者")
 
 
 class Membership(models.Model):

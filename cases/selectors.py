@@ -5,12 +5,12 @@ from datetime import date
 
 from django.db.models import Case, CharField, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Concat, Replace
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
+from core.kana import normalise_digits, normalise_kana
+
 from . import rules
-from .access import clients_visible_to
-from .kana import normalise_digits, normalise_kana
+from .access import clients_visible_to, load_for_page
 from .models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role, User
 
 # The caseload's groups, in order: in service, preparing, then ended or handed over.
@@ -65,8 +65,10 @@ def search_clients(queryset, text: str):
     return queryset.filter(condition)
 
 
-def client_for_page(membership: Membership, pk: int) -> Client:
-    queryset = (
+def client_file(membership: Membership):
+    """The office's clients with what the pages of a client's file show: staff, office, handover,
+    employments with their employers, decisions."""
+    return (
         clients_visible_to(membership)
         .select_related("primary_staff", "office", "handover")
         .prefetch_related(
@@ -76,7 +78,11 @@ def client_for_page(membership: Membership, pk: int) -> Client:
             Prefetch("decisions", queryset=BenefitDecision.objects.order_by("starts_on")),
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+
+
+def client_for_page(request, pk: int) -> Client:
+    """The client of a page of their file, else 404; the page's access-log row follows (load_for_page)."""
+    return load_for_page(request, client_file(request.membership), pk)
 
 
 def support_staff_of_office(office_id: int):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.locking import check_version
+from core.services import assign_fields
 
 from . import rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
@@ -25,15 +26,6 @@ CLIENT_FIELDS = (
     "status",
     "note",
 )
-
-
-def assign_fields(instance, fields: dict, allowed: tuple[str, ...]):
-    """Set `fields` on `instance`; a name outside `allowed` is a programming error."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_staff_in_office(staff: User | None, office: Office):

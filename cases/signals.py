@@ -1,7 +1,8 @@
 """Domain events of cases, and the model hooks that keep the stored window fresh by every path.
 
 Upper apps subscribe to `client_facts_changed` in their AppConfig.ready(); receivers run in the sender's
-transaction, so what they derive is exactly as fresh as the change.
+transaction, so what they derive is exactly as fresh as the change. `client_shown` is sent by the access
+helper that loads a record for a page (cases.access.load_for_page); audit writes the access-log row.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -12,6 +13,9 @@ from .services import client_refresh_window
 
 # Sent with client= (a Client) and days= (dates touched, may be empty) after a fact a rule reads changed.
 client_facts_changed = Signal()
+
+# Sent with request= and client= (a Client) when a page loads the client's file or a record of it.
+client_shown = Signal()
 
 
 def announce(client: Client, days=()):

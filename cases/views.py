@@ -1,50 +1,25 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.log import log_access
-from core.locking import StaleEdit, conflict_rows, status_of
+from core.access import office_required
+from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
 from core.params import id_param, safe_next
+from core.permissions import EDIT_CASES, REVIEW, can
+from core.views import apply_service
 
 from . import rules, selectors, services
-from .access import (
-    OFFICE_SESSION_KEY,
-    employers_visible_to,
-    office_required,
-)
+from .access import OFFICE_SESSION_KEY, employers_visible_to
 from .filters import PHASE_LABELS, ClientFilter
 from .forms import BenefitDecisionForm, ClientForm, EmployerForm, EmploymentForm
 from .models import Client, Role
 from .pagecache import cached_office_page
-from .permissions import EDIT_CASES, REVIEW, can
 
 PAGE_SIZE = 25
-
-
-def add_service_errors(form, error: ValidationError):
-    """Put a write service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
-def apply_service(form, service, data=None, **kwargs):
-    """Run a write service with the form's data (default: its cleaned data); errors land on the form."""
-    try:
-        return service(**kwargs, **(form.cleaned_data if data is None else data))
-    except StaleEdit as stale:  # 409: the page shows both versions (core/locking.py)
-        form.refuse_stale(stale)
-        return None
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 @office_required()
@@ -102,8 +77,7 @@ def caseload(request):
 
 @office_required()
 def client_detail(request, pk):
-    client = selectors.client_for_page(request.membership, pk)
-    log_access(request, client=client, page="cases:client_detail")
+    client = selectors.client_for_page(request, pk)
     today = timezone.localdate()
     return render(
         request,
@@ -132,13 +106,12 @@ def client_create(request):
 
 @office_required(may=EDIT_CASES)
 def client_update(request, pk):
-    client = selectors.client_for_page(request.membership, pk)
+    client = selectors.client_for_page(request, pk)
     form = ClientForm(request.POST or None, instance=client, office=client.office)
     if request.method == "POST" and form.is_valid():
         if apply_service(form, services.client_update, actor=request.user, client=client):
             messages.success(request, _("利用者情報を更新しました。"))
             return redirect("cases:client_detail", pk=client.pk)
-    log_access(request, client=client, page="cases:client_update")  # the form shows the whole file
     return render(
         request,
         "cases/form.html",
@@ -150,7 +123,7 @@ def client_update(request, pk):
 @office_required(may=EDIT_CASES)
 @require_POST
 def client_archive(request, pk):
-    client = selectors.client_for_page(request.membership, pk)
+    client = selectors.client_for_page(request, pk)
     archived = request.POST.get("archived") != "0"
     services.client_archive(actor=request.user, client=client, archived=archived)
     messages.success(request, _("アーカイブしました。") if archived else _("アーカイブを解除しました。"))
@@ -189,7 +162,7 @@ def _client_record_edit(
     request, client_pk, pk, *, related, form_class, service, record_kwarg, saved_message, titles, warning=None
 ):
     """Create or edit a record that belongs to a client (an employment, a decision) through its service."""
-    client = selectors.client_for_page(request.membership, client_pk)
+    client = selectors.client_for_page(request, client_pk)
     record = get_object_or_404(getattr(client, related).all(), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=record, client=client)
     if request.method == "POST" and form.is_valid():
@@ -201,7 +174,6 @@ def _client_record_edit(
                 messages.warning(request, text)
             return redirect("cases:client_detail", pk=client.pk)
     title = titles[1] if record else titles[0]
-    log_access(request, client=client, page=request.resolver_match.view_name if request.resolver_match else related)
     return render(
         request,
         "cases/form.html",

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.rules import month_end
+from core.dates import month_end
 
 from . import interface, rules
 from .interface.builder import settings_problems

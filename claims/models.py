@@ -7,6 +7,7 @@ service type 47, the サービスコード) are loaded by an admin (`load_fee_ta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -517,8 +518,6 @@ class CapManagementResult(models.Model):
 
 
 def job_storage():
-    from django.core.files.storage import FileSystemStorage
-
     return FileSystemStorage(location=settings.BASE_DIR / "var" / "claims")
 
 

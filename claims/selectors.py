@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
-from cases.rules import fiscal_year, month_end, month_start, months_between, shift_month
+from core.dates import fiscal_year, month_end, month_start, months_between, shift_month
 from meetings import selectors as meetings
 from meetings.models import OfficeTierConfirmation, RetentionTier
 from visits import facts as visit_facts

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Membership, Office
-from cases.permissions import CLAIM, roles_with
-from cases.rules import month_end, month_start, shift_month
+from core.dates import month_end, month_start, shift_month
+from core.permissions import CLAIM, roles_with
 from visits.services import month_lock
 
 from . import record_sheet

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import clients_visible_to, office_required
-from cases.permissions import CLAIM, SEE_OFFICE, can
-from cases.rules import fiscal_year, month_start, shift_month
-from cases.views import add_service_errors, apply_service
+from cases.access import clients_visible_to, load_for_page
+from core.access import office_required
+from core.dates import fiscal_year, month_start, shift_month
 from core.params import id_param
+from core.permissions import CLAIM, SEE_OFFICE, can
+from core.views import add_service_errors, apply_service
 from meetings.models import OfficeTierConfirmation
 
 from . import record_sheet, selectors, services, tasks
@@ -297,9 +298,7 @@ def client_month_pdf(request, client_pk):
 
 @office_required(may=SEE_OFFICE)
 def client_profile(request, client_pk):
-    client = clients_visible_to(request.membership).filter(pk=client_pk).first()
-    if client is None:
-        raise Http404
+    client = load_for_page(request, clients_visible_to(request.membership), client_pk)
     profile = ClientClaimProfile.objects.filter(client=client).first() or ClientClaimProfile(client=client)
     which = request.POST.get("form") if request.method == "POST" else None
     form = ClientClaimProfileForm(
@@ -336,7 +335,6 @@ def client_profile(request, client_pk):
             )
             messages.success(request, _("上限額管理結果を保存しました。"))
             return redirect("claims:client_profile", client_pk=client.pk)
-    log_access(request, client=client, page="claims:client_profile")
     results = CapManagementResult.objects.filter(client=client).order_by("-month")[:12]
     return render(
         request,

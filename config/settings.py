@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "audit",
+    "demo",
     "office",
 ]
 
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "cases.middleware.CurrentOfficeMiddleware",
     "audit.middleware.TwoFactorMiddleware",
     "office.middleware.PasswordChangeRequiredMiddleware",
-    "audit.middleware.RefusedAccessLogMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "cases.context_processors.office",
+                "core.context_processors.office",
                 "flags.context_processors.open_flags",
             ],
         },

@@ -27,6 +27,15 @@ HALF_WIDTH = str.maketrans("０１２３４５６７８９－ー−：／", "012
 NUMERIC_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.DateField, forms.TimeField)
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker, its value ISO (yyyy-mm-dd)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def reason_field(label, *, required=True, help_text="", rows=2) -> forms.CharField:
     return forms.CharField(
         label=label,

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.filters import BootstrapFilterSet
+from core.filters import BootstrapFilterSet
 
 from .models import FLAG_KIND_CHOICES, Flag, Severity
 

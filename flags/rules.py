@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.rules import month_end, month_start, shift_month
+from core.dates import month_end, month_start, shift_month
 from plans.deadlines import INFO, URGENT, WARNING, DeadlineKind
 from visits import rules as visit_rules
 

@@ -2,6 +2,8 @@
 to django-celery-beat's tables. Times are Asia/Tokyo; `expire_seconds` drops a backlog instead of running
 stale jobs after an outage."""
 
+from django.utils import timezone
+
 TIMEZONE = "Asia/Tokyo"
 
 SCHEDULES = [
@@ -64,7 +66,5 @@ def ensure_schedules(CrontabSchedule, PeriodicTask, PeriodicTasks=None) -> list:
         )
         tasks.append(task)
     if PeriodicTasks is not None:
-        from django.utils import timezone
-
         PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
     return tasks

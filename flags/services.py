@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from cases.models import Client, Office
 from cases.pagecache import bump_offices
-from cases.rules import month_end, month_start, shift_month
 from claims import selectors as claims_selectors
+from core.dates import month_end, month_start, shift_month
 from meetings.selectors import follow_ups_missing
 from plans.selectors import deadline_candidates, office_deadlines
 from visits.facts import month_verdict_rows

@@ -1,9 +1,9 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from cases.access import office_required
-from cases.permissions import SEE_OFFICE, can
+from core.access import office_required
 from core.paging import page_query, paginate
+from core.permissions import SEE_OFFICE, can
 
 from . import selectors
 from .filters import FlagFilter

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -137,8 +139,6 @@ class FollowUpForm(HardenedFormMixin, forms.ModelForm):
         self.fields["learned_by"].choices = [c for c in self.fields["learned_by"].choices if c[0]]
 
     def clean_year_end(self):
-        from datetime import date
-
         try:
             return date.fromisoformat(self.cleaned_data["year_end"])
         except (TypeError, ValueError) as error:

@@ -17,7 +17,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 
-from cases.rules import Job, after_months, employment_spells, fiscal_year, months_after_event, period_end
+from cases.rules import Job, employment_spells
+from core.dates import after_months, fiscal_year, months_after_event, period_end
 
 # --- 地域連携会議実施加算 ---
 

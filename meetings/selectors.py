@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min
-from django.shortcuts import get_object_or_404
 
+from cases.access import load_for_page
 from cases.models import Client, ClientStatus, DisabilityCategory, Employment, Membership
-from cases.rules import Job, fiscal_year, month_end, period_end, shift_month
+from cases.rules import Job
+from core.dates import fiscal_year, month_end, period_end, shift_month
 from plans.models import Consent, ConsentPurpose
 from visits.models import ContactLog
 
@@ -126,13 +127,12 @@ def client_meetings(client: Client):
     return [(m, verdicts[m.pk]) for m in reversed(meetings)]
 
 
-def meeting_for_page(membership: Membership, pk: int):
-    return get_object_or_404(
-        meetings_visible_to(membership).select_related(
-            "client", "client__office", "presenter", "new_plan", "recorded_by"
-        ),
-        pk=pk,
+def meeting_for_page(request, pk: int):
+    """The meeting, else 404, and the page's access-log row (cases.access.load_for_page)."""
+    queryset = meetings_visible_to(request.membership).select_related(
+        "client", "client__office", "presenter", "new_plan", "recorded_by"
     )
+    return load_for_page(request, queryset, pk, client="client")
 
 
 def verdict_of(meeting: Meeting) -> rules.AddonVerdict:

@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import clients_visible_to, office_required
-from cases.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
-from cases.rules import fiscal_year, month_end, shift_month
-from cases.views import add_service_errors
+from cases.access import clients_visible_to
+from core.access import office_required
+from core.dates import fiscal_year, month_end, shift_month
+from core.permissions import EDIT_CASES, RECORD, SEE_OFFICE, can
+from core.views import add_service_errors
 
 from . import export, rules, selectors, services
 from .forms import (
@@ -68,8 +69,7 @@ def meeting_list(request):
 
 @office_required()
 def client_meetings(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
-    log_access(request, client=client, page="meetings:client_meetings")
+    client = case_selectors.client_for_page(request, client_pk)
     return render(
         request,
         "meetings/client_meetings.html",
@@ -133,7 +133,9 @@ def meeting_create(request):
     client = None
     if request.GET.get("client"):
         try:
-            client = case_selectors.client_for_page(request.membership, int(request.GET["client"]))
+            client = get_object_or_404(
+                case_selectors.client_file(request.membership), pk=int(request.GET["client"])
+            )
         except ValueError:
             client = None
     form, formset = _meeting_form(request, client=client)
@@ -156,8 +158,7 @@ def meeting_create(request):
 
 @office_required()
 def meeting_detail(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_detail")
+    meeting = selectors.meeting_for_page(request, pk)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -173,13 +174,12 @@ def meeting_detail(request, pk):
 
 @office_required(may=RECORD)
 def meeting_edit(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
+    meeting = selectors.meeting_for_page(request, pk)
     form, formset = _meeting_form(request, meeting=meeting)
     if request.method == "POST":
         if _save_meeting(request, form, formset, meeting=meeting):
             messages.success(request, _("会議の記録を更新しました。"))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_edit")
     return render(
         request,
         "meetings/meeting_form.html",
@@ -189,8 +189,7 @@ def meeting_edit(request, pk):
 
 @office_required()
 def meeting_print(request, pk):
-    meeting = selectors.meeting_for_page(request.membership, pk)
-    log_access(request, client=meeting.client, page="meetings:meeting_print")
+    meeting = selectors.meeting_for_page(request, pk)
     return render(
         request,
         "meetings/meeting_print.html",
@@ -256,7 +255,7 @@ def follow_up_list(request):
 
 @office_required(may=RECORD)
 def follow_up_record(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
+    client = case_selectors.client_for_page(request, client_pk)
     today = timezone.localdate()
     year_ends = [d for d in selectors.follow_up_year_ends_of(client, today) if d <= today]
     initial = {"learned_on": today}
@@ -273,7 +272,6 @@ def follow_up_record(request, client_pk):
         else:
             messages.success(request, _("就労状況の確認を記録しました。"))
             return redirect("meetings:follow_up_list")
-    log_access(request, client=client, page="meetings:follow_up_record")
     records = list(client.follow_ups.select_related("recorded_by").order_by("-year_end"))
     return render(
         request,

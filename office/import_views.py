@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.log import log_access
-from cases.access import office_required
-from cases.permissions import EDIT_CASES
+from core.access import office_required
 from core.paging import paginate
+from core.permissions import EDIT_CASES
 
 from . import importer, selectors
 from .models import ClientImport, EventKind, ImportStatus

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 
 from audit.csv_export import safe_cell
 from cases import services as case_services
-from cases.kana import normalise_kana
 from cases.models import (
     BurdenCategory,
     Client,
@@ -33,6 +32,7 @@ from cases.models import (
     User,
     WorkplaceKind,
 )
+from core.kana import normalise_kana
 from flags.services import flags_refreshed_per_office
 
 MAX_ROWS = 10_000

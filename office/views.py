@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import office_required
 from cases.models import Office, User
-from cases.permissions import ADMINISTER
-from cases.views import add_service_errors
+from core.access import office_required
 from core.paging import paginate
+from core.permissions import ADMINISTER
+from core.views import add_service_errors
 
 from . import selectors, services
 from .forms import OfficeSettingsForm, PasswordResetForm, RoleForm, StaffCreateForm

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.retention import RetentionAdminMixin
+from core.retention import RetentionAdminMixin
 
 from .models import Consent, Handover, PlanReview, SupportPlan
 
@@ -11,7 +11,7 @@ class PlanReviewInline(admin.TabularInline):
     extra = 0
     fields = ["reviewed_on", "reviewer", "decision"]
     show_change_link = True
-    can_delete = False  # records are kept (cases.retention)
+    can_delete = False  # records are kept (core.retention)
 
 
 @admin.register(SupportPlan)

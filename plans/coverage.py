@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Max
 
-from cases.rules import month_end, month_start, months_between, shift_month
+from core.dates import month_end, month_start, months_between, shift_month
 
 from . import rules
 from .models import PlanReview, PlanStatus, SupportPlan

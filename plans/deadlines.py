@@ -17,7 +17,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.rules import Window, after_months, latest_day_before, month_start
+from cases.rules import Window
+from core.dates import after_months, latest_day_before, month_start
 
 from .rules import PlanFact, months_without_plan, next_review_due, plan_in_effect
 

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
-from core.forms import HardenedFormMixin
+from core.forms import DateInput, HardenedFormMixin
 from core.locking import LockedFormMixin
 
 from .models import PLAN_CONTENT_FIELDS, Consent, Handover, PlanReview, SupportPlan

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client
-from cases.retention import RetainedRecord, WithdrawableRecord
 from core.locking import LockVersionField
+from core.retention import RetainedRecord, WithdrawableRecord
 
 
 class PlanStatus(models.TextChoices):

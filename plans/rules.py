@@ -7,13 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cases.rules import (
-    month_end,
-    month_start,
-    months_after_event,
-    period_end,
-    shift_month,
-)
+from core.dates import month_end, month_start, months_after_event, period_end, shift_month
 
 REVIEW_INTERVAL_MONTHS = 3
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Min, Q
-from django.shortcuts import get_object_or_404
 
-from cases.access import clients_visible_to
+from cases.access import clients_visible_to, load_for_page
 from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
 
 from . import deadlines, rules
@@ -49,8 +48,20 @@ def consents_visible_to(membership: Membership):
     return Consent.objects.filter(client__in=clients_visible_to(membership)).select_related("client")
 
 
-def plan_for_page(membership: Membership, pk: int) -> SupportPlan:
-    return get_object_or_404(plans_visible_to(membership).select_related("client__office"), pk=pk)
+# The loaders of a page: the record, else 404, and the page's access-log row (cases.access.load_for_page).
+
+
+def plan_for_page(request, pk: int) -> SupportPlan:
+    queryset = plans_visible_to(request.membership).select_related("client__office")
+    return load_for_page(request, queryset, pk, client="client")
+
+
+def review_for_page(request, pk: int) -> PlanReview:
+    return load_for_page(request, reviews_visible_to(request.membership), pk, client="plan.client")
+
+
+def consent_for_page(request, pk: int) -> Consent:
+    return load_for_page(request, consents_visible_to(request.membership), pk, client="client")
 
 
 # --- consent ---
@@ -150,7 +161,7 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
         for code, label in ConsentPurpose.choices
     ]
     try:
-        handover = client.handover  # select_related by client_for_page; else one query
+        handover = client.handover  # select_related by client_file (client_for_page); else one query
     except Handover.DoesNotExist:
         handover = None
     return ClientPlansPanel(plans, current, reviews, next_on, state, consents, summary, handover)

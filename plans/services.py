@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, ClientStatus, Membership, User
-from cases.permissions import REVIEW, WRITE_PLANS, roles_with
-from cases.services import assign_fields
 from cases.signals import announce
 from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
+from core.permissions import REVIEW, WRITE_PLANS, roles_with
+from core.services import assign_fields
 
 from .models import (
     PLAN_CONTENT_FIELDS,

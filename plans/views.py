@@ -6,13 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import has_role, office_required
-from cases.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from cases.selectors import support_staff_of_office
-from cases.views import add_service_errors, apply_service
+from core.access import has_role, office_required
 from core.locking import conflict_rows, status_of
+from core.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
+from core.views import add_service_errors, apply_service
 
 from . import deadlines, selectors, services
 from .forms import (
@@ -31,7 +30,7 @@ MANAGERS = roles_with(REVIEW)
 
 
 def _client(request, pk):
-    return case_selectors.client_for_page(request.membership, pk)
+    return case_selectors.client_for_page(request, pk)
 
 
 def _save_locked(form, service, **kwargs):
@@ -56,7 +55,6 @@ _conflict_rows = conflict_rows
 def plan_versions(request, client_pk):
     client = _client(request, client_pk)
     plans = list(client.plans.select_related("drafted_by", "approved_by").order_by("-version"))
-    log_access(request, client=client, page="plans:plan_versions")
     return render(
         request,
         "plans/plan_versions.html",
@@ -87,13 +85,12 @@ def plan_create(request, client_pk):
         if plan:
             messages.success(request, _("計画の下書きを作成しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
-    log_access(request, client=client, page="plans:plan_create")
     return render(request, "plans/form.html", {"form": form, "client": client, "title": _("計画の作成")})
 
 
 @office_required()
 def plan_detail(request, pk):
-    plan = selectors.plan_for_page(request.membership, pk)
+    plan = selectors.plan_for_page(request, pk)
     today = timezone.localdate()
     m = request.membership
     context = {
@@ -112,13 +109,12 @@ def plan_detail(request, pk):
         context["step_form"] = PlanDateForm(field_name="agreed_on", label=_("本人同意日"), initial_date=today)
     elif plan.status == PlanStatus.AGREED:
         context["step_form"] = PlanDateForm(field_name="delivered_on", label=_("交付日"), initial_date=today)
-    log_access(request, client=plan.client, page="plans:plan_detail")
     return render(request, "plans/plan_detail.html", context)
 
 
 @office_required(may=WRITE_PLANS)
 def plan_edit(request, pk):
-    plan = selectors.plan_for_page(request.membership, pk)
+    plan = selectors.plan_for_page(request, pk)
     if plan.status != PlanStatus.DRAFT:
         messages.error(request, _("作成中の計画だけを編集できます。変更するには新しい版を作成してください。"))
         return redirect("plans:plan_detail", pk=plan.pk)
@@ -129,7 +125,6 @@ def plan_edit(request, pk):
         if saved:
             messages.success(request, _("計画を保存しました。"))
             return redirect("plans:plan_detail", pk=plan.pk)
-    log_access(request, client=plan.client, page="plans:plan_edit")
     return render(
         request,
         "plans/form.html",
@@ -170,7 +165,7 @@ def plan_step(request, pk, step):
     field_name, label, service, roles, done = STEPS[step]
     if not has_role(request.membership, *roles):
         return render(request, "403.html", status=403)
-    plan = selectors.plan_for_page(request.membership, pk)
+    plan = selectors.plan_for_page(request, pk)
     form = PlanDateForm(request.POST, field_name=field_name, label=label, initial_date=None)
     if form.is_valid():
         try:
@@ -195,7 +190,6 @@ def plan_compare(request, client_pk):
     except (KeyError, ValueError):
         old, new = (plans[-2], plans[-1]) if len(plans) >= 2 else (None, None)
     changes = selectors.plan_diff(old, new) if old and new else []
-    log_access(request, client=client, page="plans:plan_compare")
     return render(
         request,
         "plans/plan_compare.html",
@@ -205,8 +199,7 @@ def plan_compare(request, client_pk):
 
 @office_required()
 def plan_print(request, pk):
-    plan = selectors.plan_for_page(request.membership, pk)
-    log_access(request, client=plan.client, page="plans:plan_print")
+    plan = selectors.plan_for_page(request, pk)
     return render(request, "plans/plan_print.html", {"plan": plan, "client": plan.client})
 
 
@@ -215,7 +208,7 @@ def plan_print(request, pk):
 
 @office_required(may=REVIEW)
 def review_create(request, plan_pk):
-    plan = selectors.plan_for_page(request.membership, plan_pk)
+    plan = selectors.plan_for_page(request, plan_pk)
     form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         review = apply_service(
@@ -228,7 +221,6 @@ def review_create(request, plan_pk):
                 messages.info(request, _("第%(v)s版の下書きを作成しました。") % {"v": latest.version})
                 return redirect("plans:plan_edit", pk=latest.pk)
             return redirect("plans:plan_detail", pk=plan.pk)
-    log_access(request, client=plan.client, page="plans:review_create")
     return render(
         request,
         "plans/form.html",
@@ -242,7 +234,7 @@ def review_create(request, plan_pk):
 
 @office_required(may=REVIEW)
 def review_edit(request, pk):
-    review = get_object_or_404(selectors.reviews_visible_to(request.membership), pk=pk)
+    review = selectors.review_for_page(request, pk)
     form = ReviewForm(request.POST or None, instance=review)
     current = None
     if request.method == "POST" and form.is_valid():
@@ -250,7 +242,6 @@ def review_edit(request, pk):
         if saved:
             messages.success(request, _("モニタリングを保存しました。"))
             return redirect("plans:plan_detail", pk=review.plan_id)
-    log_access(request, client=review.plan.client, page="plans:review_edit")
     return render(
         request,
         "plans/form.html",
@@ -267,7 +258,7 @@ def review_edit(request, pk):
 @require_POST
 @office_required(may=REVIEW)
 def plan_withdraw(request, pk):
-    plan = selectors.plan_for_page(request.membership, pk)
+    plan = selectors.plan_for_page(request, pk)
     try:
         services.plan_withdraw(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -317,7 +308,6 @@ def handover_edit(request, client_pk):
                     messages.success(request, _("引継ぎの記録を保存しました。"))
                 return redirect("cases:client_detail", pk=client.pk)
     today = timezone.localdate()
-    log_access(request, client=client, page="plans:handover_edit")
     return render(
         request,
         "plans/handover_form.html",
@@ -355,7 +345,6 @@ def consent_list(request, client_pk):
         ):
             messages.success(request, _("同意を記録しました。"))
             return redirect("plans:consent_list", client_pk=client.pk)
-    log_access(request, client=client, page="plans:consent_list")
     return render(
         request,
         "plans/consent_list.html",
@@ -389,7 +378,7 @@ def consent_withdraw(request, pk):
 
 @office_required(may=WRITE_PLANS)
 def consent_correct(request, pk):
-    consent = get_object_or_404(selectors.consents_visible_to(request.membership), pk=pk)
+    consent = selectors.consent_for_page(request, pk)
     initial = {
         "given_on": consent.given_on,
         "withdrawn_on": consent.withdrawn_on,
@@ -400,7 +389,6 @@ def consent_correct(request, pk):
         if apply_service(form, services.consent_correct, actor=request.user, consent=consent):
             messages.success(request, _("同意の記録を訂正しました（訂正前の内容と理由は履歴に残ります）。"))
             return redirect("plans:consent_list", client_pk=consent.client_id)
-    log_access(request, client=consent.client, page="plans:consent_correct")
     title = _("同意の訂正: %(purpose)s") % {"purpose": consent.get_purpose_display()}
     return render(request, "plans/form.html", {"form": form, "client": consent.client, "title": title})
 

@@ -3,11 +3,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.retention import RetentionAdminMixin
+from core.retention import RetentionAdminMixin
 
 from . import selectors, services
 from .models import ContactLog, MonthLock, SupportReport
@@ -156,8 +157,6 @@ class MonthLockAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("締めの解除"))
     def unlock_link(self, obj):
-        from django.utils.html import format_html
-
         if not obj.pk or not obj.is_locked:
             return "—"
         url = reverse("admin:visits_monthlock_unlock", args=[obj.pk])

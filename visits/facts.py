@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from cases.models import BenefitDecision, Employment, Office
-from cases.rules import month_end, month_start
+from core.dates import month_end, month_start
 from plans.models import Consent, ConsentPurpose, PlanReview, PlanStatus, SupportPlan
 from plans.rules import review_kept_from
 

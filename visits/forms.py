@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput
-from core.forms import REASON_MAX_LENGTH, HardenedFormMixin
+from core.forms import REASON_MAX_LENGTH, DateInput, HardenedFormMixin
 from core.locking import LockedFormMixin
 
 from .models import (

@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import BenefitDecision, Client, Employment, Membership
-from cases.rules import month_end, month_start, months_between, shift_month
+from core.dates import month_end, month_start, months_between, shift_month
 from plans.coverage import plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanStatus
 from plans.rules import PlanFact, months_without_plan, plan_in_effect

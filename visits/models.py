@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Office
-from cases.retention import RetainedRecord
 from core.locking import LockVersionField
+from core.retention import RetainedRecord
 
 
 class ContactKind(models.TextChoices):

@@ -7,10 +7,9 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.log import log_access
 from cases import selectors as case_selectors
-from cases.access import office_required
-from cases.rules import month_start
+from core.access import office_required
+from core.dates import month_start
 from core.paging import page_query, paginate
 
 from .models import ContactKind
@@ -59,10 +58,9 @@ def _context(request, client, month, kind):
 
 @office_required()
 def support_record(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
+    client = case_selectors.client_for_page(request, client_pk)
     contacts, month, kind = _filtered(request, client)
     page = paginate(request, contacts, PAGE_SIZE)
-    log_access(request, client=client, page="visits:support_record")
     context = _context(request, client, month, kind)
     context.update(page=page, rows=_rows(page.object_list))
     return render(request, "visits/support_record.html", context)
@@ -70,9 +68,8 @@ def support_record(request, client_pk):
 
 @office_required()
 def support_record_print(request, client_pk):
-    client = case_selectors.client_for_page(request.membership, client_pk)
+    client = case_selectors.client_for_page(request, client_pk)
     contacts, month, kind = _filtered(request, client)
-    log_access(request, client=client, page="visits:support_record_print")
     context = _context(request, client, month, kind)
     context.update(rows=_rows(contacts), printed_by=request.user)
     return render(request, "visits/support_record_print.html", context)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from cases.rules import Window, month_end, month_start, shift_month
+from cases.rules import Window
+from core.dates import month_end, month_start, shift_month
 
 NO_FACE_TO_FACE = "no_face_to_face"
 OUTSIDE_WINDOW = "outside_window"

@@ -8,8 +8,8 @@ from django.db.models import Case, Q, Value, When
 
 from cases.access import clients_visible_to
 from cases.models import Client, Membership
-from cases.permissions import EDIT_CASES, can
-from cases.rules import month_end, month_start
+from core.dates import month_end, month_start
+from core.permissions import EDIT_CASES, can
 from plans.models import Consent, ConsentPurpose
 
 from .models import ContactLog, MonthLock

@@ -2,7 +2,7 @@
 
 A contact is the legal record of the service: every change is kept in its history, and once the month has
 been locked for billing a change to its contacts or its report carries a written reason in that history. A
-record entered by mistake is withdrawn with a reason, never deleted (cases.retention).
+record entered by mistake is withdrawn with a reason, never deleted (core.retention).
 """
 
 from datetime import date, time
@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Client, Office, User
-from cases.permissions import CLAIM, roles_with
-from cases.rules import month_end, month_start
 from cases.signals import announce
+from core.dates import month_end, month_start
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
+from core.permissions import CLAIM, roles_with
 
 from . import selectors
 from .models import (

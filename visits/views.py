@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
-from cases.access import clients_visible_to, office_required
+from cases.access import clients_visible_to, load_for_page
 from cases.models import ClientStatus
-from cases.permissions import CLAIM, RECORD, can
-from cases.rules import month_start, shift_month
-from cases.views import apply_service
+from core.access import office_required
+from core.dates import month_start, shift_month
 from core.locking import conflict_rows, status_of
 from core.params import id_param
+from core.permissions import CLAIM, RECORD, can
+from core.views import apply_service
 
 from . import billing, grid, labels, rules, selectors, services
 from .forms import ContactDeleteForm, ContactForm, ReportForm, ReportShareForm
@@ -86,9 +87,8 @@ def _message_month_status(request, contact):
 
 
 def _contact_for_edit(request, pk):
-    contact = get_object_or_404(
-        selectors.contacts_visible_to(request.membership).select_related("client", "client__office"), pk=pk
-    )
+    queryset = selectors.contacts_visible_to(request.membership).select_related("client", "client__office")
+    contact = load_for_page(request, queryset, pk, client="client")
     if not selectors.can_edit_contact(request.membership, contact):
         raise PermissionDenied
     return contact
@@ -106,7 +106,6 @@ def contact_update(request, pk):
         if apply_service(form, services.contact_log_update, actor=request.user, contact=contact):
             messages.success(request, _("支援記録を更新しました。"))
             return redirect("cases:client_detail", pk=contact.client_id)
-    log_access(request, client=contact.client, page="visits:contact_update")
     return render(
         request,
         "visits/contact_form.html",
@@ -137,7 +136,6 @@ def contact_delete(request, pk):
         else:
             messages.success(request, _("支援記録を取り消しました（記録と理由は保存されます）。"))
             return redirect("cases:client_detail", pk=client_id)
-    log_access(request, client=contact.client, page="visits:contact_delete")
     return render(request, "visits/contact_delete.html", {"form": form, "contact": contact})
 
 
@@ -145,7 +143,7 @@ def contact_delete(request, pk):
 
 
 def _client_and_month(request, client_pk, year, month):
-    client = get_object_or_404(clients_visible_to(request.membership).select_related("office"), pk=client_pk)
+    client = load_for_page(request, clients_visible_to(request.membership).select_related("office"), client_pk)
     if not 1 <= month <= 12:
         raise Http404
     return client, date(year, month, 1)
@@ -156,7 +154,6 @@ def report_detail(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
     report = SupportReport.objects.filter(client=client, month=first).select_related("created_by").first()
     row = grid.verdict_grid([client], first, first)[client.pk][0]
-    log_access(request, client=client, page="visits:report_detail")
     return render(
         request,
         "visits/report_detail.html",
@@ -197,7 +194,6 @@ def report_edit(request, client_pk, year, month):
                 return redirect("visits:report_share", client_pk=client.pk, year=year, month=month)
             return redirect("visits:report_detail", client_pk=client.pk, year=year, month=month)
     title = _("支援レポートの編集（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
-    log_access(request, client=client, page="visits:report_edit")
     return render(
         request,
         "visits/form.html",
@@ -225,7 +221,6 @@ def report_share(request, client_pk, year, month):
             messages.success(request, _("共有を記録しました。"))
             return redirect("cases:client_detail", pk=client.pk)
     title = _("支援レポートの共有（%(month)s）") % {"month": f"{first:%Y年%-m月}"}
-    log_access(request, client=client, page="visits:report_share")
     return render(
         request,
         "visits/form.html",

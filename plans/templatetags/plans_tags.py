@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from cases.permissions import REVIEW, WRITE_PLANS, can
+from core.permissions import REVIEW, WRITE_PLANS, can
 
 from .. import selectors
 

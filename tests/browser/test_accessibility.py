@@ -6,7 +6,7 @@ import os
 import pytest
 from django.utils import timezone
 
-from cases.rules import after_months, month_start, shift_month
+from core.dates import after_months, month_start, shift_month
 
 from ..factories import ContactLogFactory, agreed_plan, client_in_service
 from .conftest import AXE_JS, log_in

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Role
-from cases.rules import month_start, shift_month
+from core.dates import month_start, shift_month
 from visits.billing import HEADER
 from visits.models import ContactLog, MonthLock
 

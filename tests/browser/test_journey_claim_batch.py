@@ -12,9 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Role
-from cases.rules import fiscal_year, month_start, shift_month
 from claims.interface import InterfaceSettings, validate_claim_files
 from claims.models import ClaimBatch, ClaimFileDownload, ClientClaimProfile, ClientContract
+from core.dates import fiscal_year, month_start, shift_month
 from meetings.models import OfficeTierConfirmation
 
 from ..claims.factories import ready_office

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Role
-from cases.rules import after_months, month_start, shift_month
+from core.dates import after_months, month_start, shift_month
 from plans.models import PlanStatus, SupportPlan
 
 from ..factories import MembershipFactory, agreed_plan, client_in_service

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Role
-from cases.rules import month_start, shift_month
+from core.dates import month_start, shift_month
 from visits.models import ContactLog
 
 from ..factories import ContactLogFactory, MembershipFactory, SupportReportFactory, client_in_service

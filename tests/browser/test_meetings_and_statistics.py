@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import ClientStatus, Role
-from cases.rules import after_months
+from core.dates import after_months
 from meetings.models import Meeting
 from plans.models import ConsentPurpose
 

@@ -16,13 +16,10 @@ from cases.rules import (
     END_REASON_SECOND_CHANGE,
     Job,
     Window,
-    after_months,
     eligibility_window,
-    latest_day_before,
     max_decision_end,
-    months_after_event,
-    period_end,
 )
+from core.dates import after_months, latest_day_before, months_after_event, period_end
 
 D = date
 A_TYPE = False  # Job(..., regular=A_TYPE): a job at a 就労継続支援A型 事業所

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 import time_machine
 
-from cases.demo import seed_demo_office
-from claims.demo import SAMPLE, seed_claims
 from claims.models import ServiceCode, UnitPrice
 from claims.selectors import office_claim
+from demo.claims import SAMPLE, seed_claims
+from demo.office import seed_demo_office
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 10, 5)

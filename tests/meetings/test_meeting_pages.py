@@ -152,7 +152,7 @@ def test_confirmed_tier_seam(office, manager):
 
 
 def test_demo_seed_has_meetings_follow_ups_and_a_fifth_meeting_not_counted():
-    from cases.demo import seed_demo_office
+    from demo.office import seed_demo_office
     from meetings.models import FollowUp
     from meetings.selectors import client_meetings
 

@@ -24,7 +24,7 @@ def test_demo_seed_fills_every_dashboard_list():
     call_command("seed_demo", stdout=StringIO())
     assert SupportPlan.objects.count() == plans_before > 0
     office = Office.objects.get()
-    # The demo's decisions (cases/demo.py) are renewed without gaps, so no month lacks a decision's cover.
+    # The demo's decisions (demo/office.py) are renewed without gaps, so no month lacks a decision's cover.
     for kind, label, rows in selectors.dashboard(office, TODAY):
         assert rows or kind == DeadlineKind.DECISION_MISSING, f"{kind} ({label}) is empty in the demo"
     done = Handover.objects.filter(handed_over_on__isnull=False)

@@ -1,11 +1,11 @@
-"""visits.demo.seed_contacts: deterministic demo contacts and reports with deliberate gaps."""
+"""demo.visits.seed_contacts: deterministic demo contacts and reports with deliberate gaps."""
 
 from datetime import date
 
 import pytest
 from django.db.models import QuerySet
 
-from cases.demo import seed_demo_office
+from demo.office import seed_demo_office
 from visits.grid import month_rows
 from visits.models import ContactLog, SupportReport
 
@@ -35,11 +35,11 @@ def test_demo_is_deterministic_and_runs_once():
     first = snapshot()
     seed_demo_office(TODAY)
     assert snapshot() == first
-    # Retained records refuse deletion (cases.retention); the test clears them below that guard.
+    # Retained records refuse deletion (core.retention); the test clears them below that guard.
     QuerySet.delete(ContactLog.objects.all())
     QuerySet.delete(SupportReport.objects.all())
     from cases.models import Office
-    from visits.demo import seed_contacts
+    from demo.visits import seed_contacts
 
     seed_contacts(Office.objects.get(), TODAY)
     assert snapshot() == first

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from cases.retention import RecordRetained, kept_until
+from core.retention import RecordRetained, kept_until
 from visits import services
 from visits.models import ContactLog, MonthLock, SupportReport
 from visits.selectors import month_is_locked

@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from cases.permissions import EDIT_CASES, can
-from cases.rules import month_start
+from core.dates import month_start
+from core.permissions import EDIT_CASES, can
 
 from .. import grid, labels, selectors
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.models import Office
-from cases.rules import month_start
+from core.dates import month_start
 from flags import services
 
 

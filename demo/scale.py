@@ -16,13 +16,8 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-# Scale data spans plans and visits, so it imports upward; only the seed_demo command imports it (an
-# ignore_imports entry of the layers contract in pyproject.toml says so).
-from plans.models import PlanReview, PlanStatus, ReviewDecision, SupportPlan
-from visits.models import ContactKind, ContactLog, SupportReport
-
-from . import rules
-from .models import (
+from cases import rules
+from cases.models import (
     BenefitDecision,
     BurdenCategory,
     Client,
@@ -36,6 +31,9 @@ from .models import (
     Role,
     User,
 )
+from core.dates import after_months, month_end, month_start, months_after_event, period_end, shift_month
+from plans.models import PlanReview, PlanStatus, ReviewDecision, SupportPlan
+from visits.models import ContactKind, ContactLog, SupportReport
 
 BATCH = 5000
 SCALE_PASSWORD = "teichaku-demo-2026"
@@ -217,8 +215,8 @@ def seed_scale(
 
     def decisions():
         for (client_id, _office_id), hired_on in zip(saved, hires, strict=True):
-            starts_on = rules.after_months(hired_on, rules.SERVICE_STARTS_AFTER_MONTHS)
-            last = rules.period_end(hired_on, rules.SERVICE_SPAN_ENDS_AFTER_MONTHS)
+            starts_on = after_months(hired_on, rules.SERVICE_STARTS_AFTER_MONTHS)
+            last = period_end(hired_on, rules.SERVICE_SPAN_ENDS_AFTER_MONTHS)
             while starts_on <= min(last, today + timedelta(days=90)):
                 ends_on = min(rules.max_decision_end(starts_on), last)
                 yield BenefitDecision(
@@ -232,12 +230,12 @@ def seed_scale(
         window = rules.eligibility_window([rules.Job(hired_on)])
         if window is None or window.starts_on > today:
             return []
-        month = rules.month_start(window.starts_on)
-        last = rules.month_start(min(window.ends_on, today))
+        month = month_start(window.starts_on)
+        last = month_start(min(window.ends_on, today))
         out = []
         while month <= last:
             out.append(month)
-            month = rules.shift_month(month, 1)
+            month = shift_month(month, 1)
         return out[-months:]
 
     client_months = [(cid, oid, service_months(h)) for (cid, oid), h in zip(saved, hires, strict=True)]
@@ -246,8 +244,8 @@ def seed_scale(
         for client_id, office_id, months_ in client_months:
             staff = staff_by_office[office_id]
             for month in months_:
-                days = rules.month_end(month).day
-                if month == rules.month_start(today):
+                days = month_end(month).day
+                if month == month_start(today):
                     days = today.day
                 if rng.random() >= GAP_NO_CONTACT:
                     for _ in range(2):
@@ -278,14 +276,14 @@ def seed_scale(
         for client_id, office_id, months_ in client_months:
             author = staff_by_office[office_id][0]
             for month in months_:
-                if month == rules.month_start(today) or rng.random() < GAP_NO_REPORT:
+                if month == month_start(today) or rng.random() < GAP_NO_REPORT:
                     continue
                 yield SupportReport(
                     client_id=client_id,
                     month=month,
                     created_by=author,
                     support_given="面談と企業訪問を実施",
-                    shared_with_client_on=rules.month_end(month),
+                    shared_with_client_on=month_end(month),
                     share_method="handed",
                 )
 
@@ -300,7 +298,7 @@ def seed_scale(
             version = 1
             while starts_on <= today:
                 ends_on = min(
-                    rules.period_end(starts_on, 12), rules.month_end(months_[-1])
+                    period_end(starts_on, 12), month_end(months_[-1])
                 )
                 yield SupportPlan(
                     client_id=client_id,
@@ -315,7 +313,7 @@ def seed_scale(
                     agreed_on=starts_on,
                     delivered_on=starts_on,
                 )
-                starts_on = rules.after_months(starts_on, 12)
+                starts_on = after_months(starts_on, 12)
                 version += 1
 
     result.plans = _bulk(SupportPlan, plans(), progress, "plans")
@@ -326,7 +324,7 @@ def seed_scale(
         )
         for plan_id, office_id, starts_on, ends_on in plan_rows.iterator(chunk_size=BATCH):
             manager = manager_by_office[office_id]
-            reviewed_on = rules.period_end(starts_on, 3) - timedelta(days=rng.randint(0, 10))
+            reviewed_on = period_end(starts_on, 3) - timedelta(days=rng.randint(0, 10))
             while reviewed_on <= min(ends_on, today) and rng.random() > 0.02:
                 yield PlanReview(
                     plan_id=plan_id,
@@ -335,7 +333,7 @@ def seed_scale(
                     findings="目標に沿って定着している",
                     decision=ReviewDecision.KEEP,
                 )
-                reviewed_on = rules.months_after_event(reviewed_on, 3)
+                reviewed_on = months_after_event(reviewed_on, 3)
 
     result.reviews = _bulk(PlanReview, reviews(), progress, "reviews")
     return result

@@ -8,9 +8,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cases.models import Client, ClientStatus, Membership, Office, Role
-from cases.rules import after_months, period_end
-
-from .models import (
+from core.dates import after_months, period_end
+from plans.models import (
     Consent,
     ConsentPurpose,
     Handover,

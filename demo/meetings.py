@@ -1,6 +1,6 @@
 """Demo meetings, organisations, former clients with follow-up records and the office's designation.
 
-Run before visits.demo.seed_contacts, which gives the former clients their contacts over their windows.
+Run before demo.visits.seed_contacts, which gives the former clients their contacts over their windows.
 
 Deterministic for a given `today`: one client has five 地域連携会議 this fiscal year (the fifth is kept
 and not counted), former clients have follow-ups with gaps, so the rates and the April flag have rows.
@@ -11,12 +11,9 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cases.models import Client, ClientStatus, Employer, Employment, Membership, Office, Role
-from cases.rules import after_months, fiscal_year, shift_month
 from cases.services import client_refresh_window
-from plans.models import Consent, ConsentPurpose
-from plans.selectors import consent_stands
-
-from .models import (
+from core.dates import after_months, fiscal_year, shift_month
+from meetings.models import (
     Attendee,
     FollowUp,
     LearnedBy,
@@ -28,7 +25,9 @@ from .models import (
     Presenter,
     StillEmployed,
 )
-from .rules import follow_up_year_ends
+from meetings.rules import follow_up_year_ends
+from plans.models import Consent, ConsentPurpose
+from plans.selectors import consent_stands
 
 ORGANISATIONS = [
     ("ハローワーク新宿", OrganisationKind.HELLO_WORK),
@@ -153,7 +152,7 @@ def _seed_former_clients(office, today, manager, employers):
         window = client_refresh_window(client)
         if window is None:
             continue
-        service_end = window.ends_on  # the demo contacts (visits.demo, run next) cover the whole window
+        service_end = window.ends_on  # the demo contacts (demo.visits, run next) cover the whole window
         for n, year_end in enumerate(follow_up_year_ends(hired_on, service_end, until=today)):
             if (index + n) % 4 == 3:
                 continue  # a gap: the status at this year end was not recorded

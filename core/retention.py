@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .rules import period_end
+from core.dates import period_end
 
 
 def retention_years() -> int:

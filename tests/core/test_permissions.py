@@ -2,8 +2,8 @@
 
 import pytest
 
-from cases import permissions
 from cases.models import Membership, Role
+from core import permissions
 
 EXPECTED = {
     permissions.RECORD: {Role.STAFF, Role.MANAGER},

@@ -10,10 +10,9 @@ from datetime import date, time, timedelta
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Client, Employment, Membership, Office, Role
-from cases.rules import month_end, month_start, shift_month
+from core.dates import month_end, month_start, shift_month
 from plans.models import Consent, ConsentPurpose
-
-from .models import ContactKind, ContactLog, ShareMethod, SupportReport, Topic
+from visits.models import ContactKind, ContactLog, ShareMethod, SupportReport, Topic
 
 NOTES = [
     ("業務量は安定。新しい作業手順にも慣れてきたとのこと。", [Topic.WORKLOAD]),

@@ -1,9 +1,13 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from tqdm import tqdm
 
-from cases import demo, scale
 from cases.models import Office
+from demo import office as demo
+from demo import scale
 
 
 class Command(BaseCommand):
@@ -39,10 +43,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<8} / {demo.DEMO_PASSWORD}   {last} {first} ({role.label})")
 
     def seed_scale(self, options):
-        import time
-
-        from tqdm import tqdm
-
         offices, clients, months = options["offices"], options["clients"], options["months"]
         if offices < 1 or clients < offices or not 1 <= months <= 42:
             raise CommandError("--offices ≥ 1, --clients ≥ --offices and 1 ≤ --months ≤ 42 are required.")

@@ -6,16 +6,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-# The demo seeds every app, so it imports upward; nothing imports it but the seed_demo command and tests
-# (an ignore_imports entry of the layers contract in pyproject.toml says so).
-from claims.demo import seed_claims
-from flags.services import flag_deadlines, flag_months, months_to_flag
-from meetings.demo import seed_meetings
-from plans.demo import seed_plans
-from visits.demo import seed_contacts
-
-from . import rules
-from .models import (
+from cases import rules
+from cases.models import (
     BenefitDecision,
     BurdenCategory,
     Client,
@@ -29,7 +21,14 @@ from .models import (
     Role,
     User,
 )
-from .services import client_refresh_window
+from cases.services import client_refresh_window
+from core.dates import after_months
+from flags.services import flag_deadlines, flag_months, months_to_flag
+
+from .claims import seed_claims
+from .meetings import seed_meetings
+from .plans import seed_plans
+from .visits import seed_contacts
 
 DEMO_PASSWORD = "teichaku-demo-2026"
 DEMO_PROVIDER_NUMBER = "1310000001"
@@ -137,7 +136,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
     for index, scenario in enumerate(SCENARIOS):
         family, family_kana = FAMILY[index % len(FAMILY)]
         given, given_kana = GIVEN[(index * 7) % len(GIVEN)]
-        hired_on = rules.after_months(today, -scenario.months_since_hire) - timedelta(days=rng.randint(0, 20))
+        hired_on = after_months(today, -scenario.months_since_hire) - timedelta(days=rng.randint(0, 20))
         client = Client.objects.create(
             office=office,
             family_name=family,
@@ -170,7 +169,7 @@ def seed_demo_office(today: date, seed: int = 7) -> Office:
 def _demo_employments(client, employers, hired_on, scenario, today, rng):
     first, second = rng.sample(employers, 2)
     if scenario.job_change:
-        left_on = rules.after_months(hired_on, scenario.months_since_hire // 2)
+        left_on = after_months(hired_on, scenario.months_since_hire // 2)
         Employment.objects.create(
             client=client,
             employer=first,

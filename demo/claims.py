@@ -10,11 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cases.models import Client, Membership, Office
-from cases.rules import fiscal_year, month_start, shift_month
-from meetings.models import OfficeTierConfirmation, RetentionTier
-
-from . import rules, services
-from .models import (
+from claims import rules, services
+from claims.models import (
     BasicFee,
     ClaimBatch,
     ClientClaimProfile,
@@ -25,6 +22,8 @@ from .models import (
     ServiceCode,
     UnitPrice,
 )
+from core.dates import fiscal_year, month_start, shift_month
+from meetings.models import OfficeTierConfirmation, RetentionTier
 
 SAMPLE = "サンプル（デモ用の架空の値。公式の表ではありません）"
 SAMPLE_FROM = date(2024, 4, 1)
@@ -207,8 +206,6 @@ def seed_claim_settings(offices, today: date) -> None:
 
 def seed_sample_codes(month: date) -> None:
     """The SAMPLE サービスコード of every tier's lines (the benchmark's offices have every tier)."""
-    from .models import BasicFee
-
     fees = {f.tier: f.units for f in BasicFee.objects.valid_on(month).order_by("valid_from")}
     for index, tier in enumerate(RetentionTier.values):
         if tier not in fees:

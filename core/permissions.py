@@ -2,12 +2,18 @@
 
 Decorators (`office_required(may=...)`), services and templates (`{% if may.record %}`, from the context
 processor) ask for a permission, never for a list of roles, so a change of who may do what is one line
-here. Role is the membership's role (cases.models.Role).
+here. Role is the membership's role (cases.models.Membership.role).
 """
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("就労定着支援員")
+    MANAGER = "manager", _("サービス管理責任者")
+    ADMIN = "admin", _("事務・管理者")
+
 
 RECORD = "record"
 WRITE_PLANS = "write_plans"

@@ -1,0 +1,22 @@
+import django_filters
+from django import forms
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose widgets carry Bootstrap 5 classes, for filter bars rendered field by field."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_bootstrap_classes", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.CheckboxInput):
+                    css = "form-check-input"
+                elif isinstance(widget, forms.Select):
+                    css = "form-select"
+                else:
+                    css = "form-control"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            form._bootstrap_classes = True
+        return form
