@@ -4,7 +4,21 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.retention import RetentionAdminMixin
 
+from .locks import LockedReasonAdminForm, ReasonedAdminSaveMixin, periods_touch_locked_month
 from .models import BenefitDecision, Client, Employer, Employment, Membership, Office, User
+
+
+class DecisionAdminForm(LockedReasonAdminForm):
+    class Meta:
+        model = BenefitDecision
+        fields = "__all__"
+
+    def touches_locked_month(self, stored, changed):
+        before = (stored.starts_on, stored.ends_on) if stored else (None, None)
+        after = (changed.starts_on, changed.ends_on)
+        if before == after and (stored is None or stored.withdrawn_at == changed.withdrawn_at):
+            return False
+        return periods_touch_locked_month(changed.client.office_id, [before, after])
 
 
 class MembershipInline(admin.TabularInline):
@@ -37,6 +51,7 @@ class EmploymentInline(admin.TabularInline):
 
 class DecisionInline(RetentionAdminMixin, admin.TabularInline):
     model = BenefitDecision
+    form = DecisionAdminForm
     extra = 0
 
 
@@ -59,6 +74,14 @@ class ClientAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # clients are archived, never deleted
 
+    def save_formset(self, request, form, formset, change):
+        """A decision's change reason (a locked month's) goes into its history, as on its own page."""
+        for inline_form in formset.forms:
+            reason = (getattr(inline_form, "cleaned_data", {}).get("change_reason") or "").strip()
+            if reason and inline_form.instance is not None:
+                inline_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
@@ -74,6 +97,9 @@ class EmploymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BenefitDecision)
-class BenefitDecisionAdmin(RetentionAdminMixin, SimpleHistoryAdmin):
-    list_display = ["client", "starts_on", "ends_on", "municipality"]
+class BenefitDecisionAdmin(RetentionAdminMixin, ReasonedAdminSaveMixin, SimpleHistoryAdmin):
+    form = DecisionAdminForm
+    list_display = ["client", "starts_on", "ends_on", "municipality", "withdrawn_at"]
+    raw_id_fields = ["client", "withdrawn_by"]
+    history_list_display = ["history_change_reason"]
     list_select_related = ["client"]

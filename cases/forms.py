@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, HardenedFormMixin
 from core.locking import LockedFormMixin
 
+from . import locks
 from .models import BenefitDecision, Client, DisabilityCategory, Employer, Employment, WorkplaceKind
 from .selectors import support_staff_of_office
 from .services import CLIENT_FIELDS, DECISION_FIELDS, EMPLOYMENT_FIELDS
@@ -80,6 +81,8 @@ class EmploymentForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
 
 
 class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
+    reason = locks.reason_field()  # needed when the period touches a month locked for billing
+
     class Meta:
         model = BenefitDecision
         fields = list(DECISION_FIELDS)
@@ -96,9 +99,4 @@ class BenefitDecisionForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):
         if not self.instance.pk and not self.initial.get("municipality"):
             self.initial["municipality"] = client.municipality
 
-    def clean(self):
-        cleaned = super().clean()
-        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("終了日が開始日より前になっています。"))
-        return cleaned
+    # The date order is the model's rule (BenefitDecision.clean), said once beside 終了日.

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.locking import LockVersionField
 from core.permissions import Role
-from core.retention import RetainedRecord
+from core.retention import WithdrawableRecord
 
 from . import rules
 
@@ -392,7 +392,7 @@ class EmploymentProof(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class BenefitDecision(RetainedRecord):
+class BenefitDecision(WithdrawableRecord):
     client = models.ForeignKey(  # indexed by decision_client_period_idx
         Client, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("利用者"), db_index=False
     )
@@ -437,13 +437,17 @@ class BenefitDecision(RetainedRecord):
             return
         if not (DOMAIN_DATE_MIN <= self.starts_on <= DOMAIN_DATE_MAX and self.ends_on <= DOMAIN_DATE_MAX):
             return  # the field validators say why
+        if self.withdrawn:
+            return  # kept as entered; no longer weighed against the others
         others = [
             (starts_on, ends_on)
-            for pk, starts_on, ends_on in self.client.decisions.values_list("pk", "starts_on", "ends_on")
+            for pk, starts_on, ends_on in self.client.decisions.filter(withdrawn_at__isnull=True).values_list(
+                "pk", "starts_on", "ends_on"
+            )
             if pk != self.pk
         ]
         problem = rules.decision_problem(self.starts_on, self.ends_on, others)
-        if problem and problem.code != "order":  # decision_date_order says that one
+        if problem:  # the date order too, beside its field: the check constraint is then not asked again
             raise ValidationError({problem.field: decision_problem_message(problem)})
 
 

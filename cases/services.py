@@ -1,13 +1,15 @@
 """Writes for clients, employers, employments and benefit decisions. Each runs in one transaction."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
+from core.permissions import EDIT_CASES, roles_with
 from core.services import assign_fields
 
-from . import rules
+from . import locks, rules
 from .models import BenefitDecision, Client, Employer, Employment, Office, User, WorkplaceKind
 
 CLIENT_FIELDS = (
@@ -26,6 +28,13 @@ CLIENT_FIELDS = (
     "status",
     "note",
 )
+
+
+def check_reason_length(reason: str) -> None:
+    if len((reason or "").strip()) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
+        )
 
 
 def _check_staff_in_office(staff: User | None, office: Office):
@@ -150,11 +159,42 @@ DECISION_FIELDS = (
 
 @transaction.atomic
 def benefit_decision_save(
-    *, actor: User, client: Client, decision: BenefitDecision | None = None, lock_version: int | None = None,
+    *,
+    actor: User,
+    client: Client,
+    decision: BenefitDecision | None = None,
+    lock_version: int | None = None,
+    reason: str = "",
     **fields,
 ) -> BenefitDecision:
+    """Record or change a 支給決定. A new period, or a changed one, that touches a month locked for
+    billing needs a written reason, kept in the decision's history (cases.locks)."""
     decision = decision or BenefitDecision(client=client)
+    stored = None
+    if decision.pk:
+        stored = BenefitDecision.objects.filter(pk=decision.pk).values("starts_on", "ends_on", "withdrawn_at").get()
+        if stored.pop("withdrawn_at") is not None:
+            raise ValidationError(_("取り消された支給決定は変更できません。"))
     check_version(decision, lock_version)
     assign_fields(decision, fields, DECISION_FIELDS)
+    period = (decision.starts_on, decision.ends_on)
+    before = (stored["starts_on"], stored["ends_on"]) if stored else None
+    if period != before and locks.periods_touch_locked_month(client.office_id, [period, before or (None, None)]):
+        decision._change_reason = locks.require_reason(reason)
+    elif reason.strip():
+        decision._change_reason = locks.check_reason(reason)
     _save_with_history(decision, actor=actor)  # flags follow (cases.signals)
+    return decision
+
+
+@transaction.atomic
+def benefit_decision_withdraw(*, actor: User, decision: BenefitDecision, reason: str) -> BenefitDecision:
+    """Withdraw a 支給決定 entered by mistake (a manager or an admin): kept with the reason, shown as
+    withdrawn, and no longer read by the month verdicts, the deadlines or the claim."""
+    if not actor.memberships.filter(office_id=decision.client.office_id, role__in=roles_with(EDIT_CASES)).exists():
+        raise PermissionDenied(_("支給決定を取り消せるのは管理者またはサービス管理責任者だけです。"))
+    check_reason_length(reason)
+    decision = BenefitDecision.objects.select_for_update().get(pk=decision.pk)
+    decision.mark_withdrawn(actor=actor, reason=reason)
+    decision.save()  # flags follow (cases.signals)
     return decision

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:client_pk>/employments/<id:pk>/edit/", views.employment_edit, name="employment_update"),
     path("<id:client_pk>/decisions/new/", views.decision_edit, name="decision_create"),
     path("<id:client_pk>/decisions/<id:pk>/edit/", views.decision_edit, name="decision_update"),
+    path("<id:client_pk>/decisions/<id:pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"),
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/new/", views.employer_edit, name="employer_create"),
     path("employers/<id:pk>/edit/", views.employer_edit, name="employer_update"),

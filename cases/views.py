@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import office_required
+from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
 from core.params import id_param, safe_next
@@ -210,6 +212,35 @@ def decision_edit(request, client_pk, pk=None):
         saved_message=_("支給決定を保存しました。"),
         titles=(_("支給決定の登録"), _("支給決定の編集")),
         warning=_decision_outside_window_warning,
+    )
+
+
+@office_required(may=EDIT_CASES)
+def decision_withdraw(request, client_pk, pk):
+    """Withdraw a 支給決定 entered by mistake: a confirm page with the reason required."""
+    client = selectors.client_for_page(request, client_pk)
+    decision = get_object_or_404(client.decisions.all(), pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.benefit_decision_withdraw(
+                actor=request.user, decision=decision, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("支給決定を取り消しました（記録と理由は保存されます）。"))
+            return redirect("cases:client_detail", pk=client.pk)
+    return render(
+        request,
+        "core/withdraw.html",
+        {
+            "form": form,
+            "title": _("支給決定の取消"),
+            "subject": f"{_('支給決定')} {decision.starts_on:%Y/%m/%d}〜{decision.ends_on:%Y/%m/%d} {decision.municipality}",
+            "back_url": reverse("cases:client_detail", args=[client.pk]),
+            "back_label": client.full_name,
+        },
     )
 
 

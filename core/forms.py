@@ -120,3 +120,9 @@ class HardenedFormMixin:
             else:
                 data[key] = to_half_width(data[key])
         return data
+
+
+class WithdrawForm(HardenedFormMixin, forms.Form):
+    """Withdrawing a record entered by mistake: the reason is required (kept in the record's history)."""
+
+    reason = reason_field(_("取消の理由"), rows=3)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core.dates import period_end
+from .dates import period_end
+from .forms import REASON_MAX_LENGTH
 
 
 def retention_years() -> int:
@@ -89,6 +90,10 @@ class WithdrawableRecord(RetainedRecord):
         """Set the withdrawal (the caller's service checks the role and saves)."""
         if not (reason or "").strip():
             raise ValidationError({"reason": _("取消の理由を入力してください。")})
+        if len(reason.strip()) > REASON_MAX_LENGTH:  # the history's change reason column
+            raise ValidationError(
+                {"reason": _("理由は%(limit)d文字以内で入力してください。") % {"limit": REASON_MAX_LENGTH}}
+            )
         if self.withdrawn:
             raise ValidationError(_("この記録は既に取り消されています。"))
         self.withdrawn_at, self.withdrawn_by, self.withdrawal_reason = timezone.now(), actor, reason.strip()

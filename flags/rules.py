@@ -82,13 +82,17 @@ def in_last_days_of_month(today: date, days: int = MONTH_URGENT_LAST_DAYS) -> bo
     return today.day > month_end(today).day - days
 
 
-def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[FlagDue]:
+def month_flags(
+    month: date, today: date, verdict: visit_rules.Verdict, *, plan_missing_count: int | None = None
+) -> list[FlagDue]:
     """Flags of one client-month from its verdict, as seen on `today`.
 
     The current month: `no_contact_yet` and `no_support_report` from the 20th (warning; no contact is
     urgent in the last 5 days), `no_agreed_plan` at once, `no_employer_visit` from the 20th (info).
     A closed month: `month_not_billable` (urgent) with its reasons — worded 「今月10日までに請求」 from the
     1st to the 10th of the next month, 「請求できません」 after — plus the two warnings. Future: none.
+    `plan_missing_count` (the month's place in a run without a plan in effect) goes into the
+    `no_agreed_plan` text when known.
     """
     first = month_start(month)
     current = month_start(today)
@@ -142,14 +146,13 @@ def month_flags(month: date, today: date, verdict: visit_rules.Verdict) -> list[
                 )
             )
     if visit_rules.NO_AGREED_PLAN in warnings:
-        flags.append(
-            FlagDue(
-                NO_AGREED_PLAN,
-                first,
-                WARNING,
-                _("%(m)s時点で有効な支援計画がありません（減算の対象）。") % {"m": _ym(first)},
-            )
-        )
+        if plan_missing_count:
+            message = _(
+                "%(m)s時点で有効な支援計画がありません（計画未作成%(n)sか月目・減算の対象）。"
+            ) % {"m": _ym(first), "n": plan_missing_count}
+        else:
+            message = _("%(m)s時点で有効な支援計画がありません（減算の対象）。") % {"m": _ym(first)}
+        flags.append(FlagDue(NO_AGREED_PLAN, first, WARNING, message))
     return flags
 
 

@@ -23,8 +23,9 @@ from cases.pagecache import bump_offices
 from claims import selectors as claims_selectors
 from core.dates import month_end, month_start, shift_month
 from meetings.selectors import follow_ups_missing
-from plans.selectors import deadline_candidates, office_deadlines
+from plans.selectors import deadline_candidates, office_deadlines, plan_missing_month_counts
 from visits.facts import month_verdict_rows
+from visits.rules import NO_AGREED_PLAN
 
 from . import rules, selectors
 from .models import Flag
@@ -138,10 +139,15 @@ def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
     dozen, whatever the number of clients)."""
     dues_of = {}
     wanted = []
-    for client_id, office_id, verdict in month_verdict_rows(clients, month):
-        dues = dues_of.get(verdict)
+    rows = month_verdict_rows(clients, month)
+    # The month's place in a run without a plan, for the no_agreed_plan text (only those clients).
+    unplanned = [pk for pk, _office, verdict in rows if NO_AGREED_PLAN in verdict.warnings]
+    counts = plan_missing_month_counts(Client.objects.filter(pk__in=unplanned), month) if unplanned else {}
+    for client_id, office_id, verdict in rows:
+        key = (verdict, counts.get(client_id))
+        dues = dues_of.get(key)
         if dues is None:
-            dues = dues_of[verdict] = rules.month_flags(month, today, verdict)
+            dues = dues_of[key] = rules.month_flags(month, today, verdict, plan_missing_count=key[1])
         wanted += [_wanted(client_id, office_id, due) for due in dues]
     return wanted
 

@@ -54,7 +54,7 @@ def _facts_of(meetings: list[Meeting]) -> dict[int, list[rules.MeetingFacts]]:
     client_ids = {m.client_id for m in meetings}
     consents = defaultdict(list)
     for client_id, given_on, withdrawn_on in Consent.objects.filter(
-        client_id__in=client_ids, purpose=ConsentPurpose.CASE_MEETING
+        client_id__in=client_ids, purpose=ConsentPurpose.CASE_MEETING, withdrawn_at__isnull=True
     ).values_list("client_id", "given_on", "withdrawn_on"):
         consents[client_id].append((given_on, withdrawn_on))
     by_client = defaultdict(list)
@@ -213,7 +213,8 @@ def service_ended_on(client: Client, last_use: date | None, today: date) -> date
     """The day the service ended: the handover day, else (service ended) the window's end or the last
     face-to-face contact if earlier, else the window's end once passed; None while it goes on."""
     try:
-        handed_over_on = client.handover.handed_over_on
+        handover = client.handover
+        handed_over_on = None if handover.withdrawn else handover.handed_over_on
     except ObjectDoesNotExist:
         handed_over_on = None
     if client.status in FINISHED:

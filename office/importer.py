@@ -378,6 +378,7 @@ def _unchanged(row: Row, client: Client) -> bool:
         if not any(
             d.starts_on == v["decision_starts_on"] and d.ends_on == v["decision_ends_on"]
             for d in client.decisions.all()
+            if not d.withdrawn
         ):
             return False
     return True
@@ -523,7 +524,9 @@ def _write_row(row: Row, *, office, actor, staff, employers):
             raise
     if v["decision_starts_on"]:
         try:
-            existing = client.decisions.filter(starts_on=v["decision_starts_on"]).first()
+            existing = client.decisions.filter(
+                starts_on=v["decision_starts_on"], withdrawn_at__isnull=True
+            ).first()
             case_services.benefit_decision_save(
                 actor=actor,
                 client=client,

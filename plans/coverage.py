@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Max
 
+from cases import locks
 from core.dates import month_end, month_start, months_between, shift_month
 
 from . import rules
@@ -76,3 +77,81 @@ def plan_missing_month_counts(clients, month: date) -> dict[int, int]:
     for client_id, first_month in in_service.items():
         counts[client_id] = rules.months_without_plan(month, first_month, covered.get(client_id, set()))
     return counts
+
+
+def locked_month_coverage(client, *, plan=None, review=None) -> dict[date, bool]:
+    """{first day of each of the client's office's locked months in its window: a plan in effect}, from
+    the stored plans and reviews, or with `plan` / `review` (an instance carrying unsaved values, or a
+    new one) in place of its stored row. Empty, after one query, where no month of the window is locked.
+    A change that alters this needs a written reason (cases.locks)."""
+    window = client.window
+    if window is None:
+        return {}
+    months = locks.locked_months(client.office_id, window.starts_on, window.ends_on)
+    if not months:
+        return {}
+    plans = {p.pk: p for p in SupportPlan.objects.filter(client_id=client.pk)}
+    reviews = {r.pk: r for r in PlanReview.objects.filter(plan__client_id=client.pk)}
+    if plan is not None:
+        plans[plan.pk or "new"] = plan
+    if review is not None:
+        reviews[review.pk or "new"] = review
+    facts = [
+        rules.PlanFact(p.version, p.starts_on, p.ends_on, p.agreed_on, p.delivered_on)
+        for p in plans.values()
+        if p.status == PlanStatus.DELIVERED and not p.withdrawn
+    ]
+    days = [r.reviewed_on for r in reviews.values() if not r.withdrawn and r.reviewed_on]
+    return {m: rules.plan_in_effect(m, facts, days) for m in months}
+
+
+def month_coverage_and_runs(clients, month: date) -> tuple[dict[int, set[date]], dict[int, int]]:
+    """For `clients` (Client objects) in `month`: ({client id: {month} when a plan is in effect}, {client
+    id: the month's place in its run of months in service without one, 0 when covered or not in
+    service}). Two queries; each client's months are judged from `month` back only as far as its run
+    goes (plans.rules.months_without_plan), not over the whole window."""
+    month = month_start(month)
+    last = month_end(month)
+    service_first = {
+        c.pk: month_start(c.window_starts_on)
+        for c in clients
+        if c.window_starts_on and c.window_starts_on <= last and c.window_ends_on >= month
+    }
+    runs = {c.pk: 0 for c in clients}
+    if not service_first:
+        return {}, runs
+    earliest = min(service_first.values())
+    ids = list(service_first)
+    plans, reviews = defaultdict(list), defaultdict(list)
+    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
+        SupportPlan.objects.filter(
+            client_id__in=ids,
+            status=PlanStatus.DELIVERED,
+            withdrawn_at__isnull=True,
+            delivered_on__lte=last,
+            starts_on__lte=last,
+            ends_on__gte=earliest,
+        )
+        .order_by()
+        .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
+    ):
+        plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
+    if plans:
+        for client_id, reviewed_on in (
+            PlanReview.objects.filter(
+                plan__client_id__in=list(plans), reviewed_on__lte=last, withdrawn_at__isnull=True
+            )
+            .order_by()
+            .values_list("plan__client_id", "reviewed_on")
+        ):
+            reviews[client_id].append(reviewed_on)
+    coverage = {}
+    for client_id, first_month in service_first.items():
+        day, count = month, 0
+        while day >= first_month and not rules.plan_in_effect(day, plans[client_id], reviews[client_id]):
+            count += 1
+            day = shift_month(day, -1)
+        runs[client_id] = count
+        if count == 0:
+            coverage[client_id] = {month}
+    return coverage, runs

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases import locks
 from core.forms import DateInput, HardenedFormMixin
 from core.locking import LockedFormMixin
 
@@ -36,6 +37,8 @@ class PlanForm(LockedForm):
 
 
 class ReviewForm(LockedForm):
+    reason = locks.reason_field()  # needed when the day alters a locked month's plan in effect
+
     class Meta:
         model = PlanReview
         fields = list(REVIEW_FIELDS)
@@ -55,6 +58,7 @@ class PlanDateForm(HardenedFormMixin, forms.Form):
     def __init__(self, *args, field_name, label, initial_date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[field_name] = forms.DateField(label=label, widget=DateInput(), initial=initial_date)
+        self.fields["reason"] = locks.reason_field()
 
 
 class HandoverForm(LockedFormMixin, HardenedFormMixin, forms.ModelForm):

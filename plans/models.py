@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Client
 from core.locking import LockVersionField
-from core.retention import RetainedRecord, WithdrawableRecord
+from core.retention import WithdrawableRecord
 
 
 class PlanStatus(models.TextChoices):
@@ -148,8 +148,10 @@ class ReceiverKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class Handover(RetainedRecord):
-    """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself."""
+class Handover(WithdrawableRecord):
+    """引継ぎ: information shared with consent ≥3 months before the end, then the handover itself. One row
+    per client: a handover entered by mistake is withdrawn (kept, with its reason in history) and a
+    handover recorded later takes the same row again."""
 
     client = models.OneToOneField(
         Client, on_delete=models.PROTECT, related_name="handover", verbose_name=_("利用者")
@@ -199,7 +201,10 @@ class ConsentPurpose(models.TextChoices):
     PLAN_TO_CONSULTATION = "plan_to_consultation", _("相談支援事業所への計画の交付")
 
 
-class Consent(RetainedRecord):
+class Consent(WithdrawableRecord):
+    """A consent in the register. `withdrawn_on` is the client's 撤回 (the consent stood until then);
+    `withdrawn_at` (WithdrawableRecord) a record entered by mistake and withdrawn (取消): it never counts."""
+
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("利用者")
     )

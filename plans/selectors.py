@@ -71,7 +71,7 @@ def consent_stands(client: Client | int, purpose: str, on: date) -> bool:
     """Whether the client's consent for `purpose` was given on or before `on` and not withdrawn by then."""
     client_id = client if isinstance(client, int) else client.pk
     return (
-        Consent.objects.filter(client_id=client_id, purpose=purpose, given_on__lte=on)
+        Consent.objects.filter(client_id=client_id, purpose=purpose, given_on__lte=on, withdrawn_at__isnull=True)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
         .exists()
     )
@@ -81,7 +81,9 @@ def consent_summary(client: Client, on: date) -> list[tuple[str, str, bool]]:
     """(purpose code, label, stands) for every purpose, from one query."""
     rows = list(client.consents.all())
     standing = {
-        c.purpose for c in rows if c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on)
+        c.purpose
+        for c in rows
+        if not c.withdrawn and c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on)
     }
     return [(code, label, code in standing) for code, label in ConsentPurpose.choices]
 
@@ -153,6 +155,7 @@ def client_plans_panel(client: Client, today: date) -> ClientPlansPanel:
             label,
             any(
                 c.purpose == code
+                and not c.withdrawn
                 and c.given_on <= today
                 and (c.withdrawn_on is None or c.withdrawn_on > today)
                 for c in consents
@@ -249,7 +252,7 @@ def deadline_facts(
     )
     decisions = defaultdict(list)
     for pk, client_id, starts_on, ends_on in (
-        BenefitDecision.objects.filter(client_id__in=ids)
+        BenefitDecision.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
         .order_by("starts_on")
         .values_list("pk", "client_id", "starts_on", "ends_on")
     ):
@@ -270,7 +273,9 @@ def deadline_facts(
     ):
         reviews[client_id].append(reviewed_on)
     shared = dict(
-        Handover.objects.filter(client_id__in=ids, info_shared_on__isnull=False).values_list(
+        Handover.objects.filter(
+            client_id__in=ids, info_shared_on__isnull=False, withdrawn_at__isnull=True
+        ).values_list(
             "client_id", "info_shared_on"
         )
     )

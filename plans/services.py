@@ -13,12 +13,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import locks
 from cases.models import Client, ClientStatus, Membership, User
 from cases.signals import announce
 from core.locking import StaleEdit, check_version, locked_row  # noqa: F401 - StaleEdit for callers
 from core.permissions import REVIEW, WRITE_PLANS, roles_with
 from core.services import assign_fields
 
+from .coverage import locked_month_coverage
 from .models import (
     PLAN_CONTENT_FIELDS,
     Consent,
@@ -48,6 +50,20 @@ REVIEWERS = roles_with(REVIEW)
 def _require_role(actor: User, client: Client, *roles):
     if not Membership.objects.filter(user=actor, office_id=client.office_id, role__in=roles).exists():
         raise PermissionDenied
+
+
+def _reason_for_locked_months(client: Client, reason: str, *, plan=None, review=None) -> str:
+    """The change reason to keep: required (a Japanese message when missing) where the change alters
+    whether a month locked for billing had a plan in effect (cases.locks)."""
+    before = locked_month_coverage(client)
+    if before and before != locked_month_coverage(client, plan=plan, review=review):
+        return locks.require_reason(reason)
+    return locks.check_reason(reason)
+
+
+def _keep_reason(record, reason: str) -> None:
+    if reason:
+        record._change_reason = reason
 
 
 def _require_status(plan: SupportPlan, *statuses):
@@ -100,7 +116,7 @@ def plan_update(*, actor: User, plan: SupportPlan, lock_version: int, **fields) 
 
 
 @transaction.atomic
-def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> SupportPlan:
+def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date, reason: str = "") -> SupportPlan:
     """draft → approved, by a service manager (サービス管理責任者) only."""
     _require_role(actor, plan.client, *REVIEWERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -110,12 +126,13 @@ def plan_approve(*, actor: User, plan: SupportPlan, approved_on: date) -> Suppor
     plan.approved_on = approved_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, locks.check_reason(reason))
     plan.save()
     return plan
 
 
 @transaction.atomic
-def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> SupportPlan:
+def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date, reason: str = "") -> SupportPlan:
     """approved → agreed: the client agreed to the plan; it is in effect from this date."""
     _require_role(actor, plan.client, *PLAN_WRITERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
@@ -128,14 +145,16 @@ def plan_record_consent(*, actor: User, plan: SupportPlan, agreed_on: date) -> S
     plan.agreed_on = agreed_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, _reason_for_locked_months(plan.client, reason, plan=plan))
     plan.save()
     announce(plan.client)
     return plan
 
 
 @transaction.atomic
-def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) -> SupportPlan:
-    """agreed → delivered: the client received a copy."""
+def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date, reason: str = "") -> SupportPlan:
+    """agreed → delivered: the client received a copy. Delivered on a day that puts the plan in effect
+    for a month locked for billing: only with a written reason."""
     _require_role(actor, plan.client, *PLAN_WRITERS)
     plan = SupportPlan.objects.select_for_update().get(pk=plan.pk)
     _require_status(plan, PlanStatus.AGREED)
@@ -147,6 +166,7 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
     plan.delivered_on = delivered_on
     plan.lock_version += 1
     plan._history_user = actor
+    _keep_reason(plan, _reason_for_locked_months(plan.client, reason, plan=plan))
     plan.save()
     return plan
 
@@ -155,8 +175,9 @@ def plan_record_delivery(*, actor: User, plan: SupportPlan, delivered_on: date) 
 
 
 @transaction.atomic
-def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanReview:
-    """A manager's review of a plan in effect; "revise" starts a new draft version of the plan."""
+def plan_review_complete(*, actor: User, plan: SupportPlan, reason: str = "", **fields) -> PlanReview:
+    """A manager's review of a plan in effect; "revise" starts a new draft version of the plan. A review
+    dated so that a month locked for billing gets (or loses) its plan in effect needs a written reason."""
     _require_role(actor, plan.client, *REVIEWERS)
     if plan.withdrawn:
         raise ValidationError(_("取り消された計画はモニタリングできません。"))
@@ -165,6 +186,7 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
     assign_fields(review, fields, REVIEW_FIELDS)
     review._history_user = actor
     review.full_clean()
+    _keep_reason(review, _reason_for_locked_months(plan.client, reason, review=review))
     review.save()
     if (
         review.decision == ReviewDecision.REVISE
@@ -176,13 +198,19 @@ def plan_review_complete(*, actor: User, plan: SupportPlan, **fields) -> PlanRev
 
 
 @transaction.atomic
-def plan_review_update(*, actor: User, review: PlanReview, lock_version: int, **fields) -> PlanReview:
+def plan_review_update(
+    *, actor: User, review: PlanReview, lock_version: int, reason: str = "", **fields
+) -> PlanReview:
+    """Change a review; a change of its day that alters a locked month's plan in effect needs a reason."""
     _require_role(actor, review.plan.client, *REVIEWERS)
     current = locked_row(PlanReview, review.pk, lock_version)
+    if current.withdrawn:
+        raise ValidationError(_("取り消された記録は変更できません。"))
     assign_fields(current, fields, REVIEW_FIELDS)
     current.lock_version += 1
     current._history_user = actor
     current.full_clean()
+    _keep_reason(current, _reason_for_locked_months(current.plan.client, reason, review=current))
     current.save()
     announce(current.plan.client)
     return current
@@ -221,7 +249,15 @@ def case_handover(*, actor: User, client: Client, lock_version: int | None = Non
     handover = Handover.objects.select_for_update().filter(client=client).first() or Handover(
         client=client, recorded_by=actor
     )
-    check_version(handover, lock_version)
+    recorded_again = handover.withdrawn
+    if recorded_again:  # the withdrawn entry stays in the row's history; this one starts afresh
+        for name in HANDOVER_FIELDS:
+            setattr(handover, name, handover._meta.get_field(name).get_default())
+        handover.withdrawn_at, handover.withdrawn_by, handover.withdrawal_reason = None, None, ""
+        handover.recorded_by = actor
+        handover._change_reason = _("取消後に引継ぎを記録し直し")
+    else:
+        check_version(handover, lock_version)
     assign_fields(handover, fields, HANDOVER_FIELDS)
     register = handover_consent(client)
     if handover.consent_on is None and register is not None:
@@ -245,6 +281,24 @@ def case_handover(*, actor: User, client: Client, lock_version: int | None = Non
     if handover.handed_over_on and client.status != ClientStatus.HANDED_OVER:
         client.status = ClientStatus.HANDED_OVER
         client._history_user = actor
+        client.save(update_fields=["status", "updated_at"])
+    announce(client)
+    return handover
+
+
+@transaction.atomic
+def handover_withdraw(*, actor: User, handover: Handover, reason: str) -> Handover:
+    """Withdraw a handover entered by mistake (サービス管理責任者): kept with the reason, shown as withdrawn,
+    no longer read by the deadlines; a client it marked 引継ぎ済み is in service (利用中) again."""
+    _require_role(actor, handover.client, *REVIEWERS)
+    handover = Handover.objects.select_for_update().select_related("client").get(pk=handover.pk)
+    handover.mark_withdrawn(actor=actor, reason=reason)
+    handover.save()
+    client = handover.client
+    if handover.handed_over_on and client.status == ClientStatus.HANDED_OVER:
+        client.status = ClientStatus.ACTIVE
+        client._history_user = actor
+        client._change_reason = handover.withdrawal_reason
         client.save(update_fields=["status", "updated_at"])
     announce(client)
     return handover
@@ -296,6 +350,7 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date, reaso
     """The client withdrew the consent on `withdrawn_on`: recorded with the reason, kept in history."""
     _require_role(actor, consent.client, *PLAN_WRITERS)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    _refuse_withdrawn_consent(consent)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("この同意は既に撤回されています。"))
     errors = _consent_date_errors(consent.given_on, withdrawn_on)
@@ -322,6 +377,7 @@ def consent_correct(
     A handover consent corrected here is the handover record's consent date too (one source)."""
     _require_role(actor, consent.client, *PLAN_WRITERS)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    _refuse_withdrawn_consent(consent)
     errors = _consent_date_errors(given_on, withdrawn_on)
     if errors:
         raise ValidationError(errors)
@@ -345,10 +401,29 @@ def consent_correct(
     return consent
 
 
+def _refuse_withdrawn_consent(consent: Consent) -> None:
+    if consent.withdrawn:
+        raise ValidationError(_("取り消された同意の記録は変更できません。"))
+
+
+@transaction.atomic
+def consent_withdraw_entry(*, actor: User, consent: Consent, reason: str) -> Consent:
+    """Withdraw a consent recorded by mistake (サービス管理責任者): kept with the reason, shown as withdrawn,
+    and it never counted — unlike the client's 撤回 (consent_withdraw), after which it stood until then."""
+    _require_role(actor, consent.client, *REVIEWERS)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent.mark_withdrawn(actor=actor, reason=reason)
+    consent.save()
+    announce(consent.client)
+    return consent
+
+
 def handover_consent(client: Client) -> Consent | None:
     """The client's handover consent in the register: the latest one not withdrawn."""
     return (
-        Consent.objects.filter(client=client, purpose=ConsentPurpose.HANDOVER, withdrawn_on__isnull=True)
+        Consent.objects.filter(
+            client=client, purpose=ConsentPurpose.HANDOVER, withdrawn_on__isnull=True, withdrawn_at__isnull=True
+        )
         .order_by("-given_on", "-pk")
         .first()
     )

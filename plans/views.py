@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
+from cases.access import clients_visible_to, load_for_page
 from cases.selectors import support_staff_of_office
 from core.access import has_role, office_required
+from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
 from core.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
 from core.views import add_service_errors, apply_service
@@ -291,7 +294,10 @@ def review_withdraw(request, pk):
 @office_required()
 def handover_edit(request, client_pk):
     client = _client(request, client_pk)
-    handover = Handover.objects.filter(client=client).first()
+    handover = Handover.objects.filter(client=client).select_related("withdrawn_by").first()
+    withdrawn = handover if handover and handover.withdrawn else None
+    if withdrawn:
+        handover = None  # shown as withdrawn; the form records a new handover
     can_write = can(request.membership, WRITE_PLANS)
     register = services.handover_consent(client)  # the consent register (purpose 引継ぎ) is the one source
     initial = {"consent_on": register.given_on} if register else {}
@@ -319,6 +325,8 @@ def handover_edit(request, client_pk):
             "share_deadline": client.window_ends_on
             and deadlines.handover_share_deadline(client.window_ends_on),
             "handover": handover,
+            "withdrawn": withdrawn,
+            "can_withdraw": can(request.membership, REVIEW),
             "shared_late": deadlines.handover_shared_late(
                 client.window_ends_on, handover.info_shared_on if handover else None
             ),
@@ -326,6 +334,19 @@ def handover_edit(request, client_pk):
         },
         status=status_of(form),
     )
+
+
+@require_POST
+@office_required(may=REVIEW)
+def handover_withdraw(request, pk):
+    handover = get_object_or_404(Handover.objects.filter(client__in=clients_visible_to(request.membership)), pk=pk)
+    try:
+        services.handover_withdraw(actor=request.user, handover=handover, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("引継ぎの記録を取り消しました（記録と理由は保存されます）。"))
+    return redirect("plans:handover_edit", client_pk=handover.client_id)
 
 
 # --- consents ---
@@ -352,7 +373,8 @@ def consent_list(request, client_pk):
             "client": client,
             "form": form,
             "can_write": can_write,
-            "consents": list(client.consents.select_related("recorded_by")),
+            "consents": list(client.consents.select_related("recorded_by", "withdrawn_by")),
+            "can_withdraw": can(request.membership, REVIEW),
             "summary": selectors.consent_summary(client, today),
             "withdraw_form": ConsentWithdrawForm(initial={"withdrawn_on": today}),
         },
@@ -374,6 +396,35 @@ def consent_withdraw(request, pk):
     else:
         messages.error(request, _("撤回日と撤回の理由を入力してください。"))
     return redirect("plans:consent_list", client_pk=consent.client_id)
+
+
+@office_required(may=REVIEW)
+def consent_withdraw_entry(request, pk):
+    """Withdraw a consent recorded by mistake: a confirm page with the reason required."""
+    consent = load_for_page(
+        request, selectors.consents_visible_to(request.membership).filter(withdrawn_at__isnull=True), pk, client="client"
+    )
+    form = WithdrawForm(request.POST or None)
+    back = reverse("plans:consent_list", args=[consent.client_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw_entry(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("同意の記録を取り消しました（記録と理由は保存されます）。"))
+            return redirect(back)
+    return render(
+        request,
+        "core/withdraw.html",
+        {
+            "form": form,
+            "title": _("同意の記録の取消"),
+            "subject": f"{consent.get_purpose_display()} {consent.given_on:%Y/%m/%d}",
+            "back_url": back,
+            "back_label": consent.client.full_name,
+        },
+    )
 
 
 @office_required(may=WRITE_PLANS)

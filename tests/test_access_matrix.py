@@ -25,6 +25,7 @@ from .factories import (
     ContactLogFactory,
     EmployerFactory,
     EmploymentFactory,
+    HandoverFactory,
     MeetingFactory,
     MembershipFactory,
     OfficeFactory,
@@ -65,6 +66,7 @@ OBJECTS = {
         "pk": PlanReviewFactory(plan=SupportPlanFactory(client=ClientFactory(office=office))).pk
     },
     "consent": lambda office: {"pk": ConsentFactory(client=ClientFactory(office=office)).pk},
+    "handover": lambda office: {"pk": HandoverFactory(client=ClientFactory(office=office)).pk},
     "contact": lambda office: {"pk": ContactLogFactory(client=ClientFactory(office=office)).pk},
     "sheet_job": lambda office: {
         "pk": RecordSheetJob.objects.create(
@@ -129,6 +131,7 @@ OBJECT_URLS = {
     "cases:employment_update": ("employment", GET, 403, 200, 200),
     "cases:decision_create": ("client", GET, 403, 200, 200),
     "cases:decision_update": ("decision", GET, 403, 200, 200),
+    "cases:decision_withdraw": ("decision", GET, 403, 200, 200),
     "cases:employer_update": ("employer", GET, 403, 200, 200),
     "meetings:client_meetings": ("client", GET, 200, 200, 200),
     "meetings:follow_up_record": ("client", GET, 200, 200, 403),
@@ -150,6 +153,8 @@ OBJECT_URLS = {
     "plans:review_edit": ("review", GET, 403, 200, 403),
     "plans:plan_withdraw": ("plan", POST, 403, 302, 403),
     "plans:review_withdraw": ("review", POST, 403, 302, 403),
+    "plans:handover_withdraw": ("handover", POST, 403, 302, 403),
+    "plans:consent_withdraw_entry": ("consent", GET, 403, 200, 403),
     # a staff member edits only the contacts they wrote; this one is a colleague's
     "visits:contact_update": ("contact", GET, 403, 200, 200),
     "visits:contact_delete": ("contact", GET, 403, 200, 200),
@@ -157,6 +162,7 @@ OBJECT_URLS = {
     "visits:report_draft": ("report", POST, 302, 302, 403),
     "visits:report_edit": ("report", GET, 200, 200, 403),
     "visits:report_share": ("report", GET, 200, 200, 403),
+    "visits:report_withdraw": ("report", GET, 403, 200, 403),
     "claims:client_profile": ("client", GET, 403, 200, 200),
     "claims:client_month_pdf": ("client", GET, 403, 302, 302),  # outside the window: back to the month
     "claims:record_sheet_job": ("sheet_job", GET, 403, 403, 200),

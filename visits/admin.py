@@ -118,7 +118,14 @@ class ContactLogAdmin(RetentionAdminMixin, ReasonedSaveMixin, SimpleHistoryAdmin
 @admin.register(SupportReport)
 class SupportReportAdmin(RetentionAdminMixin, ReasonedSaveMixin, SimpleHistoryAdmin):
     form = ReportAdminForm
-    list_display = ["month", "client", "shared_with_client_on", "shared_with_employer_on", "share_method"]
+    list_display = [
+        "month",
+        "client",
+        "shared_with_client_on",
+        "shared_with_employer_on",
+        "share_method",
+        "withdrawn_at",
+    ]
     list_filter = ["share_method", "client__office"]
     search_fields = ["client__family_name", "client__given_name", "client__recipient_number"]
     date_hierarchy = "month"

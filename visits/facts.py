@@ -121,15 +121,16 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
             WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND l.withdrawn_at IS NULL), 0)
           + CASE
               WHEN EXISTS (
-                SELECT 1 FROM {decisions} d WHERE d.client_id = c.id
+                SELECT 1 FROM {decisions} d WHERE d.client_id = c.id AND d.withdrawn_at IS NULL
                   AND d.starts_on <= ({service_first}) AND d.ends_on >= ({service_last}))
                 THEN {DECIDED_BIT + ONE_DECISION_SPANS_BIT}
               WHEN EXISTS (
-                SELECT 1 FROM {decisions} d WHERE d.client_id = c.id
+                SELECT 1 FROM {decisions} d WHERE d.client_id = c.id AND d.withdrawn_at IS NULL
                   AND d.starts_on <= ({service_last}) AND d.ends_on >= ({service_first}))
                 THEN {DECIDED_BIT} + CASE WHEN EXISTS (
                   SELECT 1 FROM {contacts} l JOIN {decisions} d
                     ON d.client_id = l.client_id AND d.starts_on <= l.{on} AND d.ends_on >= l.{on}
+                      AND d.withdrawn_at IS NULL
                   WHERE l.client_id = c.id AND l.{on} BETWEEN %s AND %s AND {meeting} AND {on_window_day}
                     AND l.withdrawn_at IS NULL
                 ) THEN {MEETING_DAY_DECIDED_BIT} ELSE 0 END
@@ -138,7 +139,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
               SELECT CASE WHEN r.shared_with_client_on IS NOT NULL AND ({written}) THEN {SHARED_BIT} ELSE 0 END
                 + CASE WHEN r.shared_with_employer_on IS NOT NULL THEN {EMPLOYER_SHARED_BIT} ELSE 0 END
               FROM {q(SupportReport._meta.db_table)} r
-              WHERE r.client_id = c.id AND r.month = %s
+              WHERE r.client_id = c.id AND r.month = %s AND r.withdrawn_at IS NULL
             ), 0)
           + CASE WHEN EXISTS (
               SELECT 1 FROM {q(Employment._meta.db_table)} e
@@ -147,7 +148,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
             ) THEN {DISCLOSED_BIT} ELSE 0 END
           + CASE WHEN EXISTS (
               SELECT 1 FROM {q(Consent._meta.db_table)} k
-              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s
+              WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s AND k.withdrawn_at IS NULL
                 AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
             ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
           + CASE WHEN EXISTS (

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.models import BenefitDecision, Client, Employment, Membership
 from core.dates import month_end, month_start, months_between, shift_month
-from plans.coverage import plan_coverage
+from plans.coverage import month_coverage_and_runs, plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanStatus
 from plans.rules import PlanFact, months_without_plan, plan_in_effect
 from plans.selectors import client_consents, client_plans, client_reviews
@@ -69,12 +69,15 @@ def month_rows(
         client_id=OuterRef("pk"),
         purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
         given_on__lte=last,
+        withdrawn_at__isnull=True,
     )
     clients = list(
         clients.select_related("primary_staff", "office")
         .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
         .order_by("family_name_kana", "given_name_kana", "id")
     )
+    # The month's plan in effect and each row's place in a run of months without one (two queries).
+    coverage, runs = month_coverage_and_runs(clients, first)
     grid = verdict_grid(
         clients,
         first,
@@ -83,8 +86,12 @@ def month_rows(
         # Rows that say the same for this month as the records do (open during it, standing at its end).
         employment_rows=[(c.pk, first, None, True) for c in clients if c.works_open],
         consent_rows=[(c.pk, first, None) for c in clients if c.employer_consent],
+        coverage=coverage,
     )
-    return [grid[client.pk][0] for client in clients]
+    rows = [grid[client.pk][0] for client in clients]
+    for row in rows:
+        row.plan_missing_count = runs[row.client.pk]
+    return rows
 
 
 def window_months(client: Client) -> list[date]:
@@ -112,7 +119,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     cache = getattr(client, "_prefetched_objects_cache", {})
     decisions = employments = None
     if "decisions" in cache:
-        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all()]
+        decisions = [(client.pk, d.starts_on, d.ends_on) for d in client.decisions.all() if not d.withdrawn]
     if "employments" in cache:
         employments = [(client.pk, e.hired_on, e.left_on, e.disclosed) for e in client.employments.all()]
     plans = client_plans(client)
@@ -132,7 +139,7 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
         consent_rows=[
             (c.client_id, c.given_on, c.withdrawn_on)
             for c in client_consents(client)
-            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER
+            if c.purpose == ConsentPurpose.REPORT_TO_EMPLOYER and not c.withdrawn
         ],
         coverage={client.pk: {m for m in months if plan_in_effect(m, plan_facts, reviews)}},
     )[client.pk]
@@ -191,7 +198,7 @@ def verdict_grid(
     decisions = defaultdict(list)
     if decision_rows is None:
         decision_rows = BenefitDecision.objects.filter(
-            client_id__in=ids, starts_on__lte=last, ends_on__gte=first
+            client_id__in=ids, starts_on__lte=last, ends_on__gte=first, withdrawn_at__isnull=True
         ).values_list("client_id", "starts_on", "ends_on")
     for client_id, starts_on, ends_on in decision_rows:
         if starts_on <= last and ends_on >= first:
@@ -200,7 +207,9 @@ def verdict_grid(
     reports = {
         (r.client_id, r.month): r
         # The grid needs whether a report was written and when it was shared (the report page reads it).
-        for r in SupportReport.objects.filter(client_id__in=ids, month__range=(first, last))
+        for r in SupportReport.objects.filter(
+            client_id__in=ids, month__range=(first, last), withdrawn_at__isnull=True
+        )
         .order_by()
         .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
         .annotate(has_text=written_expression())
@@ -218,7 +227,7 @@ def verdict_grid(
     consents = defaultdict(list)
     if consent_rows is None:
         consent_rows = Consent.objects.filter(
-            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last
+            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last, withdrawn_at__isnull=True
         ).values_list("client_id", "given_on", "withdrawn_on")
     for client_id, given_on, withdrawn_on in consent_rows:
         consents[client_id].append((given_on, withdrawn_on))
@@ -294,6 +303,8 @@ class OfficeMonth:
     not_billable: int
     missing_by_staff: list[StaffGroup]
     locked: bool
+    # Clients in service without a plan in effect, with their run's month count (個別支援計画未作成減算).
+    plan_missing: list[ClientMonth] = field(default_factory=list)
 
 
 def _missing(row: ClientMonth) -> bool:
@@ -324,6 +335,7 @@ def office_month(office_id: int, month: date) -> OfficeMonth:
         not_billable=len(rows) - billable,
         missing_by_staff=_group_by_staff([r for r in rows if _missing(r)]),
         locked=month_is_locked(office_id, month),
+        plan_missing=[r for r in rows if r.plan_missing_count],
     )
 
 

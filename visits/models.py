@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import Client, Office
 from core.locking import LockVersionField
-from core.retention import RetainedRecord
+from core.retention import RetainedRecord, WithdrawableRecord
 
 
 class ContactKind(models.TextChoices):
@@ -114,8 +114,9 @@ class ShareMethod(models.TextChoices):
     EMAIL = "email", _("電子メール")
 
 
-class SupportReport(RetainedRecord):
-    """支援レポート: one per client and month; the month is billable only once it is shared with the client."""
+class SupportReport(WithdrawableRecord):
+    """支援レポート: one standing per client and month; the month is billable only once it is shared with
+    the client. A report entered by mistake is withdrawn (kept) and a new one can be written."""
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="support_reports", verbose_name=_("利用者")
@@ -146,6 +147,7 @@ class SupportReport(RetainedRecord):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "month"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="support_report_one_per_month",
                 violation_error_message=_("この月の支援レポートは既にあります。"),
             ),
@@ -155,7 +157,7 @@ class SupportReport(RetainedRecord):
         indexes = [
             models.Index(
                 fields=["month", "client"],
-                condition=Q(shared_with_client_on__isnull=False),
+                condition=Q(shared_with_client_on__isnull=False, withdrawn_at__isnull=True),
                 name="report_shared_month_idx",
             )
         ]

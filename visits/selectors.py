@@ -42,6 +42,15 @@ def month_is_locked(office_id: int, day: date) -> bool:
     ).exists()
 
 
+def locked_months(office_id: int, first: date, last: date) -> list[date]:
+    """First days of the office's locked months from first to last (cases.locks' lookup)."""
+    return list(
+        MonthLock.objects.filter(
+            office_id=office_id, month__range=(month_start(first), last), unlocked_at__isnull=True
+        ).values_list("month", flat=True)
+    )
+
+
 def employer_sharing_allowed(client: Client, on: date) -> bool:
     """The report may go to the employer on `on`: the client works disclosed (オープン) then, and the
     client's consent to share the report with the employer stands on that day."""
@@ -55,6 +64,7 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
         client=client,
         purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
         given_on__lte=on,
+        withdrawn_at__isnull=True,
     ).exists()
 
 

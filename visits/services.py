@@ -17,7 +17,7 @@ from cases.signals import announce
 from core.dates import month_end, month_start
 from core.forms import REASON_MAX_LENGTH
 from core.locking import check_version
-from core.permissions import CLAIM, roles_with
+from core.permissions import CLAIM, REVIEW, can, roles_with
 
 from . import selectors
 from .models import (
@@ -219,7 +219,7 @@ def support_report_draft(*, actor: User, client: Client, month: date) -> Support
             _("締められた月の支援レポートは下書きできません。編集画面で変更の理由を添えて修正してください。")
         )
     report, _created = SupportReport.objects.select_for_update().get_or_create(
-        client=client, month=month, defaults={"created_by": actor}
+        client=client, month=month, withdrawn_at=None, defaults={"created_by": actor}
     )
     contacts = selectors.month_contacts(client, month)
     changed = False
@@ -245,6 +245,7 @@ def support_report_update(
     unknown = set(texts) - set(REPORT_TEXT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _refuse_withdrawn_report(report)
     check_version(report, lock_version)
     stored = SupportReport.objects.filter(pk=report.pk).values(*REPORT_TEXT_FIELDS).get()
     changed = any(stored[name] != value for name, value in texts.items())
@@ -276,6 +277,7 @@ def support_report_share(
     The employer may receive it only where the client works disclosed (オープン) and consented. Once the
     month is locked, a change of the sharing needs a written reason (kept in history).
     """
+    _refuse_withdrawn_report(report)
     errors = {}
     today = timezone.localdate()
     if shared_with_client_on is None:
@@ -311,6 +313,27 @@ def support_report_share(
     report._history_user = actor
     if reason.strip():
         report._change_reason = reason.strip()
+    report.save()
+    announce(report.client, [report.month])
+    return report
+
+
+def _refuse_withdrawn_report(report: SupportReport) -> None:
+    if SupportReport.objects.filter(pk=report.pk, withdrawn_at__isnull=False).exists():
+        raise ValidationError(_("取り消された支援レポートは変更できません。"))
+
+
+@transaction.atomic
+def support_report_withdraw(*, actor: User, report: SupportReport, reason: str) -> SupportReport:
+    """Withdraw a report entered by mistake (a manager): kept with the reason, shown as withdrawn, no
+    longer counted for the month's verdict or claim; a new report of the month can then be written.
+    A locked month's report is withdrawn like any change there: the reason is the one it needs."""
+    membership = report.client.office.memberships.filter(user=actor).first()
+    if not can(membership, REVIEW):
+        raise PermissionDenied(_("支援レポートを取り消せるのはサービス管理責任者だけです。"))
+    _check_reason_length(reason)
+    report = SupportReport.objects.select_for_update().get(pk=report.pk)
+    report.mark_withdrawn(actor=actor, reason=reason)
     report.save()
     announce(report.client, [report.month])
     return report

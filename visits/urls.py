@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{report}draft/", views.report_draft, name="report_draft"),
     path(f"{report}edit/", views.report_edit, name="report_edit"),
     path(f"{report}share/", views.report_share, name="report_share"),
+    path(f"{report}withdraw/", views.report_withdraw, name="report_withdraw"),
     path("clients/<id:client_pk>/record/", record_views.support_record, name="support_record"),
     path("clients/<id:client_pk>/record/print/", record_views.support_record_print, name="support_record_print"),
     path("month/", views.office_month, name="office_month"),

@@ -16,9 +16,10 @@ from cases.access import clients_visible_to, load_for_page
 from cases.models import ClientStatus
 from core.access import office_required
 from core.dates import month_start, shift_month
+from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
 from core.params import id_param
-from core.permissions import CLAIM, RECORD, can
+from core.permissions import CLAIM, RECORD, REVIEW, can
 from core.views import apply_service
 
 from . import billing, grid, labels, rules, selectors, services
@@ -152,7 +153,8 @@ def _client_and_month(request, client_pk, year, month):
 @office_required()
 def report_detail(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
-    report = SupportReport.objects.filter(client=client, month=first).select_related("created_by").first()
+    reports = list(SupportReport.objects.filter(client=client, month=first).select_related("created_by", "withdrawn_by"))
+    report = next((r for r in reports if not r.withdrawn), None)
     row = grid.verdict_grid([client], first, first)[client.pk][0]
     return render(
         request,
@@ -164,7 +166,37 @@ def report_detail(request, client_pk, year, month):
             "reasons": labels.reason_words(row.verdict.reasons),
             "contacts": selectors.month_contacts(client, first),
             "can_write": can(request.membership, RECORD),
+            "can_withdraw": can(request.membership, REVIEW),
+            "withdrawn_reports": [r for r in reports if r.withdrawn],
             **_month_nav(first),
+        },
+    )
+
+
+@office_required(may=REVIEW)
+def report_withdraw(request, client_pk, year, month):
+    """Withdraw the month's report entered by mistake: a confirm page with the reason required."""
+    client, first = _client_and_month(request, client_pk, year, month)
+    report = get_object_or_404(SupportReport, client=client, month=first, withdrawn_at__isnull=True)
+    form = WithdrawForm(request.POST or None)
+    back = reverse("visits:report_detail", args=[client.pk, year, month])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_report_withdraw(actor=request.user, report=report, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("支援レポートを取り消しました（記録と理由は保存されます）。"))
+            return redirect(back)
+    return render(
+        request,
+        "core/withdraw.html",
+        {
+            "form": form,
+            "title": _("支援レポートの取消"),
+            "subject": _("%(name)s %(month)sの支援レポート") % {"name": client.full_name, "month": f"{first:%Y年%-m月}"},
+            "back_url": back,
+            "back_label": _("支援レポート"),
         },
     )
 
@@ -185,7 +217,7 @@ def report_draft(request, client_pk, year, month):
 @office_required(may=RECORD)
 def report_edit(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
-    report = get_object_or_404(SupportReport, client=client, month=first)
+    report = get_object_or_404(SupportReport, client=client, month=first, withdrawn_at__isnull=True)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         if apply_service(form, services.support_report_update, actor=request.user, report=report):
@@ -205,7 +237,7 @@ def report_edit(request, client_pk, year, month):
 @office_required(may=RECORD)
 def report_share(request, client_pk, year, month):
     client, first = _client_and_month(request, client_pk, year, month)
-    report = get_object_or_404(SupportReport, client=client, month=first)
+    report = get_object_or_404(SupportReport, client=client, month=first, withdrawn_at__isnull=True)
     today = timezone.localdate()
     employer_allowed = selectors.employer_sharing_allowed(client, today) or bool(
         report.shared_with_employer_on

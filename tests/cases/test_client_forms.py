@@ -144,3 +144,20 @@ def test_staff_cannot_open_edit_forms(as_staff, office):
     assert as_staff.get(reverse("cases:client_create")).status_code == 403
     assert as_staff.get(reverse("cases:client_update", args=[client.pk])).status_code == 403
     assert as_staff.get(reverse("cases:client_detail", args=[client.pk])).status_code == 200
+
+
+def test_decision_date_order_is_said_once_on_the_page_and_in_the_admin(as_manager, office, client):
+    from ..factories import UserFactory, verify_otp
+
+    person = ClientFactory(office=office)
+    data = {"starts_on": "2025-04-01", "ends_on": "2025-03-31", "municipality": "新宿区"}
+    html = as_manager.post(reverse("cases:decision_create", args=[person.pk]), data).content.decode()
+    assert html.count("終了日が開始日より前") + html.count("終了日は開始日以降") == 1
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    verify_otp(client, root)
+    response = client.post(reverse("admin:cases_benefitdecision_add"), {**data, "client": person.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("終了日が開始日より前") + html.count("終了日は開始日以降") == 1
+    assert not BenefitDecision.objects.exists()

@@ -325,3 +325,14 @@ def test_a_late_record_for_an_old_month_resolves_its_not_billable_flag(office, s
     )
     refresh_client_flags(client=client, today=date(2025, 11, 5), months=[date(2025, 8, 15)])
     assert (rules.MONTH_NOT_BILLABLE, date(2025, 8, 1)) not in open_kinds(client)
+
+
+def test_no_agreed_plan_flag_says_the_months_place_in_the_run(office, staff):
+    client = client_in_service(office=office, primary_staff=staff)  # in service from July, no plan
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag = Flag.objects.get(client=client, kind=rules.NO_AGREED_PLAN, period=SEPT)
+    assert "計画未作成3か月目" in flag.message
+    agreed_plan(client, staff, date(2025, 7, 6))
+    flag_months(office=office, month=SEPT, today=date(2025, 9, 25))
+    flag.refresh_from_db()
+    assert flag.resolved_at is not None

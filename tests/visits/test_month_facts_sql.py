@@ -4,23 +4,29 @@ for the pages) on every row of the billable-month rule's table, and so gives the
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from cases.models import Client
+from cases.models import Client, Role
+from cases.services import benefit_decision_withdraw
 from plans.models import ConsentPurpose, SupportPlan
 from visits.facts import month_facts_rows, month_verdicts
+from visits.grid import client_month_grid, verdict_grid
 from visits.models import ContactLog, SupportReport
-from visits.rules import month_facts, verdict_from_facts
+from visits.rules import NO_DECISION, NO_SUPPORT_REPORT, month_facts, verdict_from_facts
+from visits.services import support_report_withdraw
 
 from ..factories import (
     BenefitDecisionFactory,
     ClientFactory,
     ConsentFactory,
     EmploymentFactory,
+    MembershipFactory,
     OfficeFactory,
     PlanReviewFactory,
     UserFactory,
     agreed_plan,
+    client_in_service,
 )
 from .test_month_verdict import CASES, each_case
 
@@ -28,11 +34,22 @@ pytestmark = pytest.mark.django_db
 
 
 def build_client(
-    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, extra=None, plans=None
+    month,
+    contacts,
+    window,
+    decisions,
+    plan_agreed_on,
+    report_shared,
+    online_counts,
+    extra=None,
+    plans=None,
+    withdrawn=(),
 ):
     """The records that give the facts of a row of the rule's table (keyword facts in `extra`); `plans`,
     when given, is [(PlanFact, status, [(review day, withdrawn)], withdrawn)] to store instead of the
-    plan of `plan_agreed_on`."""
+    plan of `plan_agreed_on`. `withdrawn` names records entered by mistake and withdrawn, stored beside
+    and left out of the rule: "decision" (one spanning the window), "report" (written and shared),
+    "consent" (to share the report with the employer)."""
     extra = extra or {}
     staff = UserFactory()
     client = ClientFactory(office=OfficeFactory(online_counts_as_face_to_face=online_counts))
@@ -50,6 +67,33 @@ def build_client(
     )
     for decision in decisions:
         BenefitDecisionFactory(client=client, starts_on=decision.starts_on, ends_on=decision.ends_on)
+    if "decision" in withdrawn:
+        BenefitDecisionFactory(
+            client=client,
+            starts_on=month.replace(day=1) - timedelta(days=100),
+            ends_on=month.replace(day=1) + timedelta(days=200),
+            withdrawn_at=timezone.now(),
+            withdrawal_reason="別の利用者の決定",
+        )
+    if "consent" in withdrawn:  # an employer-sharing consent recorded by mistake: it never counted
+        ConsentFactory(
+            client=client,
+            purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+            given_on=month.replace(day=1) - timedelta(days=30),
+            withdrawn_at=timezone.now(),
+            withdrawal_reason="別の利用者の同意",
+        )
+    if "report" in withdrawn:
+        SupportReport.objects.create(
+            client=client,
+            month=month.replace(day=1),
+            shared_with_client_on=month,
+            shared_with_employer_on=month,
+            support_given="誤って作成",
+            created_by=staff,
+            withdrawn_at=timezone.now(),
+            withdrawal_reason="誤って作成",
+        )
     for contact in contacts:
         ContactLog.objects.create(
             client=client,
@@ -211,9 +255,79 @@ def test_sql_and_python_facts_agree_on_random_client_months():
             "plan_in_effect": plan_in_effect(month, facts_of_plans, all_reviews),
         }
         args = (month, contacts, window, decisions, None, rng.random() < 0.7, rng.random() < 0.3)
-        cases.append((build_client(*args, extra, plans=plans).pk, args, extra))
+        withdrawn = [name for name in ("decision", "report", "consent") if rng.random() < 0.25]
+        cases.append((build_client(*args, extra, plans=plans, withdrawn=withdrawn).pk, args, extra))
     assert {extra["plan_in_effect"] for _pk, _args, extra in cases} == {True, False}  # both are drawn
     for pk, (month, contacts, window, decisions, plan, shared, online_counts), extra in cases:
         [(_, _, facts)] = month_facts_rows(Client.objects.filter(pk=pk), month)
         python = month_facts(month, contacts, window, decisions, plan, shared, online_counts, **extra)
         assert facts == python, pk
+
+
+@each_case
+def test_withdrawn_decisions_and_reports_change_no_row_of_the_table(
+    month, contacts, window, decisions, plan_agreed_on, report_shared, online_counts, expected, extra
+):
+    """Each row again with a withdrawn 支給決定 spanning the window, a withdrawn shared report and a
+    withdrawn employer-sharing consent stored beside: both paths leave them out, so every row keeps its
+    verdict."""
+    client = build_client(
+        month,
+        contacts,
+        window,
+        decisions,
+        plan_agreed_on,
+        report_shared,
+        online_counts,
+        extra,
+        withdrawn=("decision", "report", "consent"),
+    )
+    [(_, _, facts)] = month_facts_rows(Client.objects.filter(pk=client.pk), month)
+    assert verdict_from_facts(facts) == expected
+    client = Client.objects.prefetch_related("decisions").get(pk=client.pk)
+    [row] = verdict_grid([client], month, month)[client.pk]
+    assert row.verdict == expected
+
+
+@pytest.mark.parametrize(("record", "reason"), [("decision", NO_DECISION), ("report", NO_SUPPORT_REPORT)])
+def test_withdrawing_a_decision_or_a_report_flips_the_month_in_both_paths(record, reason):
+    month = date(2025, 9, 1)
+    with time_machine.travel(date(2025, 10, 20), tick=False):
+        client = client_in_service(office=OfficeFactory())
+        manager = UserFactory()
+        MembershipFactory(user=manager, office=client.office, role=Role.MANAGER)
+        agreed_plan(client=client, manager=manager, starts_on=date(2025, 7, 6))
+        ContactLog.objects.create(
+            client=client,
+            staff=manager,
+            on=date(2025, 9, 3),
+            kind="interview",
+            face_to_face=True,
+            narrative="面談を実施。",
+        )
+        report = SupportReport.objects.create(
+            client=client,
+            month=month,
+            shared_with_client_on=date(2025, 9, 30),
+            support_given="体調を確認",
+            created_by=manager,
+        )
+
+        def verdicts():
+            sql = month_verdicts(Client.objects.filter(pk=client.pk), month)[client.pk]
+            [row] = verdict_grid([client], month, month)[client.pk]
+            page = next(
+                r
+                for r in client_month_grid(Client.objects.prefetch_related("decisions").get(pk=client.pk))
+                if r.month == month
+            )
+            return sql, row.verdict, page.verdict
+
+        assert all(v.billable for v in verdicts())
+        if record == "decision":
+            benefit_decision_withdraw(actor=manager, decision=client.decisions.get(), reason="別人の決定")
+        else:
+            support_report_withdraw(actor=manager, report=report, reason="別の月のレポート")
+        after = verdicts()
+        assert after[0] == after[1] == after[2]
+        assert not after[0].billable and reason in after[0].reasons

@@ -131,3 +131,50 @@ def test_the_previous_month_can_be_claimed_until_the_10th(client, office, manage
         client.force_login(manager)  # a session of that day
         html = client.get(reverse("visits:office_month"), {"month": "2025-09"}).content.decode()
     assert words in html
+
+
+def test_office_month_page_shows_each_clients_month_without_a_plan(as_manager, office, staff):
+    # Service from 2025-07-06 and no plan: September is the 3rd month without one (50%).
+    unplanned = client_in_service(office=office, primary_staff=staff, given_name="計画なし")
+    billable_month(unplanned, staff)
+    summary = office_month(office.pk, SEPT)
+    assert [(r.client, r.plan_missing_count) for r in summary.plan_missing] == [(unplanned, 3)]
+    html = as_manager.get(reverse("visits:office_month"), {"month": "2025-09"}).content.decode()
+    assert 'data-testid="plan-missing"' in html
+    assert "計画未作成 3か月目（減算）" in html
+    # In August neither client met anyone: both listed among the missing and in the plan list.
+    client_in_service(office=office, primary_staff=staff, given_name="未対面")
+    html = as_manager.get(reverse("visits:office_month"), {"month": "2025-08"}).content.decode()
+    assert html.count("計画未作成 2か月目（減算）") == 4
+
+
+def test_office_month_counts_from_the_last_covered_month(office, staff, manager):
+    from plans.models import PlanStatus
+
+    from ..factories import SupportPlanFactory
+
+    client = client_in_service(office=office, primary_staff=staff)
+    # A plan for July and August only: September is the 1st month without one.
+    SupportPlanFactory(
+        client=client,
+        drafted_by=staff,
+        status=PlanStatus.DELIVERED,
+        starts_on=date(2025, 7, 6),
+        ends_on=date(2025, 8, 31),
+        approved_by=manager,
+        approved_on=date(2025, 7, 6),
+        agreed_on=date(2025, 7, 6),
+        delivered_on=date(2025, 7, 6),
+    )
+    [row] = office_month(office.pk, SEPT).rows
+    assert row.plan_missing_count == 1
+    [row] = office_month(office.pk, date(2025, 8, 1)).rows
+    assert row.plan_missing_count == 0
+    # The same count the claim's reduction reads, and the client page's grid shows.
+    from plans.coverage import plan_missing_month_counts
+
+    for month in (date(2025, 7, 1), date(2025, 8, 1), SEPT):
+        [row] = office_month(office.pk, month).rows
+        assert plan_missing_month_counts([client], month) == {client.pk: row.plan_missing_count}
+        grid_row = next(r for r in client_month_grid(client) if r.month == month)
+        assert grid_row.plan_missing_count == row.plan_missing_count
