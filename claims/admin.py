@@ -6,6 +6,7 @@ from .models import (
     BasicFee,
     CapManagementResult,
     ClientClaimProfile,
+    ClientContract,
     FeeTableFile,
     OfficeAddonRegistration,
     OfficeClaimSetting,
@@ -77,6 +78,12 @@ class OfficeReductionAdmin(SimpleHistoryAdmin):
 @admin.register(ClientClaimProfile)
 class ClientClaimProfileAdmin(SimpleHistoryAdmin):
     list_display = ("client", "municipality_number", "cap_management", "service_started_on")
+    raw_id_fields = ("client",)
+
+
+@admin.register(ClientContract)
+class ClientContractAdmin(SimpleHistoryAdmin):
+    list_display = ("client", "entry_number", "service_code", "amount", "starts_on", "ends_on")
     raw_id_fields = ("client",)
 
 

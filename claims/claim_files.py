@@ -2,7 +2,7 @@
 
 `office_month_input` turns the computed claim into the interface's plain inputs: 受給者証番号,
 市町村番号, kana, the cap and 上限額管理, the first day of service, one サービスコード line per claim line,
-the totals, one support day per face-to-face day (特別地域 on each where it applies, the claimed
+the totals, the 受給者証's contract entries of the month (J121:05), one support day per face-to-face day (特別地域 on each where it applies, the claimed
 地域連携会議 with its code 1/2 on its day), the report's sharing date and 初期加算 where it is claimed.
 `claim_files` writes and reads them back; every problem comes back as a StopItem with the page where it
 is put right, so the claim page lists them the same way as the claim's own stop list.
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from core.dates import month_end
 
 from . import interface, rules
 from .interface.builder import settings_problems
-from .models import CapManagement, CapManagementResult, OfficeInterfaceSetting
+from .models import CapManagement, CapManagementResult, ClientContract, OfficeInterfaceSetting
 from .selectors import ClientClaim, OfficeClaim, StopItem
 
 MEETING_CODES = {"I": 1, "II": 2}  # J611:02 地域連携会議実施加算: 1 for (I), 2 for (II)
@@ -70,8 +71,35 @@ def _claims_meeting(row: ClientClaim) -> bool:
     return any(line.key in keys for line in row.lines)
 
 
+def contract_input(contract: ClientContract) -> interface.Contract:
+    """J121:05 of one contract entry of the 受給者証 (blank items stay None: the office's required items
+    say which must be set)."""
+    return interface.Contract(
+        service_code=contract.service_code or None,
+        amount=contract.amount,
+        start=contract.starts_on,
+        end=contract.ends_on,
+        entry_number=contract.entry_number,
+    )
+
+
+def month_contracts(client_ids, month: date) -> dict[int, list[ClientContract]]:
+    """The contract entries whose period touches the month, per client, in date order (one query)."""
+    found: dict[int, list[ClientContract]] = {}
+    for contract in (
+        ClientContract.objects.filter(client_id__in=client_ids, starts_on__lte=month_end(month))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month))
+        .order_by("client_id", "starts_on", "pk")
+    ):
+        found.setdefault(contract.client_id, []).append(contract)
+    return found
+
+
 def client_month_input(
-    claim: OfficeClaim, row: ClientClaim, cap_result: CapManagementResult | None
+    claim: OfficeClaim,
+    row: ClientClaim,
+    cap_result: CapManagementResult | None,
+    contracts: list[ClientContract] = (),
 ) -> tuple[interface.ClientMonth | None, list[StopItem]]:
     """The interface's ClientMonth of one billable row, or None with what is missing."""
     client, profile, amounts = row.client, row.profile, row.amounts
@@ -127,6 +155,7 @@ def client_month_input(
             report_shared_on=row.month.report_shared_on,
             cap_management=management,
             initial_add_on=initial,
+            contracts=tuple(contract_input(contract) for contract in contracts),
         ),
         [],
     )
@@ -156,6 +185,7 @@ def office_month_input(
             client_id__in=[row.client.pk for row in claimed], month=claim.month
         )
     }
+    contracts = month_contracts([row.client.pk for row in claimed], claim.month)
     clients = []
     for row in claimed:
         if not row.billable:
@@ -168,7 +198,9 @@ def office_month_input(
                 )
             )
             continue
-        client_month, client_stops = client_month_input(claim, row, cap_results.get(row.client.pk))
+        client_month, client_stops = client_month_input(
+            claim, row, cap_results.get(row.client.pk), contracts.get(row.client.pk, ())
+        )
         stops += client_stops
         if client_month is not None:
             clients.append(client_month)

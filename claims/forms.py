@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     CapManagementResult,
     ClientClaimProfile,
+    ClientContract,
     OfficeAddonRegistration,
     OfficeReduction,
     RegionGrade,
@@ -29,6 +30,18 @@ class ClientClaimProfileForm(forms.ModelForm):
             "special_area",
         ]
         widgets = {"service_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ClientContractForm(forms.ModelForm):
+    """The contract entry of the 受給者証 (事業者記入欄), written as J121:05 in the months it covers."""
+
+    class Meta:
+        model = ClientContract
+        fields = ["entry_number", "service_code", "amount", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class CapResultForm(forms.ModelForm):

@@ -8,13 +8,13 @@ service type 47, the サービスコード) are loaded by an admin (`load_fee_ta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import ten_digits
+from cases.models import domain_date_validators, ten_digits
 from meetings.models import RetentionTier
 
 from . import rules
@@ -395,6 +395,85 @@ class ClientClaimProfile(models.Model):
         if self.cap_management == CapManagement.OTHER_OFFICE and not self.cap_manager_provider_number:
             raise ValidationError(
                 {"cap_manager_provider_number": _("上限額管理事業所の事業所番号を入力してください。")}
+            )
+
+
+class ClientContract(models.Model):
+    """This office's contract entry on the client's 受給者証 (事業者記入欄: 契約支給量, 契約日, 契約終了日),
+    dated: every month its period touches gets a J121:05 契約情報レコード."""
+
+    client = models.ForeignKey(
+        "cases.Client", on_delete=models.CASCADE, related_name="claim_contracts", verbose_name=_("利用者")
+    )
+    entry_number = models.PositiveSmallIntegerField(
+        _("事業者記入欄番号"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, _("事業者記入欄番号は1〜99です。")),
+            MaxValueValidator(99, _("事業者記入欄番号は1〜99です。")),
+        ],
+        help_text=_("受給者証の事業者記入欄の番号（1〜99）"),
+    )
+    service_code = models.CharField(
+        _("決定サービスコード"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("決定サービスコードは6桁の数字です。"))],
+        help_text=_("受給者証に記載の決定サービスコード（6桁）"),
+    )
+    amount = models.DecimalField(
+        _("契約支給量"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("契約支給量は0以上で入力してください。"))],
+        help_text=_("受給者証の契約支給量（日数・回数など。整数3桁・小数2桁まで）"),
+    )
+    starts_on = models.DateField(_("契約日（契約開始年月日）"), validators=domain_date_validators)
+    ends_on = models.DateField(
+        _("契約終了日"), null=True, blank=True, validators=domain_date_validators, help_text=_("空欄は契約中")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("受給者証の契約内容")
+        verbose_name_plural = _("受給者証の契約内容")
+        ordering = ["client", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="claim_contract_date_order",
+                violation_error_message=_("契約終了日は契約日以降にしてください。"),
+            )
+        ]
+        indexes = [models.Index(fields=["client", "starts_on"], name="claim_contract_client_idx")]
+
+    def __str__(self):
+        end = self.ends_on.isoformat() if self.ends_on else ""
+        return f"{self.client} {self.starts_on}〜{end}"
+
+    def clean(self):
+        """The end on or after the start; no two entries of the client whose periods overlap."""
+        if not (self.starts_on and self.client_id):
+            return
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("契約終了日は契約日以降にしてください。")})
+        others = ClientContract.objects.filter(client_id=self.client_id).exclude(pk=self.pk)
+        if self.ends_on:
+            others = others.filter(starts_on__lte=self.ends_on)
+        overlap = others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on)).first()
+        if overlap is not None:
+            raise ValidationError(
+                _(
+                    "既存の契約（%(start)s〜%(end)s）と期間が重なっています。先にその契約の終了日を入力してください。"
+                )
+                % {
+                    "start": overlap.starts_on.isoformat(),
+                    "end": overlap.ends_on.isoformat() if overlap.ends_on else "",
+                }
             )
 
 

@@ -28,6 +28,7 @@ from .forms import (
     CapResultForm,
     ClaimBatchCreateForm,
     ClientClaimProfileForm,
+    ClientContractForm,
     InterfaceSettingForm,
     OfficeReductionForm,
     RegionForm,
@@ -37,6 +38,7 @@ from .models import (
     ClaimBatchFile,
     ClaimItem,
     ClientClaimProfile,
+    ClientContract,
     OfficeClaimSetting,
     OfficeInterfaceSetting,
     RecordSheetJob,
@@ -358,6 +360,18 @@ def client_profile(request, client_pk):
         form.save()
         messages.success(request, _("請求情報を保存しました。"))
         return redirect("claims:client_profile", client_pk=client.pk)
+    contracts = ClientContract.objects.filter(client=client).order_by("-starts_on", "-pk")
+    editing = id_param(request.POST.get("contract") if which == "contract" else request.GET.get("contract"))
+    contract = contracts.filter(pk=editing).first() if editing else None
+    contract_form = ClientContractForm(
+        request.POST if which == "contract" else None,
+        instance=contract or ClientContract(client=client),
+        prefix="contract",
+    )
+    if which == "contract" and contract_form.is_valid():
+        contract_form.save()
+        messages.success(request, _("受給者証の契約内容を保存しました。"))
+        return redirect("claims:client_profile", client_pk=client.pk)
     if which == "cap" and cap_form.is_valid():
         data = cap_form.cleaned_data
         try:
@@ -376,7 +390,15 @@ def client_profile(request, client_pk):
     return render(
         request,
         "claims/client_profile.html",
-        {"client": client, "form": form, "cap_form": cap_form, "results": results},
+        {
+            "client": client,
+            "form": form,
+            "cap_form": cap_form,
+            "results": results,
+            "contract_form": contract_form,
+            "contract": contract,
+            "contracts": contracts,
+        },
     )
 
 

@@ -28,6 +28,13 @@ FILE_NAMES = {"J111": "SEIKYU.CSV", "J121": "MEISAI.CSV", "J611": "JISSEKI.CSV"}
 CONTRACT_ITEMS = frozenset(range(7, 12))
 _FORM_TYPE_RE = re.compile(r"[0-9]{4}\Z")
 
+# what a sum of client_problems should be, named in its message
+_UNITS_SUM = gettext_lazy("明細（J121:03）のサービス単位数の合計")
+_COST = gettext_lazy("給付単位数×単位数単価（切り捨て）")
+_TENTH = gettext_lazy("総費用額の1割（切り捨て）")
+_CAPPED = gettext_lazy("利用者負担上限月額と利用者負担額②の少ないほう")
+_BENEFIT = gettext_lazy("総費用額−決定利用者負担額")
+
 
 @dataclass(frozen=True)
 class ClaimFile:
@@ -73,7 +80,7 @@ def settings_problems(month: OfficeMonth, settings: InterfaceSettings | None) ->
         )
     elif not _FORM_TYPE_RE.match(form_type):
         problems.append(Problem(_("事業所の設定の様式種別番号は数字4桁で設定してください。")))
-    if any(client.contract for client in month.clients):
+    if any(client.contract is not None or client.contracts for client in month.clients):
         required = settings.contract_required_items if settings else None
         if required is None:
             problems.append(
@@ -114,28 +121,28 @@ def client_problems(month: OfficeMonth, client: ClientMonth) -> list[Problem]:
     if not client.support_days:
         problem("J611:02", _("支援した日がありません。"))
     units = sum(line.units * line.count for line in client.lines)
-    differs("J121:01", 20, totals.units, units, gettext_lazy("明細（J121:03）のサービス単位数の合計"))
+    differs("J121:01", 20, totals.units, units, _UNITS_SUM)
     differs(
         "J121:04",
         13,
         totals.total_cost,
         total_cost_of(totals.units, totals.unit_price),
-        gettext_lazy("給付単位数×単位数単価（切り捨て）"),
+        _COST,
     )
-    differs("J121:04", 14, totals.tenth, totals.total_cost // 10, gettext_lazy("総費用額の1割（切り捨て）"))
+    differs("J121:04", 14, totals.tenth, totals.total_cost // 10, _TENTH)
     differs(
         "J121:04",
         16,
         totals.cap_adjusted,
         min(client.monthly_cap, totals.tenth),
-        gettext_lazy("利用者負担上限月額と利用者負担額②の少ないほう"),
+        _CAPPED,
     )
     differs(
         "J121:04",
         22,
         totals.benefit,
         totals.total_cost - totals.decided_burden,
-        gettext_lazy("総費用額−決定利用者負担額"),
+        _BENEFIT,
     )
     seen = set()
     for day in client.support_days:
@@ -222,8 +229,7 @@ def _j121(month: OfficeMonth, client: ClientMonth, contract_required: frozenset[
         },
         frozenset(),
     )
-    contract = client.contract
-    if contract is not None:
+    for contract in client.all_contracts if client.contract is not None or client.contracts else ():
         yield (
             "J121:05",
             {
@@ -339,19 +345,23 @@ def write_claim_files(month: OfficeMonth, settings: InterfaceSettings | None) ->
         )
         for exchange_id, name in FILE_NAMES.items()
     }
+    add = writers["J111"].add
     for key, values, head in _j111(month, clients):
-        writers["J111"].add(key, values, shared=head)
+        add(key, values, shared=head)
     contract_required = frozenset(settings.contract_required_items or ())
+    add = writers["J121"].add
     for client in clients:
         head = _head(month, client)
+        recipient = client.recipient_number
         for key, values, required in _j121(month, client, contract_required):
-            writers["J121"].add(
-                key, values, recipient=client.recipient_number, required=required, shared=head
-            )
+            add(key, values, recipient=recipient, required=required, shared=head)
+    add = writers["J611"].add
+    form_type = settings.form_type_number
     for client in clients:
-        head = {**_head(month, client), 7: settings.form_type_number}
+        head = {**_head(month, client), 7: form_type}
+        recipient = client.recipient_number
         for key, values in _j611(client):
-            writers["J611"].add(key, values, recipient=client.recipient_number, shared=head)
+            add(key, values, recipient=recipient, shared=head)
 
     files = []
     for exchange_id, writer in writers.items():

@@ -252,6 +252,8 @@ def record_fields(
         problem = item_problem(item, text)
         if problem is not None:
             problems.append((item, problem))
+            fields[index] = text  # not written; quoting may not encode it
+            continue
         fields[index] = quote(text)
     if check_required and (not all(template.required_getter(fields)) or required):
         for no in template.required | required:
@@ -323,6 +325,159 @@ def _same_items(record: RecordLayout, other: RecordLayout, numbers: tuple[int, .
     return same
 
 
+class _Plan:
+    """What the writer precomputes for one record layout, one order of value items and the shared items
+    before them: the record after the shared items as parts to join by commas (runs of fixed or empty items
+    joined once, a slot for each value), each value's fast-path limit or date format, the required items
+    among the values, and the texts already checked for the values seen before (the repeated values of a
+    month: days, service codes, zero amounts)."""
+
+    __slots__ = ("slots", "parts", "limits", "dates", "required", "required_values", "memo")
+
+    def __init__(
+        self, record: RecordLayout, keys: tuple[int, ...], split: int, required: frozenset[int], stop: int
+    ):
+        template = _template(record)
+        position = {no - 1: index for index, no in enumerate(keys)}
+        parts: list[str | None] = []
+        slots = [0] * len(keys)
+        run: list[str] = []
+        for index in range(split, stop):
+            if index in position:
+                if run:
+                    parts.append(",".join(run))
+                    run = []
+                slots[position[index]] = len(parts)
+                parts.append(None)
+            else:
+                run.append(template.fields[index])
+        if run:
+            parts.append(",".join(run))
+        self.slots = tuple(slots)
+        self.parts = parts
+        self.limits = tuple(template.limits[no - 1] for no in keys)
+        self.dates = tuple(template.dates[no - 1] for no in keys)
+        self.required_values = tuple(
+            index for index, no in enumerate(keys) if no in template.required or no in required
+        )
+        self.required = tuple(slots[index] for index in self.required_values)
+        self.memo: dict[tuple, str] = {}
+
+
+_PLANS: dict[tuple, _Plan | None] = {}
+_UNSET = object()
+_MEMO_LIMIT = 4096  # texts kept per plan; the memo starts again when full
+
+
+def _plan(
+    record: RecordLayout, keys: tuple[int, ...], split: int, required: frozenset[int], stop: int = 0
+) -> _Plan | None:
+    """The plan of items ``split + 1`` to ``stop`` (the last item when 0) of a record, or None where it does
+    not apply (a value outside them, a required item left out): the writer then takes record_fields, which
+    names every problem."""
+    cache_key = (record.key, keys, split, required, stop)
+    try:
+        return _PLANS[cache_key]
+    except KeyError:
+        pass
+    plan = None
+    stop = stop or len(record.items)
+    if (
+        keys
+        and min(keys) > split
+        and max(keys) <= stop
+        and len(set(keys)) == len(keys)
+        and not any(no <= split for no in required)  # the shared items' check knows only the layout's
+    ):
+        template = _template(record)
+        given = set(keys)
+        missing = [
+            no
+            for no in template.required | required
+            if split < no <= stop and no not in given and not template.fields[no - 1]
+        ]
+        if not missing:
+            plan = _Plan(record, keys, split, required, stop)
+    _PLANS[cache_key] = plan
+    return plan
+
+
+def _joined(plan: _Plan, texts: list[str]) -> str | None:
+    """The plan's items as written, from the texts of its values; None when a required one is empty."""
+    parts = plan.parts.copy()
+    for slot, text in zip(plan.slots, texts, strict=True):
+        parts[slot] = text
+    for slot in plan.required:
+        if not parts[slot]:
+            return None
+    return ",".join(parts)
+
+
+def _value_texts(plan: _Plan, record: RecordLayout, keys: tuple[int, ...], values: tuple) -> list[str] | None:
+    """The quoted texts of the values, each checked as record_fields checks it (fast paths for integers,
+    ASCII digits and dates, the full item check for the rest), or None at the first problem: the caller
+    then takes record_fields, which names every problem."""
+    texts = []
+    append = texts.append
+    for no, value, limit, date_format in zip(keys, values, plan.limits, plan.dates, strict=True):
+        if value is None:
+            append("")
+            continue
+        kind = type(value)
+        if limit:
+            if kind is int:
+                text = str(value)
+                if len(text) <= limit and value >= 0:
+                    append(text)
+                    continue
+            elif kind is str and value.isdigit() and value.isascii() and len(value) <= limit:
+                append(value)
+                continue
+        elif kind is date and value.year >= 1900:
+            if date_format == "YYYYMMDD":
+                append(f"{value.year:04d}{value.month:02d}{value.day:02d}")
+                continue
+            if date_format == "YYYYMM":
+                append(f"{value.year:04d}{value.month:02d}")
+                continue
+        item = record.items[no - 1]
+        try:
+            text = format_value(item, value)
+        except TypeError:
+            return None
+        if item_problem(item, text) is not None:
+            return None
+        append(quote(text))
+    return texts
+
+
+_LEADS: dict[tuple, str | None] = {}
+
+
+def _lead(record: RecordLayout, keys: tuple[int, ...], first: str) -> str | None:
+    """The fixed items a record kind writes before its shared items, where these are one run of items
+    and the same items as in the kind ``first`` that checked them; None where that does not hold."""
+    cache_key = (record.key, keys, first)
+    try:
+        return _LEADS[cache_key]
+    except KeyError:
+        pass
+    lead = None
+    start = keys[0] if keys else 0
+    if (
+        start >= 1
+        and keys == tuple(range(start, start + len(keys)))
+        and keys[-1] <= len(record.items)
+        and (first == record.key or _same_items(record, _LAYOUTS[first], keys))
+    ):
+        template = _template(record)
+        fields = template.fields[: start - 1]
+        if all(fields[no - 1] for no in template.required if no < start):
+            lead = ",".join(fields)
+    _LEADS[cache_key] = lead
+    return lead
+
+
 class ClaimFileWriter:
     """Writes one file: the control record, the data records added, the end record.
 
@@ -341,12 +496,65 @@ class ClaimFileWriter:
         self._shared_key = ""
         self._shared_texts: list[tuple[int, str]] = []
         self._bases: dict[str, list[str]] = {}
+        self._fast_shared: Mapping[int, object] | None = None
+        self._fast: tuple[str, tuple[int, ...], str | None] = ("", (), None)
+        self._plans: dict[tuple, tuple[_Plan | None, str | None]] = {}
 
     def _collect(self, record, number, problems, recipient=None):
         for item, message in problems:
             self.problems.append(
                 Problem(message, number, record.key, recipient, item.no, item.name, self.name)
             )
+
+    def _check_shared(self, record: RecordLayout, shared: Mapping[int, object]) -> None:
+        """Check the items of a new ``shared`` mapping once, against the first kind that carries it; their
+        text is kept (None where one needs the full path, which names the problem)."""
+        keys = tuple(shared)
+        joined = None
+        head = _plan(record, keys, 0, frozenset(), max(keys)) if keys else None
+        if head is not None:
+            texts = _value_texts(head, record, keys, tuple(shared.values()))
+            if texts is not None and all(texts[index] for index in head.required_values):
+                joined = ",".join(texts)
+        if self._fast[:2] != (record.key, keys):
+            self._plans = {}  # the fixed items before the shared ones depend on both
+        self._fast_shared, self._fast = shared, (record.key, keys, joined)
+
+    def _plan(self, record: RecordLayout, keys, required, alone: bool) -> tuple[_Plan | None, str | None]:
+        """(the plan of the items after the shared ones, the fixed items before the shared ones) of a kind,
+        kept while the shared items stay the same; no plan for the full path (the shared items different
+        in this kind, a value among them)."""
+        if alone:
+            found = (_plan(record, keys, 0, required), "")
+        else:
+            first, shared_keys, _joined_text = self._fast
+            lead = _lead(record, shared_keys, first)
+            plan = None if lead is None else _plan(record, keys, shared_keys[-1], required)
+            found = (plan, lead)
+        self._plans[(record.key, keys, required, alone)] = found
+        return found
+
+    def _base(self, record, shared, number, recipient) -> list[str]:
+        """The fields of the shared items for the full path (their problems collected once)."""
+        if shared is not self._shared:
+            # check the shared items once, against this record's layout
+            texts, problems = record_fields(record, shared, check_required=False)
+            if problems:
+                self._collect(record, number, problems, recipient)
+            self._shared, self._shared_key, self._bases = shared, record.key, {record.key: texts}
+            self._shared_texts = [(no, texts[no - 1]) for no in shared]
+        base = self._bases.get(record.key)
+        if base is None:
+            if _same_items(record, _LAYOUTS[self._shared_key], tuple(shared)):
+                base = list(_template(record).fields)
+                for no, text in self._shared_texts:
+                    base[no - 1] = text
+            else:
+                base, problems = record_fields(record, shared, check_required=False)
+                if problems:
+                    self._collect(record, number, problems, recipient)
+            self._bases[record.key] = base
+        return base
 
     def add(
         self,
@@ -367,26 +575,43 @@ class ClaimFileWriter:
         number = len(self.lines) + 2  # the control record is 1
         if self.first_exchange_id is None:
             self.first_exchange_id = record.exchange_id
-        base = None
-        if shared is not None:
-            if shared is not self._shared:
-                # check the shared items once, against this record's layout
-                texts, problems = record_fields(record, shared, check_required=False)
-                if problems:
-                    self._collect(record, number, problems, recipient)
-                self._shared, self._shared_key, self._bases = shared, key, {key: texts}
-                self._shared_texts = [(no, texts[no - 1]) for no in shared]
-            base = self._bases.get(key)
-            if base is None:
-                if _same_items(record, _LAYOUTS[self._shared_key], tuple(shared)):
-                    base = list(_template(record).fields)
-                    for no, text in self._shared_texts:
-                        base[no - 1] = text
+        keys = tuple(values)
+        if shared is None:
+            joined = ""
+        else:
+            if shared is not self._fast_shared:
+                self._check_shared(record, shared)
+            joined = self._fast[2]
+        if joined is None:  # a shared item needs the full path
+            plan = None
+        else:
+            found = self._plans.get((key, keys, required, shared is None))
+            if found is None:
+                found = self._plan(record, keys, required, shared is None)
+            plan, lead = found
+            prefix = joined if not lead else f"{lead},{joined}"
+        if plan is not None:
+            given = tuple(values.values())
+            try:
+                memo_key = (given, tuple(map(type, given)))
+                text = plan.memo.get(memo_key)
+            except TypeError:  # an unhashable value: checked below, not kept
+                memo_key = text = None
+            if text is None:
+                texts = _value_texts(plan, record, keys, given)
+                text = None if texts is None else _joined(plan, texts)
+                if text is not None and memo_key is not None:
+                    if len(plan.memo) >= _MEMO_LIMIT:
+                        plan.memo.clear()
+                    plan.memo[memo_key] = text
+            if text is not None:
+                if prefix:
+                    self.lines.append(f"{DATA_PREFIX},{number},{prefix},{text}{CRLF}")
                 else:
-                    base, problems = record_fields(record, shared, check_required=False)
-                    if problems:
-                        self._collect(record, number, problems, recipient)
-                self._bases[key] = base
+                    self.lines.append(f"{DATA_PREFIX},{number},{text}{CRLF}")
+                return
+        base = None if shared is None else self._base(record, shared, number, recipient)
+        # the full path: every item of the record, each problem named
         fields, problems = record_fields(record, values, required, base=base)
         if problems:
             self._collect(record, number, problems, recipient)

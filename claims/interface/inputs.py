@@ -123,6 +123,12 @@ class ClientMonth:
     service_end: date | None = None  # J121:02 終了年月日, when the service ended in the month
     initial_add_on: InitialAddOn | None = None
     contract: Contract | None = None
+    contracts: tuple[Contract, ...] = ()  # further entries of the month (a contract ended, another begun)
+
+    @property
+    def all_contracts(self) -> tuple[Contract, ...]:
+        """Every contract entry of the month, one J121:05 each."""
+        return ((self.contract,) if self.contract is not None else ()) + self.contracts
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def test_a_bad_row_leaves_nothing_and_both_paths_say_the_same(mixed):
         (13, "担当支援員（ユーザー名）"),
         (14, ""),
     ]
-    assert "支給決定の終了日は開始日以降にしてください" in str(bulk.errors[2])
+    assert "支給決定の終了日が開始日より前になっています" in str(bulk.errors[2])  # the model rule says it (issue 13)
     assert _state(office) == before
     assert [model.objects.count() for model in (Client, Employer, Employment, BenefitDecision, Flag)] == counts
     assert [model.history.count() for model in (Client, Employment, BenefitDecision)] == histories
