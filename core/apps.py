@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "core"
 
     def ready(self):
-        from . import converters
+        from . import converters, lookups  # noqa: F401 (registers __any)
 
         converters.register()

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from cases.models import Client, Office
 from claims import selectors as claims_selectors
+from core.bulk import upsert_values
 from core.dates import month_end, month_start, shift_month
 from meetings.selectors import follow_ups_missing
 from plans.selectors import deadline_candidates, office_deadlines, plan_missing_month_counts
@@ -32,8 +33,8 @@ from .models import Flag
 
 @dataclass
 class SyncResult:
-    created: list[Flag] = field(default_factory=list)
-    reopened: list[Flag] = field(default_factory=list)
+    created: list[Wanted] = field(default_factory=list)
+    reopened: list[Wanted] = field(default_factory=list)
     resolved: list[Flag] = field(default_factory=list)
     open_count: int = 0
 
@@ -61,18 +62,18 @@ class Wanted:
     def key(self):
         return (self.client_id, self.kind, self.period)
 
-    def as_flag(self) -> Flag:
-        return Flag(
-            office_id=self.office_id,
-            client_id=self.client_id,
-            kind=self.kind,
-            period=self.period,
-            severity=self.severity,
-            message=self.message,
-            object_id=self.object_id,
-            resolved_at=None,
-            resolved_by=None,
-        )
+    def as_row(self, now) -> tuple:
+        """The values of FLAG_FIELDS: an open flag."""
+        return (
+            self.office_id, self.client_id, self.kind, self.period, self.severity, self.message,
+            self.object_id, None, None, now,
+        )  # fmt: skip
+
+
+FLAG_FIELDS = [
+    "office_id", "client_id", "kind", "period", "severity", "message", "object_id", "resolved_at",
+    "resolved_by_id", "created_at",
+]  # fmt: skip
 
 
 def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
@@ -85,7 +86,7 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
     existing = {
         (client_id, kind, period): (pk, office_id, severity, message, object_id, resolved_at)
         for pk, client_id, kind, period, office_id, severity, message, object_id, resolved_at in scope.filter(
-            Q(resolved_at__isnull=True) | Q(client_id__in=wanted_clients)
+            Q(resolved_at__isnull=True) | Q(client_id__any=wanted_clients)
         )
         .order_by()
         .values_list(
@@ -97,21 +98,19 @@ def _sync(*, scope, wanted: list[Wanted]) -> SyncResult:
     for key, w in wanted_by_key.items():
         old = existing.get(key)
         if old is None:
-            result.created.append(w.as_flag())
+            result.created.append(w)
         elif old[5] is not None:
-            result.reopened.append(w.as_flag())
+            result.reopened.append(w)
         elif old[1:5] != (w.office_id, w.severity, w.message, w.object_id):
-            changed.append(w.as_flag())
-        else:
-            continue
-    to_write = [*result.created, *result.reopened, *changed]
-    if to_write:
-        Flag.objects.bulk_create(
-            to_write,
-            update_conflicts=True,
-            unique_fields=["client", "kind", "period"],
-            update_fields=["office", "severity", "message", "object_id", "resolved_at", "resolved_by"],
-        )
+            changed.append(w)
+    now = timezone.now()
+    upsert_values(
+        Flag,
+        FLAG_FIELDS,
+        [w.as_row(now) for w in (*result.created, *result.reopened, *changed)],
+        unique_fields=["client", "kind", "period"],
+        update_fields=["office", "severity", "message", "object_id", "resolved_at", "resolved_by"],
+    )
     result.resolved = [
         Flag(pk=old[0], client_id=key[0], kind=key[1], period=key[2], office_id=old[1])
         for key, old in existing.items()
@@ -137,7 +136,7 @@ def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
     rows = month_verdict_rows(clients, month)
     # The month's place in a run without a plan, for the no_agreed_plan text (only those clients).
     unplanned = [pk for pk, _office, verdict in rows if NO_AGREED_PLAN in verdict.warnings]
-    counts = plan_missing_month_counts(Client.objects.filter(pk__in=unplanned), month) if unplanned else {}
+    counts = plan_missing_month_counts(Client.objects.filter(pk__any=unplanned), month) if unplanned else {}
     for client_id, office_id, verdict in rows:
         key = (verdict, counts.get(client_id))
         dues = dues_of.get(key)
@@ -307,14 +306,14 @@ def _refresh_flags_of(office_id, client_ids, today, months, deadlines) -> SyncRe
     result = SyncResult()
     wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
     for month in wanted_months:
-        wanted = _month_wanted(_month_clients(month, office_id).filter(pk__in=client_ids), month, today)
-        scope = Flag.objects.filter(client_id__in=client_ids, period=month, kind__in=rules.MONTH_KINDS)
+        wanted = _month_wanted(_month_clients(month, office_id).filter(pk__any=client_ids), month, today)
+        scope = Flag.objects.filter(client_id__any=client_ids, period=month, kind__in=rules.MONTH_KINDS)
         result += _sync(scope=scope, wanted=wanted)
     if not deadlines:
         return result
-    candidates = deadline_candidates(office_id, today).filter(pk__in=client_ids)
+    candidates = deadline_candidates(office_id, today).filter(pk__any=client_ids)
     wanted = _deadline_wanted(office_id, today, clients=candidates)
-    scope = Flag.objects.filter(client_id__in=client_ids, kind__in=rules.DEADLINE_KINDS)
+    scope = Flag.objects.filter(client_id__any=client_ids, kind__in=rules.DEADLINE_KINDS)
     result += _sync(scope=scope, wanted=wanted)
     return result
 

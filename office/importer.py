@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from audit.csv_export import safe_cell
 from cases import locks
@@ -43,6 +43,7 @@ from cases.models import (
     WorkplaceKind,
 )
 from cases.signals import announce_many
+from core.bulk import insert_history
 from core.dates import month_start
 from core.kana import normalise_kana
 from core.locking import move_versions_on
@@ -776,12 +777,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
         return snapshot
 
     for records, update in ((created, False), (updated, True)):
-        Client.history.bulk_history_create(
-            [as_saved(row, client) for row, client in records],
-            update=update,
-            default_user=actor,
-            default_change_reason=None,
-        )
+        insert_history(Client, [as_saved(row, client) for row, client in records], user=actor, update=update)
 
     Employer.objects.bulk_create(new_employers.values())
     employments = [employment_of[row] for row in client_of if row in employment_of]
@@ -791,7 +787,8 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
     ):
         new = [record for record in records if record.pk is None]
         changed = [record for record in records if record.pk is not None]
-        bulk_create_with_history(new, model, default_user=actor)
+        model.objects.bulk_create(new)
+        insert_history(model, new, user=actor)
         move_versions_on(model, changed)
         if changed:
             bulk_update_with_history(changed, model, [*fields, "lock_version"], default_user=actor)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -180,7 +181,7 @@ def plan_missing_case(facts: DeadlineFacts, today: date) -> list[Due]:
     first = month_start(facts.window.starts_on)
     covered = set()
     probe = month
-    while probe > first:  # the months before this one, back to the start of service
+    while plan_facts and probe > first:  # the months before this one, back to the start of service
         probe = month_start(probe - timedelta(days=1))
         if plan_in_effect(probe, plan_facts, facts.review_days):
             covered.add(probe)
@@ -192,6 +193,8 @@ def plan_missing_case(facts: DeadlineFacts, today: date) -> list[Due]:
 
 def plan_workflow_case(facts: DeadlineFacts, today: date) -> list[Due]:
     """Versions waiting for the next step: urgent once their period has begun."""
+    if not any(plan.status in ("draft", "approved", "agreed") for plan in facts.plans):
+        return []
     steps = {
         "draft": (DeadlineKind.PLAN_AWAITING_APPROVAL, _("第%(v)s版 承認待ち")),
         "approved": (DeadlineKind.PLAN_AWAITING_CONSENT, _("第%(v)s版 本人同意待ち")),
@@ -368,9 +371,14 @@ CASES: tuple[Callable[[DeadlineFacts, date], list[Due]], ...] = (
 AFTER_HANDOVER = frozenset({handover_case})
 
 
+@cache
+def _kind_order() -> dict[str, int]:
+    return {kind: i for i, kind in enumerate(DeadlineKind.values)}
+
+
 def deadlines(facts: DeadlineFacts, today: date) -> list[Due]:
     """Every deadline of one client on `today`, ordered by kind (DeadlineKind's order) and due day."""
-    order = {kind: i for i, kind in enumerate(DeadlineKind.values)}
+    order = _kind_order()
     dues = [
         due for case in CASES if not facts.handed_over or case in AFTER_HANDOVER for due in case(facts, today)
     ]

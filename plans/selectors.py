@@ -269,21 +269,21 @@ def deadline_facts(
         return []
     ids = [c.pk for c in clients]
     hired = dict(
-        Employment.objects.filter(client_id__in=ids)
+        Employment.objects.filter(client_id__any=ids)
         .values_list("client_id")
         .annotate(first=Min("hired_on"))
         .order_by()
     )
     decisions = defaultdict(list)
     for pk, client_id, starts_on, ends_on in (
-        BenefitDecision.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
+        BenefitDecision.objects.filter(client_id__any=ids, withdrawn_at__isnull=True)
         .order_by("starts_on")
         .values_list("pk", "client_id", "starts_on", "ends_on")
     ):
         decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
     plans = defaultdict(list)
     for row in (
-        SupportPlan.objects.filter(client_id__in=ids, withdrawn_at__isnull=True)
+        SupportPlan.objects.filter(client_id__any=ids, withdrawn_at__isnull=True)
         .order_by("version")
         .values_list(
             "pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on"
@@ -293,14 +293,14 @@ def deadline_facts(
         plans[client_id].append(deadlines.PlanState(pk, *rest))
     reviews = defaultdict(list)
     for client_id, reviewed_on in (
-        PlanReview.objects.filter(plan__client_id__in=ids, reviewed_on__lte=today, withdrawn_at__isnull=True)
+        PlanReview.objects.filter(plan__client_id__any=ids, reviewed_on__lte=today, withdrawn_at__isnull=True)
         .order_by()
         .values_list("plan__client_id", "reviewed_on")
     ):
         reviews[client_id].append(reviewed_on)
     shared = dict(
         Handover.objects.filter(
-            client_id__in=ids, info_shared_on__isnull=False, withdrawn_at__isnull=True
+            client_id__any=ids, info_shared_on__isnull=False, withdrawn_at__isnull=True
         ).values_list(
             "client_id", "info_shared_on"
         )
