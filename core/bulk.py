@@ -114,3 +114,29 @@ def insert_history(model, objs: list, *, user, update: bool = False) -> None:
         ))
     fields = ["history_date", "history_user_id", "history_change_reason", "history_type", *tracked]
     insert_values(history, fields, rows)
+
+
+def create_objects(model, objs: list) -> list:
+    """`bulk_create(objs)`: on PostgreSQL from COPY_FROM objects on, their ids are drawn from the table's
+    sequence in one query and the rows written by COPY. The objects come back saved, with their ids."""
+    alias = _copy_alias(model, objs)
+    if alias is None:
+        return model._default_manager.bulk_create(objs)
+    connection = connections[alias]
+    opts = model._meta
+    fields = opts.concrete_fields
+    for obj in objs:  # a foreign key to an object saved since it was assigned takes its id, as in bulk_create
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        rows = ([field.pre_save(obj, True) for field in fields] for obj in objs)
+        _copy(cursor, model, opts.db_table, [field.attname for field in fields], rows)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = alias
+    return objs

@@ -33,11 +33,12 @@ class FlagQuerySet(models.QuerySet):
 class Flag(models.Model):
     """Something an office must act on, written by the flag jobs; one row per (client, kind, period)."""
 
+    # No single-column indexes: flag_office_open_kind_idx and flag_client_open_idx lead with these columns.
     office = models.ForeignKey(
-        Office, on_delete=models.CASCADE, related_name="flags", verbose_name=_("事業所")
+        Office, on_delete=models.CASCADE, related_name="flags", verbose_name=_("事業所"), db_index=False
     )
     client = models.ForeignKey(
-        Client, on_delete=models.CASCADE, related_name="flags", verbose_name=_("利用者")
+        Client, on_delete=models.CASCADE, related_name="flags", verbose_name=_("利用者"), db_index=False
     )
     kind = models.CharField(_("種類"), max_length=24, choices=FLAG_KIND_CHOICES)
     period = models.DateField(

@@ -136,7 +136,13 @@ def _month_wanted(clients, month: date, today: date) -> list[Wanted]:
     rows = month_verdict_rows(clients, month)
     # The month's place in a run without a plan, for the no_agreed_plan text (only those clients).
     unplanned = [pk for pk, _office, verdict in rows if NO_AGREED_PLAN in verdict.warnings]
-    counts = plan_missing_month_counts(Client.objects.filter(pk__any=unplanned), month) if unplanned else {}
+    counts = (
+        plan_missing_month_counts(
+            Client.objects.filter(pk__any=unplanned).only("window_starts_on", "window_ends_on"), month
+        )
+        if unplanned
+        else {}
+    )
     for client_id, office_id, verdict in rows:
         key = (verdict, counts.get(client_id))
         dues = dues_of.get(key)
@@ -278,10 +284,10 @@ def refresh_client_flags(
     """Recompute one client's month flags and (unless `deadlines=False`) deadline flags at once.
 
     For changes to a flag's condition (a review done, a decision added), run by the receivers of the
-    lower apps' events in the same transaction; about twenty queries, a savepoint when nested. `months`
+    lower apps' events in the same transaction; about fifteen queries, a savepoint when nested. `months`
     defaults to the previous and the current month; pass an older month when a late record was entered
     for it. A contact changes only its months' verdicts: `contacts_changed` passes those months and
-    `deadlines=False` (three queries a month).
+    `deadlines=False` (the facts of each month, then one read and at most two writes for all).
     """
     return _refresh_flags_of(client.office_id, [client.pk], today, months, deadlines)
 
@@ -303,19 +309,17 @@ def refresh_clients_flags(
 
 def _refresh_flags_of(office_id, client_ids, today, months, deadlines) -> SyncResult:
     today = today or timezone.localdate()
-    result = SyncResult()
     wanted_months = sorted({month_start(m) for m in months or months_to_flag(today)})
+    wanted = []
     for month in wanted_months:
-        wanted = _month_wanted(_month_clients(month, office_id).filter(pk__any=client_ids), month, today)
-        scope = Flag.objects.filter(client_id__any=client_ids, period=month, kind__in=rules.MONTH_KINDS)
-        result += _sync(scope=scope, wanted=wanted)
-    if not deadlines:
-        return result
-    candidates = deadline_candidates(office_id, today).filter(pk__any=client_ids)
-    wanted = _deadline_wanted(office_id, today, clients=candidates)
-    scope = Flag.objects.filter(client_id__any=client_ids, kind__in=rules.DEADLINE_KINDS)
-    result += _sync(scope=scope, wanted=wanted)
-    return result
+        wanted += _month_wanted(_month_clients(month, office_id).filter(pk__any=client_ids), month, today)
+    kinds = Q(period__in=wanted_months, kind__in=rules.MONTH_KINDS)
+    if deadlines:
+        candidates = deadline_candidates(office_id, today).filter(pk__any=client_ids)
+        wanted += _deadline_wanted(office_id, today, clients=candidates)
+        kinds |= Q(kind__in=rules.DEADLINE_KINDS)
+    # one write for the months and the deadlines: their scopes share no (client, kind, period)
+    return _sync(scope=Flag.objects.filter(kinds, client_id__any=client_ids), wanted=wanted)
 
 
 _batched_offices: ContextVar[set[int] | None] = ContextVar("flags_batched_offices", default=None)

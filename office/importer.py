@@ -43,7 +43,7 @@ from cases.models import (
     WorkplaceKind,
 )
 from cases.signals import announce_many
-from core.bulk import insert_history
+from core.bulk import create_objects, insert_history
 from core.dates import month_start
 from core.kana import normalise_kana
 from core.locking import move_versions_on
@@ -759,7 +759,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
 
     created = [(row, client) for row, client in client_of.items() if client.pk is None]
     updated = [(row, client) for row, client in client_of.items() if client.pk is not None]
-    Client.objects.bulk_create([client for _row, client in created])
+    create_objects(Client, [client for _row, client in created])
     move_versions_on(Client, [client for _row, client in updated])
     now = timezone.now()
     for _row, client in updated:
@@ -787,7 +787,7 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
     ):
         new = [record for record in records if record.pk is None]
         changed = [record for record in records if record.pk is not None]
-        model.objects.bulk_create(new)
+        create_objects(model, new)
         insert_history(model, new, user=actor)
         move_versions_on(model, changed)
         if changed:

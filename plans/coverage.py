@@ -5,7 +5,7 @@ plans.selectors reach the flag jobs)."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from cases import locks
 from core.dates import month_end, month_start, months_between, shift_month
@@ -21,10 +21,11 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
     `client_ids` is a list of ids or a values("id") queryset (used as a subquery)."""
     first, last = month_start(first_month), month_end(last_month)
     months = [shift_month(first, i) for i in range(months_between(first, last))]
+    of_clients = "in" if isinstance(client_ids, QuerySet) else "any"  # a subquery, or the ids as one array
     plans = defaultdict(list)
     for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
         SupportPlan.objects.filter(
-            client_id__in=client_ids,
+            **{f"client_id__{of_clients}": client_ids},
             status=PlanStatus.DELIVERED,
             withdrawn_at__isnull=True,
             delivered_on__lte=last,
@@ -39,7 +40,7 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
         return {}
     reviews = defaultdict(list)
     reviewed = PlanReview.objects.filter(
-        plan__client_id__in=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
+        **{f"plan__client_id__{of_clients}": client_ids}, reviewed_on__lte=last, withdrawn_at__isnull=True
     ).order_by()
     if len(months) == 1:  # one month: the last review by its end is all the rule reads
         rows = (

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.dates import month_end, month_start, months_after_event, period_end, shift_month
+from core.dates import month_end, month_start, months_after_event, months_between, period_end, shift_month
 
 REVIEW_INTERVAL_MONTHS = 3
 
@@ -83,6 +83,8 @@ def months_without_plan(month: date, service_first_month: date | None, covered: 
     month = month_start(month)
     if service_first_month is None:
         return 0
+    if not covered:
+        return months_between(service_first_month, month)
     count = 0
     while month >= service_first_month and month not in covered:
         count += 1
