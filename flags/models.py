@@ -60,6 +60,7 @@ class Flag(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("解消者"),
+        db_index=False,  # flag_resolved_by_idx: only the resolved flags carry one
     )
 
     objects = FlagQuerySet.as_manager()
@@ -80,6 +81,7 @@ class Flag(models.Model):
         indexes = [
             models.Index(fields=["office", "resolved_at", "kind"], name="flag_office_open_kind_idx"),
             models.Index(fields=["client", "resolved_at"], name="flag_client_open_idx"),
+            models.Index(fields=["resolved_by"], name="flag_resolved_by_idx", condition=Q(resolved_by__isnull=False)),
         ]
 
     def __str__(self):
