@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import BenefitDecision, Client, Employer, Employment, Role
+from core import bulk
 from flags.models import Flag
 from office import importer
 
@@ -260,3 +261,19 @@ def test_an_import_takes_the_same_queries_whatever_its_size():
         assert Flag.objects.filter(office=office).exists()
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+@pytest.fixture
+def copy_everything(monkeypatch):
+    """core.bulk writes even a handful of rows through COPY (PostgreSQL), as it does a large file's."""
+    monkeypatch.setattr(bulk, "COPY_FROM", 1)
+
+
+@pytest.mark.postgres
+def test_through_copy_the_bulk_write_keeps_what_the_services_keep(mixed, copy_everything):
+    test_the_bulk_write_keeps_what_the_services_keep(mixed)
+
+
+@pytest.mark.postgres
+def test_through_copy_what_only_the_database_refuses_goes_row_by_row(mixed, copy_everything):
+    test_what_only_the_database_refuses_goes_row_by_row(mixed)
