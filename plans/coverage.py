@@ -14,13 +14,9 @@ from . import rules
 from .models import PlanReview, PlanStatus, SupportPlan
 
 
-def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, set[date]]:
-    """{client id: first days of the months from first_month to last_month with a plan in effect}
-    (plans.rules.plan_in_effect), from two queries whatever the number of clients or months.
-
-    `client_ids` is a list of ids or a values("id") queryset (used as a subquery)."""
-    first, last = month_start(first_month), month_end(last_month)
-    months = [shift_month(first, i) for i in range(months_between(first, last))]
+def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.PlanFact]]:
+    """{client id: its delivered, standing versions that may be in effect in some month first–last}.
+    `client_ids`: a list of ids, or a values("id") queryset used as a subquery."""
     of_clients = "in" if isinstance(client_ids, QuerySet) else "any"  # a subquery, or the ids as one array
     plans = defaultdict(list)
     for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
@@ -36,22 +32,37 @@ def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, 
         .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
     ):
         plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
-    if not plans:
-        return {}
-    reviews = defaultdict(list)
+    return plans
+
+
+def _review_days(client_ids, last: date, *, last_only: bool = False) -> dict[int, list[date]]:
+    """{client id: the days of its standing reviews up to `last`}; `last_only`: the last one alone (all the
+    rule reads for a single month)."""
+    of_clients = "in" if isinstance(client_ids, QuerySet) else "any"
     reviewed = PlanReview.objects.filter(
         **{f"plan__client_id__{of_clients}": client_ids}, reviewed_on__lte=last, withdrawn_at__isnull=True
     ).order_by()
-    if len(months) == 1:  # one month: the last review by its end is all the rule reads
-        rows = (
-            reviewed.values("plan__client_id")
-            .annotate(last=Max("reviewed_on"))
-            .values_list("plan__client_id", "last")
-        )
+    if last_only:
+        rows = reviewed.values("plan__client_id").annotate(last=Max("reviewed_on")).values_list("plan__client_id", "last")
     else:
         rows = reviewed.values_list("plan__client_id", "reviewed_on")
+    reviews = defaultdict(list)
     for client_id, reviewed_on in rows:
         reviews[client_id].append(reviewed_on)
+    return reviews
+
+
+def plan_coverage(client_ids, first_month: date, last_month: date) -> dict[int, set[date]]:
+    """{client id: first days of the months from first_month to last_month with a plan in effect}
+    (plans.rules.plan_in_effect), from two queries whatever the number of clients or months.
+
+    `client_ids` is a list of ids or a values("id") queryset (used as a subquery)."""
+    first, last = month_start(first_month), month_end(last_month)
+    months = [shift_month(first, i) for i in range(months_between(first, last))]
+    plans = _plan_facts(client_ids, first, last)
+    if not plans:
+        return {}
+    reviews = _review_days(client_ids, last, last_only=len(months) == 1)
     return {
         client_id: {m for m in months if rules.plan_in_effect(m, client_plans, reviews[client_id])}
         for client_id, client_plans in plans.items()
@@ -121,35 +132,13 @@ def month_coverage_and_runs(clients, month: date) -> tuple[dict[int, set[date]],
     runs = {c.pk: 0 for c in clients}
     if not service_first:
         return {}, runs
-    earliest = min(service_first.values())
-    ids = list(service_first)
-    plans, reviews = defaultdict(list), defaultdict(list)
-    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
-        SupportPlan.objects.filter(
-            client_id__in=ids,
-            status=PlanStatus.DELIVERED,
-            withdrawn_at__isnull=True,
-            delivered_on__lte=last,
-            starts_on__lte=last,
-            ends_on__gte=earliest,
-        )
-        .order_by()
-        .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
-    ):
-        plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
-    if plans:
-        for client_id, reviewed_on in (
-            PlanReview.objects.filter(
-                plan__client_id__in=list(plans), reviewed_on__lte=last, withdrawn_at__isnull=True
-            )
-            .order_by()
-            .values_list("plan__client_id", "reviewed_on")
-        ):
-            reviews[client_id].append(reviewed_on)
+    plans = _plan_facts(list(service_first), min(service_first.values()), last)
+    reviews = _review_days(list(plans), last) if plans else {}
     coverage = {}
     for client_id, first_month in service_first.items():
         day, count = month, 0
-        while day >= first_month and not rules.plan_in_effect(day, plans[client_id], reviews[client_id]):
+        client_plans, days = plans.get(client_id, []), reviews.get(client_id, [])
+        while day >= first_month and not rules.plan_in_effect(day, client_plans, days):
             count += 1
             day = shift_month(day, -1)
         runs[client_id] = count
