@@ -49,7 +49,7 @@ class Topic(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-class ContactLog(RetainedRecord):
+class ContactLog(WithdrawableRecord):
     client = models.ForeignKey(  # indexed by contact_client_on_idx, which the planner then always uses
         Client, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("利用者"), db_index=False
     )
@@ -66,16 +66,6 @@ class ContactLog(RetainedRecord):
     topics = models.JSONField(_("話題"), default=list, blank=True)
     narrative = models.TextField(_("内容"), blank=True)
     next_actions = models.TextField(_("次回までの対応"), blank=True)
-    withdrawn_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("取消した人"),
-    )
-    withdrawal_reason = models.TextField(_("取消の理由"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,10 +100,6 @@ class ContactLog(RetainedRecord):
         return [str(labels.get(code, code)) for code in self.topics]
     def retention_date(self):
         return self.on
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
 
 class ShareMethod(models.TextChoices):
