@@ -14,9 +14,9 @@ from cases.rules import Window
 from core.dates import month_start, shift_month
 from plans.rules import PlanFact, months_without_plan, plan_in_effect
 from visits.facts import claim_month_rows
-from visits.rules import ContactFact, DecisionPeriod, month_facts, verdict_from_facts
+from visits.rules import month_facts, verdict_from_facts
 
-from .test_month_facts_sql import build_client
+from .test_month_facts_sql import build_client, random_client_month
 from .test_month_verdict import CASES, each_case
 
 pytestmark = pytest.mark.django_db
@@ -62,75 +62,21 @@ def test_one_query_for_any_number_of_clients_with_their_columns(django_assert_nu
 
 
 def random_client_months(rng, n):
-    """Client-months drawn as in test_month_facts_sql's random test (windows, decisions, contacts of every
-    kind, reports, オープン and consent, plans of every status with reviews, some withdrawn), the plans
-    spread over the two months before as well; with the Python rule's answers: whether the month is
-    billable, and the months without a plan in effect counted back up to three."""
-    kinds = ["interview", "workplace_visit", "employer_visit", "phone", "online"]
-    base = date(2025, 5, 1)
+    """Client-months drawn as in test_month_facts_sql's random test, the plans spread over the two months
+    before as well; with the Python rule's answers: whether the month is billable, and the months without
+    a plan in effect counted back up to three."""
     cases = []
     for _ in range(n):
-        start = base + timedelta(days=rng.randint(-150, 60))
-        window = None if rng.random() < 0.1 else Window(start, start + timedelta(days=rng.randint(20, 400)))
-        decisions, day = [], start + timedelta(days=rng.randint(-20, 20))
-        for _ in range(rng.randint(0, 3)):
-            ends = day + timedelta(days=rng.randint(5, 200))
-            decisions.append(DecisionPeriod(day, ends))
-            day = ends + timedelta(days=max(1, rng.randint(-3, 15)))  # decisions never overlap (a DB rule)
-        month = date(2025, rng.randint(4, 8), 1)
-        contacts = [
-            ContactFact(
-                month + timedelta(days=rng.randint(-3, 33)),
-                kind,
-                kind in ("interview", "workplace_visit"),
-                written=rng.random() < 0.8,
-                employer_met=kind == "employer_visit" or rng.random() < 0.5,
-            )
-            for kind in rng.choices(kinds, k=rng.randint(0, 4))
-        ]
-        plans, facts_of_plans, all_reviews = [], [], []
-        for version in range(1, rng.randint(0, 3) + 1):
-            starts = month + timedelta(days=rng.randint(-200, 40))
-            agreed = starts + timedelta(days=rng.choice([0, 0, 5, 40]))
-            status = rng.choice(["delivered", "delivered", "agreed", "approved"])
-            delivered = agreed + timedelta(days=rng.choice([0, 3, 35])) if status == "delivered" else None
-            fact = PlanFact(
-                version,
-                starts,
-                starts + timedelta(days=rng.randint(20, 300)),
-                agreed if status != "approved" else None,
-                delivered,
-            )
-            reviews = sorted(
-                {starts + timedelta(days=rng.randint(-20, 200)) for _ in range(rng.randint(0, 2))}
-            )
-            reviews = [(day, rng.random() < 0.15) for day in reviews]  # some withdrawn by mistake
-            withdrawn = rng.random() < 0.15
-            plans.append((fact, status, reviews, withdrawn))
-            if not withdrawn:  # withdrawn records are left out of the rule
-                facts_of_plans.append(fact)
-            all_reviews += [day for day, review_withdrawn in reviews if not review_withdrawn]
-        disclosed, consent = rng.random() < 0.5, rng.random() < 0.5
-        extra = {
-            "report_written": rng.random() < 0.8,
-            "employer_report_required": disclosed and consent,
-            "employer_report_shared": rng.random() < 0.5,
-            "employer_consent_missing": disclosed and not consent,
-            "plan_in_effect": plan_in_effect(month, facts_of_plans, all_reviews),
-        }
-        args = (month, contacts, window, decisions, None, rng.random() < 0.7, rng.random() < 0.3)
-        # records entered by mistake and withdrawn, stored beside: left out by both paths
-        withdrawn = [name for name in ("decision", "report", "consent") if rng.random() < 0.25]
-        client = build_client(*args, extra, plans=plans, withdrawn=withdrawn)
+        client, args, extra, facts_of_plans, all_reviews = random_client_month(rng, earliest_start=-150)
+        month, window = args[0], args[2]
         facts = month_facts(*args, **extra)
         covered = {
             m
             for m in (shift_month(month, -back) for back in range(3))
             if plan_in_effect(m, facts_of_plans, all_reviews)
         }
-        in_service = facts.in_window
         without_plan = (
-            min(months_without_plan(month, month_start(window.starts_on), covered), 3) if in_service else 0
+            min(months_without_plan(month, month_start(window.starts_on), covered), 3) if facts.in_window else 0
         )
         cases.append((client, month, verdict_from_facts(facts).billable, without_plan))
     return cases
