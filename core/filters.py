@@ -1,14 +1,18 @@
 import django_filters
 from django import forms
 
+from .forms import WIDGET_RENDERER
+
 
 class BootstrapFilterSet(django_filters.FilterSet):
-    """A FilterSet whose widgets carry Bootstrap 5 classes, for filter bars rendered field by field."""
+    """A FilterSet whose widgets carry Bootstrap 5 classes, for filter bars rendered field by field (by the
+    project's widget renderer, core.forms.WIDGET_RENDERER)."""
 
     @property
     def form(self):
         form = super().form
         if not getattr(form, "_bootstrap_classes", False):
+            form.renderer = WIDGET_RENDERER
             for field in form.fields.values():
                 widget = field.widget
                 if isinstance(widget, forms.CheckboxInput):
