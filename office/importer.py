@@ -43,7 +43,7 @@ from cases.models import (
     WorkplaceKind,
 )
 from cases.signals import announce_many
-from core.bulk import create_objects, insert_history
+from core.bulk import create_objects, cyclic_gc_paused, insert_history
 from core.dates import month_start
 from core.kana import normalise_kana
 from core.locking import move_versions_on
@@ -467,7 +467,7 @@ def run(
     decisions = decisions or {}
     result = Result(rows=rows)
     try:
-        with transaction.atomic():
+        with cyclic_gc_paused(), transaction.atomic():
             writes = _rows_to_write(rows, decisions, commit, result)
             written = _try_in_bulk(writes, office=office, actor=actor) if bulk else None
             result.in_bulk = written is not None

@@ -101,3 +101,22 @@ def test_any_lookup_matches_ids_as_in_does():
     flag = FlagFactory(client=clients[1])
     assert list(Flag.objects.filter(client_id__any=[clients[1].pk])) == [flag]
     assert list(Flag.objects.filter(client__any=[clients[1].pk])) == [flag]
+
+
+def test_the_cyclic_collector_is_paused_for_a_batch_and_back_on_afterwards():
+    import gc
+
+    assert gc.isenabled()
+    with bulk.cyclic_gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk.cyclic_gc_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
