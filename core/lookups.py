@@ -1,7 +1,12 @@
 """`field__any=ids`: `field = ANY(%s)` with the ids as one array parameter on PostgreSQL, `IN (…)`
-elsewhere. For thousands of ids (an import's clients), where `__in` sends a parameter per id."""
+elsewhere. For thousands of ids (an import's clients), where `__in` sends a parameter per id. Given a
+queryset instead, it is `__in` with that subquery."""
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models.lookups import In
+from django.db.models.sql import Query
+
+SUBQUERY = (QuerySet, Query)  # the ORM hands a queryset over as its Query
 
 
 class AnyOf(Lookup):
@@ -9,9 +14,13 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if isinstance(self.rhs, SUBQUERY):
+            return self.rhs
         return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):
+        if isinstance(self.rhs, SUBQUERY):
+            return In(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":

@@ -639,8 +639,8 @@ def _write_in_bulk(rows: list[Row], *, office, actor) -> list[Client]:
     failing record, as in `_write_row`), with the facts those read (members, staff, employers, the
     clients' employments and decisions) read once for the file; each client's window is worked out from
     its employments in memory; then clients, employers, employments and decisions are written with
-    bulk_create / bulk_update and their history rows. A fixed number of queries whatever the number of
-    rows (up to the backend's batch size). Returns the clients written; announcing them is the caller's."""
+    core.bulk (COPY on PostgreSQL) or bulk_update, and their history rows. A fixed number of queries
+    whatever the number of rows (up to the backend's batch size). Returns the clients written; announcing them is the caller's."""
     staff, employers = _staff_and_employers(office)
     members = set(Membership.objects.filter(office=office).values_list("user_id", flat=True))
     client_of = {}

@@ -5,7 +5,7 @@ plans.selectors reach the flag jobs)."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 
 from cases import locks
 from core.dates import month_end, month_start, months_between, shift_month
@@ -17,11 +17,10 @@ from .models import PlanReview, PlanStatus, SupportPlan
 def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.PlanFact]]:
     """{client id: its delivered, standing versions that may be in effect in some month first–last}.
     `client_ids`: a list of ids, or a values("id") queryset used as a subquery."""
-    of_clients = "in" if isinstance(client_ids, QuerySet) else "any"  # a subquery, or the ids as one array
     plans = defaultdict(list)
     for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
         SupportPlan.objects.filter(
-            **{f"client_id__{of_clients}": client_ids},
+            client_id__any=client_ids,
             status=PlanStatus.DELIVERED,
             withdrawn_at__isnull=True,
             delivered_on__lte=last,
@@ -38,9 +37,8 @@ def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.Pla
 def _review_days(client_ids, last: date, *, last_only: bool = False) -> dict[int, list[date]]:
     """{client id: the days of its standing reviews up to `last`}; `last_only`: the last one alone (all the
     rule reads for a single month)."""
-    of_clients = "in" if isinstance(client_ids, QuerySet) else "any"
     reviewed = PlanReview.objects.filter(
-        **{f"plan__client_id__{of_clients}": client_ids}, reviewed_on__lte=last, withdrawn_at__isnull=True
+        plan__client_id__any=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
     ).order_by()
     if last_only:
         rows = reviewed.values("plan__client_id").annotate(last=Max("reviewed_on")).values_list("plan__client_id", "last")

@@ -120,3 +120,11 @@ def test_the_cyclic_collector_is_paused_for_a_batch_and_back_on_afterwards():
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_any_lookup_takes_a_queryset_as_a_subquery(django_assert_num_queries):
+    clients = [ClientFactory() for _ in range(3)]
+    subquery = Client.objects.filter(pk__in=[clients[0].pk, clients[1].pk]).values("id")
+    with django_assert_num_queries(1):
+        found = set(Client.objects.filter(pk__any=subquery).values_list("pk", flat=True))
+    assert found == {clients[0].pk, clients[1].pk}
