@@ -489,9 +489,9 @@ def _in_force(queryset, first: date, last: date, start: str, end: str):
 
 def office_claim(office: Office, month: date) -> OfficeClaim:
     """Lines, units and yen of every client in service in the office-month, the office totals, and what
-    stops the claim. 15 queries whatever the number of clients: the month verdicts through
-    visits.grid.verdict_grid (with the months before, for the no-plan reduction's step), then one
-    query per table."""
+    stops the claim. A constant number of queries whatever the number of clients: the month's verdicts
+    through visits.grid.month_rows (which also counts the months without a plan behind the no-plan
+    reduction's step), then one query per table."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     setting = (
@@ -509,33 +509,25 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     )
     stops, warnings = list(terms.stops), list(terms.warnings)
 
-    clients = list(
-        visit_grid.clients_in_service(office.pk, first)
-        .select_related("claim_profile")
-        .order_by("family_name_kana", "given_name_kana", "id")
+    # The month's verdicts, with each row's place in its run of months without a plan (month_rows).
+    months = visit_grid.month_rows(
+        office, first, clients=visit_grid.clients_in_service(office.pk, first).select_related("claim_profile")
     )
-    for client in clients:  # the office given, not a copy of it per client
-        client.office = office
-    lookback = tables.no_plan_lookback
-    grid = visit_grid.verdict_grid(clients, shift_month(first, -(lookback - 1)), first) if clients else {}
+    clients = [m.client for m in months]
     ids = [c.pk for c in clients]
     cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
 
     rows, missing, totals = [], [], Totals()
-    for client in clients:
-        months = grid[client.pk]
-        current = months[-1]
+    for current in months:
+        client = current.client
         row = ClientClaim(client=client, month=current, profile=getattr(client, "claim_profile", None))
         row.meetings = sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
         rows.append(row)
         if not current.verdict.billable:
             continue
-        without_plan = 0
-        for m in reversed(months):  # consecutive months without an agreed plan, up to this one
-            if visit_rules.NO_AGREED_PLAN not in m.verdict.warnings:
-                break
-            without_plan += 1
+        # consecutive months without a plan in effect, up to this one, as far as the reduction's steps go
+        without_plan = min(current.plan_missing_count or 0, tables.no_plan_lookback)
         result = client_result(
             client=client,
             profile=row.profile,
