@@ -14,6 +14,7 @@ from core.forms import WithdrawForm
 from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
+from core.rows import render_rows
 from core.params import id_param, safe_next
 from core.permissions import EDIT_CASES, RECORD, REVIEW, can
 from core.views import apply_service
@@ -109,6 +110,11 @@ def caseload(request):
             "page": page,
             "rows": rows,
             "groups": groups,
+            "group_list": render_rows(
+                "cases/caseload_groups.html",
+                groups=groups,
+                words={"staff": _("担当"), "archived": _("アーカイブ"), "record": _("記録")},
+            ),
             "scope": scope,
             "widened": widened,
             "scope_query": page_query(request, "scope"),

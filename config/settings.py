@@ -100,6 +100,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The row lists of the busiest pages (core.rows): plain loops over rows prepared in Python, with
+        # no words of their own, placed into the page's Django template as one string.
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.rows.environment"},
+    },
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
