@@ -14,9 +14,9 @@ from core.forms import WithdrawForm
 from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.paging import page_query, paginate
-from core.rows import render_rows
 from core.params import id_param, safe_next
 from core.permissions import EDIT_CASES, RECORD, REVIEW, can
+from core.rows import render_rows
 from core.views import apply_service
 
 from . import rules, selectors, services

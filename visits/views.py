@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,6 +22,7 @@ from core.links import path_format
 from core.locking import conflict_rows, status_of
 from core.params import id_param
 from core.permissions import CLAIM, RECORD, REVIEW, can
+from core.rows import render_rows
 from core.views import apply_service
 
 from . import billing, grid, labels, rules, selectors, services
@@ -40,44 +40,32 @@ def _month_param(request) -> date:
     return month_start(timezone.localdate())
 
 
+def _plan_missing_label(n: int) -> str:
+    return ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n}
+
+
+def _plan_missing_items(rows) -> str:
+    """The list items of the clients without a plan in effect, each with its month in the run."""
+    labels = {n: _plan_missing_label(n) for n in {row.plan_missing_count for row in rows}}
+    return render_rows(
+        "visits/plan_missing_items.html",
+        items=[(row, labels[row.plan_missing_count]) for row in rows],
+        client_url=path_format("cases:client_detail", "id"),
+    )
+
+
 def _missing_items(rows) -> str:
-    """The list items of the clients still missing a meeting or a shared report, as HTML: built here
-    rather than by a template per row, with the URLs reversed and the words translated once."""
-    client_url = path_format("cases:client_detail", "id")
-    report_url = path_format("visits:report_detail", "id", "year", "month")
-    record_url = reverse("visits:contact_create") + "?client={}"
-    report_word, record_word = _("レポート"), _("記録")
-
-    def plan_missing(row) -> str:
-        if not row.plan_missing_count:
-            return ""
-        n = row.plan_missing_count
-        return format_html(
-            '<div class="small text-warning-emphasis" data-testid="plan-missing-count">{}</div>',
-            ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n},
-        )
-
-    return mark_safe(
-        "\n".join(
-            format_html(
-                '<li class="list-group-item d-flex flex-wrap align-items-center gap-2">'
-                '<a class="me-auto text-decoration-none text-body" href="{}">'
-                '<div class="kana">{}</div><div class="fw-semibold">{}</div>'
-                '<div class="small text-danger">{}</div>{}</a>'
-                '<a class="btn btn-sm btn-outline-secondary tap-target" href="{}">{}</a>'
-                '<a class="btn btn-sm btn-primary tap-target" href="{}">{}</a></li>',
-                client_url.format(row.client.pk),
-                row.client.full_name_kana,
-                row.client.full_name,
-                "、".join(labels.reason_words(row.verdict.reasons)),
-                plan_missing(row),
-                report_url.format(row.client.pk, row.month.year, row.month.month),
-                report_word,
-                record_url.format(row.client.pk),
-                record_word,
-            )
-            for row in rows
-        )
+    """The list items of the clients still missing a meeting or a shared report, with the URLs reversed
+    and the words translated once."""
+    reasons = {r: "、".join(labels.reason_words(r)) for r in {row.verdict.reasons for row in rows}}
+    return render_rows(
+        "visits/missing_items.html",
+        items=[(row, reasons[row.verdict.reasons]) for row in rows],
+        plan_missing={n: _plan_missing_label(n) for n in {row.plan_missing_count for row in rows} if n},
+        client_url=path_format("cases:client_detail", "id"),
+        report_url=path_format("visits:report_detail", "id", "year", "month"),
+        record_url=reverse("visits:contact_create") + "?client={}",
+        words={"report": _("レポート"), "record": _("記録")},
     )
 
 
@@ -320,7 +308,13 @@ def office_month(request):
     return render(
         request,
         "visits/office_month.html",
-        {"summary": summary, "claim": claim, "claim_day": rules.CLAIM_DUE_DAY, **_month_nav(month)},
+        {
+            "summary": summary,
+            "plan_missing_items": _plan_missing_items(summary.plan_missing),
+            "claim": claim,
+            "claim_day": rules.CLAIM_DUE_DAY,
+            **_month_nav(month),
+        },
     )
 
 
