@@ -14,6 +14,7 @@ from core.access import has_role, office_required
 from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
 from core.permissions import REVIEW, SEE_OFFICE, WRITE_PLANS, can, roles_with
+from core.rows import render_rows
 from core.views import add_service_errors, apply_service
 
 from . import deadlines, selectors, services
@@ -462,5 +463,15 @@ def dashboard(request):
     return render(
         request,
         "plans/dashboard.html",
-        {"lists": lists, "today": today, "staff_members": staff_members, "staff_id": staff_id},
+        {
+            "lists": lists,
+            "deadline_lists": render_rows(
+                "plans/deadline_lists.html",
+                lists=lists,
+                words={"urgent": _("至急"), "due": _("期日"), "fix": _("対応する"), "none": _("該当なし")},
+            ),
+            "today": today,
+            "staff_members": staff_members,
+            "staff_id": staff_id,
+        },
     )
