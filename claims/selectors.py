@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
-from core.dates import fiscal_year, month_end, month_start, months_between, shift_month
+from core.dates import fiscal_year, month_end, month_start, months_between
 from meetings import selectors as meetings
 from meetings.models import OfficeTierConfirmation, RetentionTier
 from visits import facts as visit_facts
 from visits import grid as visit_grid
 from visits import labels as visit_labels
-from visits import rules as visit_rules
 
 from . import rules
 from .models import (

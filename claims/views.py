@@ -7,8 +7,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +17,10 @@ from core.dates import fiscal_year, month_start, shift_month
 from core.links import path_format
 from core.params import id_param
 from core.permissions import CLAIM, SEE_OFFICE, can
+from core.rows import render_rows
 from core.views import add_service_errors, apply_service
 from meetings.models import OfficeTierConfirmation
+from visits import labels as visit_labels
 
 from . import record_sheet, selectors, services, tasks
 from .forms import (
@@ -55,51 +55,24 @@ def _month(request) -> date:
     return shift_month(month_start(timezone.localdate()), -1)
 
 
-def claim_table_rows(claim, month: date) -> str:
-    """The body of the per-client table of the claim page as HTML: built here rather than by a template
-    loop over every client and line, with the words translated and the URLs reversed once."""
-    profile_url = path_format("claims:client_profile", "id")
-    sheet_url = path_format("claims:client_month_pdf", "id") + f"?month={month:%Y-%m}"
-    no_amounts = format_html(
-        '<td colspan="5" class="text-secondary small">{}</td>', _("計算できません（上の要対応を確認）")
-    )
-    sheet_word = _("実績記録票")
-    rows = []
-    for row in claim.billable:
-        client = row.client
-        details = [
-            format_html(
-                "<div>{}{} {}×{}</div>",
-                f"{line.code} " if line.code else "",
-                line.name,
-                f"{line.units:,}",
-                line.count,
-            )
-            for line in row.lines
-        ] + [format_html('<div class="text-warning-emphasis">{}</div>', w) for w in row.warnings]
-        amounts = (
-            format_html(
-                '<td class="text-end">{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
-                '<td class="text-end">{}</td><td class="text-end">{}</td>',
-                *(f"{n:,}" for n in (a.units, a.total_cost, a.tenth, a.burden, a.benefit)),
-            )
-            if (a := row.amounts)
-            else no_amounts
-        )
-        rows.append(
-            format_html(
-                '<tr><td>{}</td><td class="text-nowrap"><a href="{}">{}</a></td><td class="small">{}</td>{}'
-                '<td><a class="small" href="{}">{}</a></td></tr>',
-                client.recipient_number,
-                profile_url.format(client.pk),
-                client.full_name,
-                mark_safe("".join(details)),  # each escaped by format_html above
-                amounts,
-                sheet_url.format(client.pk),
-                sheet_word,
-            )
-        )
-    return mark_safe("\n".join(rows))
+def claim_lists(claim, month: date) -> dict:
+    """The claim page's long lists, rendered by Jinja2 (core.rows): the per-client table's body, what
+    stops the claim and the clients who cannot be claimed, with the URLs reversed once."""
+    reasons = {r.month.verdict.reasons for r in claim.not_billable}
+    words = {codes: "、".join(visit_labels.reason_words(codes)) for codes in reasons}
+    return {
+        "claim_rows": render_rows(
+            "claims/claim_rows.html",
+            rows=claim.billable,
+            profile_url=path_format("claims:client_profile", "id"),
+            sheet_url=path_format("claims:client_month_pdf", "id") + f"?month={month:%Y-%m}",
+        ),
+        "stop_items": render_rows("claims/stops.html", stops=claim.stops),
+        "not_billable_items": render_rows(
+            "claims/not_billable.html",
+            rows=[(row, words[row.month.verdict.reasons]) for row in claim.not_billable],
+        ),
+    }
 
 
 def _nav(month: date) -> dict:
@@ -125,7 +98,7 @@ def office_month(request):
         "claims/office_month.html",
         {
             "claim": claim,
-            "claim_rows": claim_table_rows(claim, month),
+            **claim_lists(claim, month),
             "batches": batches,
             "create_form": create_form,
             "can_claim": can(request.membership, CLAIM),

@@ -1,18 +1,31 @@
 """The loops of the busiest pages rendered by Jinja2 (templates/jinja2/, the "rows" engine).
 
-A page's Django template keeps its layout and words; the rows, prepared in Python with their words and
-links (no tags, filters or translations in the loop), are rendered here and placed as one safe string.
-Jinja2 compiles a loop to Python: a list of rows takes a fraction of the Django template language's time.
+A page's Django template keeps its layout; its long lists (rows prepared in Python, with their links) are
+rendered here and placed as one safe string. Jinja2 compiles a loop to Python: a list of rows takes a
+fraction of the Django template language's time. Words are written `_("…")` (a plain `{{ }}` or
+`{% set %}` whose text is the literal): makemessages finds them there as it does in Django templates.
 """
 
 import jinja2
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 
 def environment(**options) -> jinja2.Environment:
-    """A missing name is an error, not an empty string; block tags leave no blank lines."""
-    return jinja2.Environment(**{**options, "undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True})
+    """A missing name is an error, not an empty string; block tags leave no blank lines; `_` and
+    `ngettext` are Django's, in the request's language."""
+    env = jinja2.Environment(
+        **{
+            **options,
+            "undefined": jinja2.StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "extensions": ["jinja2.ext.i18n"],
+        }
+    )
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    return env
 
 
 def render_rows(template_name: str, **context) -> SafeString:
