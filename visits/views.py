@@ -332,7 +332,7 @@ def my_month(request):
 def billing_page(request):
     month = _month_param(request)
     office = request.membership.office
-    summary = grid.office_month(office, month)
+    summary = grid.office_month(office, month, with_dates=True)
     log_access(request, page="visits:billing")  # the preview lists names and 受給者証番号
     return render(
         request,

@@ -14,7 +14,7 @@ from cases.services import benefit_decision_withdraw
 from plans.models import ConsentPurpose, SupportPlan
 from plans.rules import PlanFact, plan_in_effect
 from visits.facts import month_facts_rows, month_verdicts
-from visits.grid import client_month_grid, verdict_grid
+from visits.grid import client_month_grid, month_rows, month_status_rows, verdict_grid
 from visits.models import ContactLog, SupportReport
 from visits.rules import (
     NO_DECISION,
@@ -338,3 +338,15 @@ def test_withdrawing_a_decision_or_a_report_flips_the_month_in_both_paths(record
         after = verdicts()
         assert after[0] == after[1] == after[2]
         assert not after[0].billable and reason in after[0].reasons
+
+
+def test_the_pages_status_rows_agree_with_the_month_rows_on_random_client_months():
+    """The office month and "this month" lists read the verdicts from the database's facts
+    (month_status_rows); the billing preview and the claim compute them from the rows (month_rows): the
+    same verdict and the same place in a run of months without a plan for every client-month drawn."""
+    rng = random.Random(21)
+    for client, (month, *_rest), _extra in [random_client_month(rng)[:3] for _ in range(40)]:
+        clients = Client.objects.filter(pk=client.pk)
+        [status] = month_status_rows(client.office_id, month, clients=clients)
+        [row] = month_rows(client.office_id, month, clients=clients)
+        assert (status.verdict, status.plan_missing_count) == (row.verdict, row.plan_missing_count), client.pk
