@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Case, F, Value, When
 
-from cases.access import clients_visible_to
 from cases.models import ClientStatus, Membership, Role
 
 from . import rules
@@ -20,8 +19,10 @@ def flaggable(clients):
 
 
 def flags_visible_to(membership: Membership):
-    """Flags a member may see: a staff member those of their own clients, managers and admins the office's."""
-    queryset = Flag.objects.filter(office_id=membership.office_id, client__in=clients_visible_to(membership))
+    """Flags a member may see: a staff member those of their own clients, managers and admins the office's.
+    A flag's office is its client's: the flag jobs write it from the client's row and correct it on each
+    sync (flags.services), so the office alone scopes them (cases.access: an office sees its clients)."""
+    queryset = Flag.objects.filter(office_id=membership.office_id)
     if membership.role == Role.STAFF:
         queryset = queryset.filter(client__primary_staff_id=membership.user_id)
     return queryset
