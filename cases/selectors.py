@@ -22,6 +22,24 @@ GROUP_LABELS = {
 }
 
 
+# What a caseload line shows (cases/caseload_groups.html), nothing more.
+CASELOAD_FIELDS = (
+    "office_id",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "recipient_number",
+    "archived",
+    "window_starts_on",
+    "window_ends_on",
+    "window_end_reason",
+    "primary_staff__last_name",
+    "primary_staff__first_name",
+    "primary_staff__username",
+)
+
+
 def caseload(membership: Membership):
     """The office's clients, those in service first, then preparing, then ended or handed over."""
     group = Case(
@@ -33,6 +51,7 @@ def caseload(membership: Membership):
     return (
         clients_visible_to(membership)
         .select_related("primary_staff")
+        .only(*CASELOAD_FIELDS)
         .annotate(caseload_group=group)
         .order_by("caseload_group", "family_name_kana", "given_name_kana", "id")
     )

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from .forms import WIDGET_RENDERER
+from .forms import WIDGET_RENDERER, list_choices
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
@@ -14,6 +14,7 @@ class BootstrapFilterSet(django_filters.FilterSet):
         if not getattr(form, "_bootstrap_classes", False):
             form.renderer = WIDGET_RENDERER
             for field in form.fields.values():
+                list_choices(field)
                 widget = field.widget
                 if isinstance(widget, forms.CheckboxInput):
                     css = "form-check-input"
