@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .dates import period_end
 from .forms import REASON_MAX_LENGTH
@@ -68,16 +68,16 @@ class WithdrawableRecord(RetainedRecord):
     """A retained record that can be withdrawn when entered by mistake: kept, shown as withdrawn, and left
     out of the verdicts and deadlines."""
 
-    withdrawn_at = models.DateTimeField(_lazy("取消日時"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(gettext_lazy("取消日時"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_lazy("取消した人"),
+        verbose_name=gettext_lazy("取消した人"),
     )
-    withdrawal_reason = models.TextField(_lazy("取消の理由"), blank=True)
+    withdrawal_reason = models.TextField(gettext_lazy("取消の理由"), blank=True)
 
     class Meta:
         abstract = True
