@@ -17,7 +17,7 @@ from plans.rules import PlanFact, months_without_plan, plan_in_effect
 from plans.selectors import client_consents, client_plans, client_reviews
 
 from . import rules
-from .facts import month_verdicts, report_written, written_expression
+from .facts import month_facts_rows, report_written, written_expression
 from .models import ContactLog, SupportReport
 from .selectors import month_is_locked
 
@@ -99,27 +99,51 @@ def month_rows(
     return rows
 
 
+# What the lists of month_status_rows show and count from (names, staff, window), nothing more.
+MONTH_LIST_FIELDS = (
+    "office_id",
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "recipient_number",
+    "window_starts_on",
+    "window_ends_on",
+    "window_end_reason",
+    "primary_staff__last_name",
+    "primary_staff__first_name",
+    "primary_staff__username",
+)
+
+
 def month_status_rows(office: Office | int, month: date, *, clients=None) -> list[ClientMonth]:
     """The month's verdict and place in a run of months without a plan for every client in service in an
     office-month, as month_rows gives them but without the month's dates and report: for the pages that
     list who is billable and why not. The verdicts come from the database's facts (visits.facts, one
-    query, held to the Python rule by its tests), so no contact, decision or report row is read. Four
-    queries whatever the size."""
+    query, held to the Python rule by its tests), so no contact, decision or report row is read; the
+    plans only of the clients without one in effect this month. Four queries whatever the size."""
     office_id = office if isinstance(office, int) else office.pk
     first = month_start(month)
     if clients is None:
         clients = clients_in_service(office_id, month)
     rows = list(
         clients.select_related("primary_staff", *(("office",) if isinstance(office, int) else ()))
+        .only(*MONTH_LIST_FIELDS, *(("office",) if isinstance(office, int) else ()))
         .order_by("family_name_kana", "given_name_kana", "id")
     )
     if not isinstance(office, int):
         for client in rows:
             client.office = office
-    verdicts = month_verdicts(clients, first)
-    _coverage, runs = month_coverage_and_runs(rows, first)
+    facts = {pk: month_facts for pk, _office, month_facts in month_facts_rows(clients, first)}
+    # The run of months without a plan, counted back only for the clients without one this month.
+    _coverage, runs = month_coverage_and_runs([c for c in rows if not facts[c.pk].plan_agreed], first)
     return [
-        ClientMonth(client=client, month=first, verdict=verdicts[client.pk], plan_missing_count=runs[client.pk])
+        ClientMonth(
+            client=client,
+            month=first,
+            verdict=rules.verdict_from_facts(facts[client.pk]),
+            plan_missing_count=runs.get(client.pk, 0),
+        )
         for client in rows
     ]
 
