@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, Q
+from django.db.models import OuterRef, Q, Subquery
 
 from cases.access import clients_visible_to, load_for_page
 from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
@@ -257,23 +257,23 @@ DEADLINE_CLIENT_FIELDS = (
 def deadline_facts(
     office_id: int, today: date, *, clients=None
 ) -> list[tuple[Client, deadlines.DeadlineFacts]]:
-    """Each candidate client with the facts of its deadlines, from six queries whatever the number of
-    clients. `clients` narrows the set (a queryset of the office's clients), e.g. to one client or a
-    staff member's caseload."""
+    """Each candidate client with the facts of its deadlines, from four queries whatever the number of
+    clients (the first hire and the handover's sharing day read with the clients). `clients` narrows the
+    set (a queryset of the office's clients), e.g. to one client or a staff member's caseload."""
     if clients is None:
         clients = deadline_candidates(office_id, today)
+    first_hire = Employment.objects.filter(client_id=OuterRef("pk")).order_by("hired_on").values("hired_on")
+    shared = Handover.objects.filter(
+        client_id=OuterRef("pk"), info_shared_on__isnull=False, withdrawn_at__isnull=True
+    ).values("info_shared_on")
     clients = list(
-        clients.only(*DEADLINE_CLIENT_FIELDS).order_by("family_name_kana", "given_name_kana", "pk")
+        clients.only(*DEADLINE_CLIENT_FIELDS)
+        .annotate(first_hired_on=Subquery(first_hire[:1]), info_shared_on=Subquery(shared[:1]))
+        .order_by("family_name_kana", "given_name_kana", "pk")
     )
     if not clients:
         return []
     ids = [c.pk for c in clients]
-    hired = dict(
-        Employment.objects.filter(client_id__any=ids)
-        .values_list("client_id")
-        .annotate(first=Min("hired_on"))
-        .order_by()
-    )
     decisions = defaultdict(list)
     for pk, client_id, starts_on, ends_on in (
         BenefitDecision.objects.filter(client_id__any=ids, withdrawn_at__isnull=True)
@@ -298,24 +298,17 @@ def deadline_facts(
         .values_list("plan__client_id", "reviewed_on")
     ):
         reviews[client_id].append(reviewed_on)
-    shared = dict(
-        Handover.objects.filter(
-            client_id__any=ids, info_shared_on__isnull=False, withdrawn_at__isnull=True
-        ).values_list(
-            "client_id", "info_shared_on"
-        )
-    )
     return [
         (
             c,
             deadlines.DeadlineFacts(
                 client_id=c.pk,
                 window=c.window,
-                hired_on=hired.get(c.pk),
+                hired_on=c.first_hired_on,
                 decisions=tuple(decisions[c.pk]),
                 plans=tuple(plans[c.pk]),
                 review_days=tuple(sorted(reviews[c.pk])),
-                info_shared_on=shared.get(c.pk),
+                info_shared_on=c.info_shared_on,
                 handed_over=c.status == ClientStatus.HANDED_OVER,
             ),
         )
