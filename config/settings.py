@@ -101,8 +101,8 @@ TEMPLATES = [
         },
     },
     {
-        # The row lists of the busiest pages (core.rows): plain loops over rows prepared in Python, with
-        # no words of their own, placed into the page's Django template as one string.
+        # The long lists of the busiest pages (core.rows): loops over rows prepared in Python, placed into
+        # the page's Django template as one string.
         "NAME": "rows",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

@@ -144,6 +144,7 @@ class HardenedFormMixin:
         # again here: a form may add fields after __init__ (plans' PlanDateForm)
         for field in self.fields.values():
             harden_field(field)
+            list_choices(field)
         if self.is_bound:
             self.data = self._half_width_data(self.data)
         super().full_clean()

@@ -20,9 +20,10 @@ def flaggable(clients):
 
 def flags_visible_to(membership: Membership):
     """Flags a member may see: a staff member those of their own clients, managers and admins the office's.
-    A flag's office is its client's: the flag jobs write it from the client's row and correct it on each
-    sync (flags.services), so the office alone scopes them (cases.access: an office sees its clients)."""
-    queryset = Flag.objects.filter(office_id=membership.office_id)
+    Both the flag's office and its client's (a join, not a subquery of the office's clients): a client
+    moved to another office by an admin leaves its older flags behind with the office they were written
+    for, and those stay out of sight of both offices' lists."""
+    queryset = Flag.objects.filter(office_id=membership.office_id, client__office_id=membership.office_id)
     if membership.role == Role.STAFF:
         queryset = queryset.filter(client__primary_staff_id=membership.user_id)
     return queryset

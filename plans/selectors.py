@@ -328,7 +328,7 @@ def office_deadlines(office_id: int, today: date, *, clients=None) -> list[tuple
 
 def dashboard(office, as_of: date, staff_id: int | None = None) -> list[tuple[str, str, list[Deadline]]]:
     """(kind, label, rows) for every kind, in the engine's order; a staff member's clients only when
-    `staff_id` is given. Seven queries whatever the office size."""
+    `staff_id` is given. Four queries whatever the office size (deadline_facts)."""
     office_id = office if isinstance(office, int) else office.pk
     clients = deadline_candidates(office_id, as_of)
     if staff_id:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from flags.context_processors import open_flags
+from flags.selectors import flags_visible_to
 from flags.models import Flag
 
 from ..factories import ClientFactory, FlagFactory, MembershipFactory
@@ -89,3 +90,18 @@ def test_list_query_count_does_not_grow_with_flags(
         response = as_manager.get(reverse("flags:office"))
     assert response.status_code == 200
     assert Flag.objects.filter(office=office).count() == 30
+
+
+def test_a_client_moved_to_another_office_leaves_its_flags_out_of_both_offices_lists(
+    as_manager, office, other_office, manager
+):
+    """An admin may move a client (the admin site); flags written for the old office keep it until the
+    next sync, and neither office's list nor badge shows them meanwhile."""
+    moved = ClientFactory(office=office, given_name="移籍")
+    FlagFactory(client=moved, message="移籍前のアラート")
+    moved.office = other_office
+    moved.save(update_fields=["office"])
+    other_manager = MembershipFactory(office=other_office, role="manager")
+    for membership in (manager.memberships.get(), other_manager):
+        assert not flags_visible_to(membership).filter(client=moved).exists()
+    assert "移籍前のアラート" not in as_manager.get(reverse("flags:office")).content.decode()
