@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from flags.context_processors import open_flags
-from flags.selectors import flags_visible_to
 from flags.models import Flag
+from flags.selectors import flags_visible_to
 
 from ..factories import ClientFactory, FlagFactory, MembershipFactory
 
