@@ -7,14 +7,16 @@ fraction of the Django template language's time. Words are written `_("…")` (a
 """
 
 import jinja2
-from django.template import engines
+from django.template import defaultfilters, engines
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 
 def environment(**options) -> jinja2.Environment:
     """A missing name is an error, not an empty string; block tags leave no blank lines; `_` and
-    `ngettext` are Django's, in the request's language."""
+    `ngettext` are Django's, in the request's language; `url(name, *args)` reverses, and the filters
+    `date` and `truncatechars` are Django's (`{{ day|date("Y/m/d") }}`)."""
     env = jinja2.Environment(
         **{
             **options,
@@ -25,9 +27,18 @@ def environment(**options) -> jinja2.Environment:
         }
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.globals["url"] = url
+    env.filters["date"] = defaultfilters.date
+    env.filters["truncatechars"] = defaultfilters.truncatechars
     return env
 
 
-def render_rows(template_name: str, **context) -> SafeString:
-    """The rows of `template_name` (under templates/jinja2/), escaped by Jinja2's autoescape."""
-    return mark_safe(engines["rows"].get_template(template_name).render(context))  # noqa: S308 escaped by Jinja2
+def url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def render_rows(template_name: str, *, request=None, **context) -> SafeString:
+    """The rows of `template_name` (under templates/jinja2/), escaped by Jinja2's autoescape; with the
+    `request`, forms in them have `csrf_input`."""
+    template = engines["rows"].get_template(template_name)
+    return mark_safe(template.render(context, request))  # noqa: S308 escaped by Jinja2

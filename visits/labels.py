@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import rules
 
@@ -39,3 +40,8 @@ def reason_words(codes) -> list[str]:
 
 def warning_words(codes) -> list[str]:
     return [str(WARNING_LABELS.get(code, code)) for code in codes]
+
+
+def plan_missing_words(n: int | None) -> str:
+    """The month's place in a run without a plan in effect, in words ("" when covered)."""
+    return ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n} if n else ""

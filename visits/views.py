@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.log import log_access
@@ -40,16 +39,12 @@ def _month_param(request) -> date:
     return month_start(timezone.localdate())
 
 
-def _plan_missing_label(n: int) -> str:
-    return ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n}
-
-
 def _plan_missing_items(rows) -> str:
     """The list items of the clients without a plan in effect, each with its month in the run."""
-    labels = {n: _plan_missing_label(n) for n in {row.plan_missing_count for row in rows}}
+    words = {n: labels.plan_missing_words(n) for n in {row.plan_missing_count for row in rows}}
     return render_rows(
         "visits/plan_missing_items.html",
-        items=[(row, labels[row.plan_missing_count]) for row in rows],
+        items=[(row, words[row.plan_missing_count]) for row in rows],
         client_url=path_format("cases:client_detail", "id"),
     )
 
@@ -61,7 +56,7 @@ def _missing_items(rows) -> str:
     return render_rows(
         "visits/missing_items.html",
         items=[(row, reasons[row.verdict.reasons]) for row in rows],
-        plan_missing={n: _plan_missing_label(n) for n in {row.plan_missing_count for row in rows} if n},
+        plan_missing={n: labels.plan_missing_words(n) for n in {row.plan_missing_count for row in rows} if n},
         client_url=path_format("cases:client_detail", "id"),
         report_url=path_format("visits:report_detail", "id", "year", "month"),
         record_url=reverse("visits:contact_create") + "?client={}",

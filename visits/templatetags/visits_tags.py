@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from core.dates import month_start
 from core.links import path_format
 from core.permissions import EDIT_CASES, can
+from core.rows import render_rows
 
 from .. import grid, labels, selectors
 
@@ -17,7 +18,7 @@ register = template.Library()
 RECENT_CONTACTS = 10
 
 
-@register.inclusion_tag("visits/_client_panel.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def client_visits_panel(context, client):
     """Current month status, the month grid for the whole window and the recent contacts of a client.
 
@@ -38,19 +39,21 @@ def client_visits_panel(context, client):
                 "row": row,
                 "words": labels.reason_words(row.verdict.reasons),
                 "warnings": labels.warning_words(row.verdict.warnings),
+                "plan_missing": labels.plan_missing_words(row.plan_missing_count),
             }
     editor = can(membership, EDIT_CASES)
     contacts = [
         (c, editor or (membership is not None and c.staff_id == membership.user_id))
         for c in all_contacts[:RECENT_CONTACTS]
     ]
-    return {
-        "client": client,
-        "cells": month_cells(client, rows, this_month),
-        "current": current,
-        "this_month": this_month,
-        "contacts": contacts,
-    }
+    return render_rows(
+        "visits/client_panel.html",
+        client=client,
+        cells=month_cells(client, rows, this_month),
+        current=current,
+        this_month=this_month,
+        contacts=contacts,
+    )
 
 
 def month_cells(client, rows, this_month) -> str:
