@@ -13,6 +13,7 @@ from core.permissions import EDIT_CASES, can
 from core.rows import render_rows
 
 from .. import grid, labels, selectors
+from ..models import ContactKind
 
 register = template.Library()
 RECENT_CONTACTS = 10
@@ -53,6 +54,7 @@ def client_visits_panel(context, client):
         current=current,
         this_month=this_month,
         contacts=contacts,
+        kinds={kind: str(label) for kind, label in ContactKind.choices},  # translated once, not per row
     )
 
 
