@@ -40,7 +40,7 @@ def client_visits_panel(context, client):
                 "row": row,
                 "words": labels.reason_words(row.verdict.reasons),
                 "warnings": labels.warning_words(row.verdict.warnings),
-                "plan_missing": labels.plan_missing_words(row.plan_missing_count),
+                "no_plan_words": labels.plan_missing_words(row.plan_missing_count),
             }
     editor = can(membership, EDIT_CASES)
     contacts = [
