@@ -22,8 +22,9 @@ GROUP_LABELS = {
 }
 
 
-# What a caseload line shows (cases/caseload_groups.html), nothing more.
-CASELOAD_FIELDS = (
+# What a line listing a client shows (the caseload, the office month's lists): names, 受給者証番号, the
+# window and the primary staff, nothing more.
+CLIENT_LINE_FIELDS = (
     "office_id",
     "family_name",
     "given_name",
@@ -51,7 +52,7 @@ def caseload(membership: Membership):
     return (
         clients_visible_to(membership)
         .select_related("primary_staff")
-        .only(*CASELOAD_FIELDS)
+        .only(*CLIENT_LINE_FIELDS)
         .annotate(caseload_group=group)
         .order_by("caseload_group", "family_name_kana", "given_name_kana", "id")
     )

@@ -110,11 +110,7 @@ def caseload(request):
             "page": page,
             "rows": rows,
             "groups": groups,
-            "group_list": render_rows(
-                "cases/caseload_groups.html",
-                groups=groups,
-                words={"staff": _("担当"), "archived": _("アーカイブ"), "record": _("記録")},
-            ),
+            "group_list": render_rows("cases/caseload_groups.html", groups=groups),
             "scope": scope,
             "widened": widened,
             "scope_query": page_query(request, "scope"),

@@ -58,8 +58,7 @@ def _month(request) -> date:
 def claim_lists(claim, month: date) -> dict:
     """The claim page's long lists, rendered by Jinja2 (core.rows): the per-client table's body, what
     stops the claim and the clients who cannot be claimed, with the URLs reversed once."""
-    reasons = {r.month.verdict.reasons for r in claim.not_billable}
-    words = {codes: "、".join(visit_labels.reason_words(codes)) for codes in reasons}
+    words = visit_labels.joined_reason_words(r.month.verdict.reasons for r in claim.not_billable)
     return {
         "claim_rows": render_rows(
             "claims/claim_rows.html",

@@ -465,11 +465,7 @@ def dashboard(request):
         "plans/dashboard.html",
         {
             "lists": lists,
-            "deadline_lists": render_rows(
-                "plans/deadline_lists.html",
-                lists=lists,
-                words={"urgent": _("至急"), "due": _("期日"), "fix": _("対応する"), "none": _("該当なし")},
-            ),
+            "deadline_lists": render_rows("plans/deadline_lists.html", lists=lists),
             "today": today,
             "staff_members": staff_members,
             "staff_id": staff_id,

@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import BenefitDecision, Client, Employment, Membership, Office
+from cases.selectors import CLIENT_LINE_FIELDS
 from core.dates import month_end, month_start, months_between, shift_month
 from plans.coverage import month_coverage_and_runs, plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanStatus
@@ -46,6 +47,21 @@ def clients_in_service(office_id: int, month: date):
     return Client.objects.filter(office_id=office_id).in_service_during(month_start(month), month_end(month))
 
 
+def _office_clients(office: Office | int, clients) -> list[Client]:
+    """`clients` in kana order with their primary staff; given the Office rather than its id, they share
+    it instead of reading a copy each."""
+    shared = not isinstance(office, int)
+    clients = list(
+        clients.select_related("primary_staff", *(() if shared else ("office",))).order_by(
+            "family_name_kana", "given_name_kana", "id"
+        )
+    )
+    if shared:
+        for client in clients:
+            client.office = office
+    return clients
+
+
 def month_rows(
     office: Office | int, month: date, *, clients=None, online_counts: bool | None = None
 ) -> list[ClientMonth]:
@@ -73,14 +89,9 @@ def month_rows(
         given_on__lte=last,
         withdrawn_at__isnull=True,
     )
-    clients = list(
-        clients.select_related("primary_staff", *(("office",) if isinstance(office, int) else ()))
-        .annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
-        .order_by("family_name_kana", "given_name_kana", "id")
+    clients = _office_clients(
+        office, clients.annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
     )
-    if not isinstance(office, int):
-        for client in clients:
-            client.office = office
     # The month's plan in effect and each row's place in a run of months without one (two queries).
     coverage, runs = month_coverage_and_runs(clients, first)
     grid = verdict_grid(
@@ -99,23 +110,6 @@ def month_rows(
     return rows
 
 
-# What the lists of month_status_rows show and count from (names, staff, window), nothing more.
-MONTH_LIST_FIELDS = (
-    "office_id",
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "recipient_number",
-    "window_starts_on",
-    "window_ends_on",
-    "window_end_reason",
-    "primary_staff__last_name",
-    "primary_staff__first_name",
-    "primary_staff__username",
-)
-
-
 def month_status_rows(office: Office | int, month: date, *, clients=None) -> list[ClientMonth]:
     """The month's verdict and place in a run of months without a plan for every client in service in an
     office-month, as month_rows gives them but without the month's dates and report: for the pages that
@@ -126,14 +120,7 @@ def month_status_rows(office: Office | int, month: date, *, clients=None) -> lis
     first = month_start(month)
     if clients is None:
         clients = clients_in_service(office_id, month)
-    rows = list(
-        clients.select_related("primary_staff", *(("office",) if isinstance(office, int) else ()))
-        .only(*MONTH_LIST_FIELDS, *(("office",) if isinstance(office, int) else ()))
-        .order_by("family_name_kana", "given_name_kana", "id")
-    )
-    if not isinstance(office, int):
-        for client in rows:
-            client.office = office
+    rows = _office_clients(office, clients.only(*CLIENT_LINE_FIELDS))
     facts = {pk: month_facts for pk, _office, month_facts in month_facts_rows(clients, first)}
     # The run of months without a plan, counted back only for the clients without one this month.
     _coverage, runs = month_coverage_and_runs([c for c in rows if not facts[c.pk].plan_agreed], first)

@@ -42,6 +42,11 @@ def warning_words(codes) -> list[str]:
     return [str(WARNING_LABELS.get(code, code)) for code in codes]
 
 
+def joined_reason_words(reason_sets) -> dict[tuple[str, ...], str]:
+    """{reasons: their words joined with 、} for each distinct set of reason codes, translated once."""
+    return {codes: "、".join(reason_words(codes)) for codes in set(reason_sets)}
+
+
 def plan_missing_words(n: int | None) -> str:
     """The month's place in a run without a plan in effect, in words ("" when covered)."""
     return ngettext("計画未作成 %(n)sか月目（減算）", "計画未作成 %(n)sか月目（減算）", n) % {"n": n} if n else ""

@@ -39,12 +39,17 @@ def _month_param(request) -> date:
     return month_start(timezone.localdate())
 
 
+def _plan_missing_words(rows) -> dict[int, str]:
+    """{n: the words of a run's n-th month without a plan} for the counts of `rows`, each once."""
+    return {n: labels.plan_missing_words(n) for n in {row.plan_missing_count for row in rows} if n}
+
+
 def _plan_missing_items(rows) -> str:
     """The list items of the clients without a plan in effect, each with its month in the run."""
-    words = {n: labels.plan_missing_words(n) for n in {row.plan_missing_count for row in rows}}
     return render_rows(
         "visits/plan_missing_items.html",
-        items=[(row, words[row.plan_missing_count]) for row in rows],
+        items=rows,
+        plan_missing=_plan_missing_words(rows),
         client_url=path_format("cases:client_detail", "id"),
     )
 
@@ -52,15 +57,14 @@ def _plan_missing_items(rows) -> str:
 def _missing_items(rows) -> str:
     """The list items of the clients still missing a meeting or a shared report, with the URLs reversed
     and the words translated once."""
-    reasons = {r: "、".join(labels.reason_words(r)) for r in {row.verdict.reasons for row in rows}}
+    reasons = labels.joined_reason_words(row.verdict.reasons for row in rows)
     return render_rows(
         "visits/missing_items.html",
         items=[(row, reasons[row.verdict.reasons]) for row in rows],
-        plan_missing={n: labels.plan_missing_words(n) for n in {row.plan_missing_count for row in rows} if n},
+        plan_missing=_plan_missing_words(rows),
         client_url=path_format("cases:client_detail", "id"),
         report_url=path_format("visits:report_detail", "id", "year", "month"),
         record_url=reverse("visits:contact_create") + "?client={}",
-        words={"report": _("レポート"), "record": _("記録")},
     )
 
 
