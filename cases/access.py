@@ -8,16 +8,24 @@ client whose file it shows, so the access log cannot be forgotten.
 
 from django.shortcuts import get_object_or_404
 
+from core.statements import statement
+
 from .models import Client, Employer, Membership
 from .signals import client_shown
 
 OFFICE_SESSION_KEY = "office_id"
 
 
-def memberships_of(user):
+@statement
+def _memberships(*, user_id: int):
+    return Membership.objects.filter(user_id=user_id).select_related("office").order_by("office__name")
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their offices, by office name (every request reads them)."""
     if not user.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("office").order_by("office__name")
+        return []
+    return _memberships(user_id=user.pk)
 
 
 def resolve_membership(memberships: list[Membership], office_id=None) -> Membership | None:
@@ -42,7 +50,11 @@ def load_for_page(request, queryset, pk, *, client: str | None = None):
     """The object `pk` of the (office-scoped) queryset, else 404, for a page showing it. Announces the
     client whose file the page shows (`client`: the path to it, e.g. "plan.client"; None: the object is
     the client); audit writes the access-log row when the page is sent (not for a redirect or a refusal)."""
-    obj = get_object_or_404(queryset, pk=pk)
+    return show(request, get_object_or_404(queryset, pk=pk), client=client)
+
+
+def show(request, obj, *, client: str | None = None):
+    """`obj`, loaded for a page, with the client whose file the page shows announced (load_for_page)."""
     shown = obj
     for name in client.split(".") if client else ():
         shown = getattr(shown, name)

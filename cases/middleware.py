@@ -11,7 +11,7 @@ class CurrentOfficeMiddleware:
     def __call__(self, request):
         request.membership, request.memberships = None, []
         if request.user.is_authenticated:
-            request.memberships = list(memberships_of(request.user))
+            request.memberships = memberships_of(request.user)
             request.membership = resolve_membership(
                 request.memberships, request.session.get(OFFICE_SESSION_KEY)
             )

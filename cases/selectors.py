@@ -5,12 +5,14 @@ from datetime import date
 
 from django.db.models import Case, CharField, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Concat, Replace
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from core.kana import normalise_digits, normalise_kana
+from core.statements import statement
 
 from . import rules
-from .access import clients_visible_to, load_for_page
+from .access import clients_visible_to, show
 from .models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role, User
 
 # The caseload's groups, in order: in service, preparing, then ended or handed over.
@@ -88,9 +90,12 @@ def search_clients(queryset, text: str):
 def client_file(membership: Membership):
     """The office's clients with what the pages of a client's file show: staff, office, handover,
     employments with their employers, decisions."""
+    return _client_file(clients_visible_to(membership))
+
+
+def _client_file(clients):
     return (
-        clients_visible_to(membership)
-        .select_related("primary_staff", "office", "handover")
+        clients.select_related("primary_staff", "office", "handover")
         .prefetch_related(
             Prefetch(
                 "employments", queryset=Employment.objects.select_related("employer").order_by("hired_on")
@@ -100,9 +105,18 @@ def client_file(membership: Membership):
     )
 
 
+@statement
+def _office_client_file(*, office_id: int, pk: int):
+    return _client_file(Client.objects.filter(office_id=office_id, pk=pk))
+
+
 def client_for_page(request, pk: int) -> Client:
-    """The client of a page of their file, else 404; the page's access-log row follows (load_for_page)."""
-    return load_for_page(request, client_file(request.membership), pk)
+    """The client of a page of their file (client_file), else 404; the page's access-log row follows
+    (load_for_page)."""
+    found = _office_client_file(office_id=request.membership.office_id, pk=pk)
+    if not found:
+        raise Http404
+    return show(request, found[0])
 
 
 def support_staff_of_office(office_id: int):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
 from core.dates import fiscal_year, month_end, month_start, months_between
+from core.statements import statement
 from meetings import selectors as meetings
 from meetings.models import OfficeTierConfirmation, RetentionTier
 from visits import facts as visit_facts
@@ -168,6 +169,31 @@ def _admin(name: str, *args) -> str:
 # --- the tables and the office's terms -------------------------------------------------------------
 
 
+@statement
+def _steps_on(*, day: date):
+    return ReductionStep.objects.valid_on(day)
+
+
+@statement
+def _basic_fees_on(*, day: date):
+    return BasicFee.objects.valid_on(day)
+
+
+@statement
+def _addons_on(*, day: date):
+    return Addon.objects.valid_on(day)
+
+
+@statement
+def _codes_on(*, day: date):
+    return ServiceCode.objects.valid_on(day)
+
+
+@statement
+def _prices_on(*, day: date):
+    return UnitPrice.objects.valid_on(day).filter(service_type="47")
+
+
 @dataclass
 class Tables:
     """The fee tables in force on one day (the month's first), one query each."""
@@ -182,17 +208,17 @@ class Tables:
     @classmethod
     def on(cls, day: date) -> Tables:
         steps, unconfirmed = defaultdict(list), set()
-        for step in _latest(ReductionStep.objects.valid_on(day), lambda r: (r.code, r.from_month)).values():
+        for step in _latest(_steps_on(day=day), lambda r: (r.code, r.from_month)).values():
             steps[step.code].append((step.from_month, step.rate))
             if not step.confirmed:
                 unconfirmed.add(step.code)
         return cls(
-            basic_fees=_latest(BasicFee.objects.valid_on(day), lambda r: r.tier),
-            addons=_latest(Addon.objects.valid_on(day), lambda r: r.code),
+            basic_fees=_latest(_basic_fees_on(day=day), lambda r: r.tier),
+            addons=_latest(_addons_on(day=day), lambda r: r.code),
             steps=steps,
             unconfirmed_steps=unconfirmed,
-            codes=_latest(ServiceCode.objects.valid_on(day), lambda r: r.key),
-            prices=_latest(UnitPrice.objects.valid_on(day).filter(service_type="47"), lambda r: r.region),
+            codes=_latest(_codes_on(day=day), lambda r: r.key),
+            prices=_latest(_prices_on(day=day), lambda r: r.region),
         )
 
     def addon_units(self, code: str) -> int | None:
@@ -486,6 +512,13 @@ def _in_force(queryset, first: date, last: date, start: str, end: str):
 # --- the office-month claim -----------------------------------------------------------------------
 
 
+@statement
+def _claim_clients(*, office_id: int, first: date, last: date):
+    """The office's clients in service during first–last with their claim details, as month_rows reads them."""
+    clients = Client.objects.filter(office_id=office_id).in_service_during(first, last)
+    return visit_grid.month_clients(clients.select_related("claim_profile"), first, last)
+
+
 def office_claim(office: Office, month: date) -> OfficeClaim:
     """Lines, units and yen of every client in service in the office-month, the office totals, and what
     stops the claim. A constant number of queries whatever the number of clients: the month's verdicts
@@ -509,9 +542,7 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     stops, warnings = list(terms.stops), list(terms.warnings)
 
     # The month's verdicts, with each row's place in its run of months without a plan (month_rows).
-    months = visit_grid.month_rows(
-        office, first, clients=visit_grid.clients_in_service(office.pk, first).select_related("claim_profile")
-    )
+    months = visit_grid.month_rows(office, first, clients=_claim_clients(office_id=office.pk, first=first, last=last))
     clients = [m.client for m in months]
     ids = [c.pk for c in clients]
     cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}

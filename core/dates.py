@@ -1,12 +1,17 @@
 """Calendar arithmetic every app shares: periods counted in months (民法 140, 143), calendar months and
-the fiscal year (April to March). Pure functions of plain values."""
+the fiscal year (April to March). Pure functions of plain values; the period arithmetic the deadline engine repeats for every client and
+day is memoised (lru_cache), each answer depending on its arguments alone."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
+
+PERIODS_REMEMBERED = 1 << 16
 
 
+@lru_cache(maxsize=PERIODS_REMEMBERED)
 def period_end(first_day: date, months: int) -> date:
     """Last day of a period of `months` months whose first counted day is `first_day` (民法 143).
 
@@ -23,16 +28,19 @@ def period_end(first_day: date, months: int) -> date:
     return date(year, month, first_day.day) - timedelta(days=1)
 
 
+@lru_cache(maxsize=PERIODS_REMEMBERED)
 def after_months(first_day: date, months: int) -> date:
     """The first day after a period of `months` months counted from `first_day`."""
     return period_end(first_day, months) + timedelta(days=1)
 
 
+@lru_cache(maxsize=PERIODS_REMEMBERED)
 def months_after_event(event_day: date, months: int) -> date:
     """Last day of the `months` months that follow an event on `event_day` (counted from the next day)."""
     return period_end(event_day + timedelta(days=1), months)
 
 
+@lru_cache(maxsize=PERIODS_REMEMBERED)
 def latest_day_before(end: date, months: int) -> date:
     """The latest day that still leaves `months` whole months up to `end` (inclusive) after it.
 

@@ -9,16 +9,14 @@ from django.db.models import Max
 
 from cases import locks
 from core.dates import month_end, month_start, months_between, shift_month
+from core.statements import statement
 
 from . import rules
 from .models import PlanReview, PlanStatus, SupportPlan
 
 
-def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.PlanFact]]:
-    """{client id: its delivered, standing versions that may be in effect in some month first–last}.
-    `client_ids`: a list of ids, or a values("id") queryset used as a subquery."""
-    plans = defaultdict(list)
-    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in (
+def _candidate_plans(client_ids, first: date, last: date):
+    return (
         SupportPlan.objects.filter(
             client_id__any=client_ids,
             status=PlanStatus.DELIVERED,
@@ -29,7 +27,44 @@ def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.Pla
         )
         .order_by()
         .values_list("client_id", "version", "starts_on", "ends_on", "agreed_on", "delivered_on")
-    ):
+    )
+
+
+@statement
+def _candidate_plan_rows(*, client_ids: list[int], first: date, last: date):
+    return _candidate_plans(client_ids, first, last)
+
+
+def _standing_reviews(client_ids, last: date, last_only: bool):
+    """(client id, review day) of the standing reviews up to `last`; `last_only`: each client's last."""
+    reviewed = PlanReview.objects.filter(
+        plan__client_id__any=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
+    ).order_by()
+    if last_only:
+        return reviewed.values("plan__client_id").annotate(last=Max("reviewed_on")).values_list("plan__client_id", "last")
+    return reviewed.values_list("plan__client_id", "reviewed_on")
+
+
+@statement
+def _review_day_rows(*, client_ids: list[int], last: date):
+    return _standing_reviews(client_ids, last, False)
+
+
+@statement
+def _last_review_rows(*, client_ids: list[int], last: date):
+    return _standing_reviews(client_ids, last, True)
+
+
+def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.PlanFact]]:
+    """{client id: its delivered, standing versions that may be in effect in some month first–last}.
+    `client_ids`: a list of ids, or a values("id") queryset used as a subquery."""
+    rows = (
+        _candidate_plan_rows(client_ids=client_ids, first=first, last=last)
+        if isinstance(client_ids, list)
+        else _candidate_plans(client_ids, first, last)
+    )
+    plans = defaultdict(list)
+    for client_id, version, starts_on, ends_on, agreed_on, delivered_on in rows:
         plans[client_id].append(rules.PlanFact(version, starts_on, ends_on, agreed_on, delivered_on))
     return plans
 
@@ -37,13 +72,10 @@ def _plan_facts(client_ids, first: date, last: date) -> dict[int, list[rules.Pla
 def _review_days(client_ids, last: date, *, last_only: bool = False) -> dict[int, list[date]]:
     """{client id: the days of its standing reviews up to `last`}; `last_only`: the last one alone (all the
     rule reads for a single month)."""
-    reviewed = PlanReview.objects.filter(
-        plan__client_id__any=client_ids, reviewed_on__lte=last, withdrawn_at__isnull=True
-    ).order_by()
-    if last_only:
-        rows = reviewed.values("plan__client_id").annotate(last=Max("reviewed_on")).values_list("plan__client_id", "last")
+    if isinstance(client_ids, list):
+        rows = (_last_review_rows if last_only else _review_day_rows)(client_ids=client_ids, last=last)
     else:
-        rows = reviewed.values_list("plan__client_id", "reviewed_on")
+        rows = _standing_reviews(client_ids, last, last_only)
     reviews = defaultdict(list)
     for client_id, reviewed_on in rows:
         reviews[client_id].append(reviewed_on)

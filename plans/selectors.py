@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 from cases.access import clients_visible_to, load_for_page
 from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
 from core.links import path_format
+from core.statements import statement
 
 from . import deadlines, rules
 from .coverage import plan_coverage, plan_missing_month_counts  # noqa: F401  (other apps read them here)
@@ -104,13 +105,32 @@ class ClientPlansPanel:
     handover: Handover | None
 
 
+@statement
+def _plans_of(*, client_id: int):
+    return SupportPlan.objects.filter(client_id=client_id).select_related("drafted_by", "approved_by").order_by("-version")
+
+
+@statement
+def _reviews_of(*, plan_ids: list[int]):
+    return PlanReview.objects.filter(plan_id__any=plan_ids).select_related("reviewer").order_by("-reviewed_on")
+
+
+@statement
+def _consents_of(*, client_id: int):
+    return Consent.objects.filter(client_id=client_id).select_related("recorded_by")
+
+
+def _of_client(client: Client, rows: list) -> list:
+    for row in rows:
+        row.client = client
+    return rows
+
+
 def client_plans(client: Client) -> list[SupportPlan]:
     """The client's plan versions, newest first; fetched once per client instance (the client page's
     plans panel and its month grid share them)."""
     if not hasattr(client, "_plans_newest_first"):
-        client._plans_newest_first = list(
-            client.plans.select_related("drafted_by", "approved_by").order_by("-version")
-        )
+        client._plans_newest_first = _of_client(client, _plans_of(client_id=client.pk))
     return client._plans_newest_first
 
 
@@ -119,11 +139,7 @@ def client_reviews(client: Client) -> list[PlanReview]:
     if not hasattr(client, "_reviews_newest_first"):
         # By the plan ids in hand (the index on plan_id), not a join back to the client's plans.
         by_id = {p.pk: p for p in client_plans(client)}
-        reviews = list(
-            PlanReview.objects.filter(plan_id__in=list(by_id))
-            .select_related("reviewer")
-            .order_by("-reviewed_on")
-        )
+        reviews = _reviews_of(plan_ids=list(by_id)) if by_id else []
         for review in reviews:
             review.plan = by_id[review.plan_id]
         client._reviews_newest_first = reviews
@@ -133,7 +149,7 @@ def client_reviews(client: Client) -> list[PlanReview]:
 def client_consents(client: Client) -> list[Consent]:
     """The client's consent records; fetched once per client instance."""
     if not hasattr(client, "_consents"):
-        client._consents = list(client.consents.select_related("recorded_by"))
+        client._consents = _of_client(client, _consents_of(client_id=client.pk))
     return client._consents
 
 
@@ -254,49 +270,81 @@ DEADLINE_CLIENT_FIELDS = (
 )
 
 
-def deadline_facts(
-    office_id: int, today: date, *, clients=None
-) -> list[tuple[Client, deadlines.DeadlineFacts]]:
-    """Each candidate client with the facts of its deadlines, from four queries whatever the number of
-    clients (the first hire and the handover's sharing day read with the clients). `clients` narrows the
-    set (a queryset of the office's clients), e.g. to one client or a staff member's caseload."""
-    if clients is None:
-        clients = deadline_candidates(office_id, today)
+def _with_deadline_columns(clients):
+    """The columns the deadlines read of `clients`, with the first hire and the handover's sharing day."""
     first_hire = Employment.objects.filter(client_id=OuterRef("pk")).order_by("hired_on").values("hired_on")
     shared = Handover.objects.filter(
         client_id=OuterRef("pk"), info_shared_on__isnull=False, withdrawn_at__isnull=True
     ).values("info_shared_on")
-    clients = list(
+    return (
         clients.only(*DEADLINE_CLIENT_FIELDS)
         .annotate(first_hired_on=Subquery(first_hire[:1]), info_shared_on=Subquery(shared[:1]))
         .order_by("family_name_kana", "given_name_kana", "pk")
     )
-    if not clients:
-        return []
-    ids = [c.pk for c in clients]
-    decisions = defaultdict(list)
-    for pk, client_id, starts_on, ends_on in (
-        BenefitDecision.objects.filter(client_id__any=ids, withdrawn_at__isnull=True)
+
+
+@statement
+def _candidates(*, office_id: int, today: date):
+    return _with_deadline_columns(deadline_candidates(office_id, today))
+
+
+@statement
+def _staff_candidates(*, office_id: int, today: date, staff_id: int):
+    return _with_deadline_columns(deadline_candidates(office_id, today).filter(primary_staff_id=staff_id))
+
+
+@statement
+def _decision_rows(*, client_ids: list[int]):
+    return (
+        BenefitDecision.objects.filter(client_id__any=client_ids, withdrawn_at__isnull=True)
         .order_by("starts_on")
         .values_list("pk", "client_id", "starts_on", "ends_on")
-    ):
-        decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
-    plans = defaultdict(list)
-    for row in (
-        SupportPlan.objects.filter(client_id__any=ids, withdrawn_at__isnull=True)
+    )
+
+
+@statement
+def _plan_rows(*, client_ids: list[int]):
+    return (
+        SupportPlan.objects.filter(client_id__any=client_ids, withdrawn_at__isnull=True)
         .order_by("version")
-        .values_list(
-            "pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on"
+        .values_list("pk", "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on")
+    )
+
+
+@statement
+def _review_rows(*, client_ids: list[int], today: date):
+    return (
+        PlanReview.objects.filter(
+            plan__client_id__any=client_ids, reviewed_on__lte=today, withdrawn_at__isnull=True
         )
-    ):
-        pk, client_id, *rest = row
-        plans[client_id].append(deadlines.PlanState(pk, *rest))
-    reviews = defaultdict(list)
-    for client_id, reviewed_on in (
-        PlanReview.objects.filter(plan__client_id__any=ids, reviewed_on__lte=today, withdrawn_at__isnull=True)
         .order_by()
         .values_list("plan__client_id", "reviewed_on")
-    ):
+    )
+
+
+def deadline_facts(
+    office_id: int, today: date, *, clients=None, staff_id: int | None = None
+) -> list[tuple[Client, deadlines.DeadlineFacts]]:
+    """Each candidate client with the facts of its deadlines, from four queries whatever the number of
+    clients (the first hire and the handover's sharing day read with the clients). `clients` narrows the
+    set (a queryset of the office's clients), e.g. to one client; `staff_id` to a staff member's caseload."""
+    if clients is not None:
+        rows = list(_with_deadline_columns(clients))
+    elif staff_id:
+        rows = _staff_candidates(office_id=office_id, today=today, staff_id=staff_id)
+    else:
+        rows = _candidates(office_id=office_id, today=today)
+    if not rows:
+        return []
+    ids = [c.pk for c in rows]
+    decisions = defaultdict(list)
+    for pk, client_id, starts_on, ends_on in _decision_rows(client_ids=ids):
+        decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
+    plans = defaultdict(list)
+    for pk, client_id, *rest in _plan_rows(client_ids=ids):
+        plans[client_id].append(deadlines.PlanState(pk, *rest))
+    reviews = defaultdict(list)
+    for client_id, reviewed_on in _review_rows(client_ids=ids, today=today):
         reviews[client_id].append(reviewed_on)
     return [
         (
@@ -312,16 +360,18 @@ def deadline_facts(
                 handed_over=c.status == ClientStatus.HANDED_OVER,
             ),
         )
-        for c in clients
+        for c in rows
     ]
 
 
-def office_deadlines(office_id: int, today: date, *, clients=None) -> list[tuple[Client, deadlines.Due]]:
+def office_deadlines(
+    office_id: int, today: date, *, clients=None, staff_id: int | None = None
+) -> list[tuple[Client, deadlines.Due]]:
     """Every deadline of the office's candidate clients on `today`: what the dashboard lists and the
     flag job writes."""
     return [
         (client, due)
-        for client, facts in deadline_facts(office_id, today, clients=clients)
+        for client, facts in deadline_facts(office_id, today, clients=clients, staff_id=staff_id)
         for due in deadlines.deadlines(facts, today)
     ]
 
@@ -330,11 +380,8 @@ def dashboard(office, as_of: date, staff_id: int | None = None) -> list[tuple[st
     """(kind, label, rows) for every kind, in the engine's order; a staff member's clients only when
     `staff_id` is given. Four queries whatever the office size (deadline_facts)."""
     office_id = office if isinstance(office, int) else office.pk
-    clients = deadline_candidates(office_id, as_of)
-    if staff_id:
-        clients = clients.filter(primary_staff_id=staff_id)
     rows = defaultdict(list)
-    for client, due in office_deadlines(office_id, as_of, clients=clients):
+    for client, due in office_deadlines(office_id, as_of, staff_id=staff_id):
         rows[due.kind].append(
             Deadline(
                 due.kind,

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from cases.models import BenefitDecision, Client, Employment, Membership, Office
 from cases.selectors import CLIENT_LINE_FIELDS
 from core.dates import month_end, month_start, months_between, shift_month
+from core.statements import statement
 from plans.coverage import month_coverage_and_runs, plan_coverage
 from plans.models import Consent, ConsentPurpose, PlanStatus
 from plans.rules import PlanFact, months_without_plan, plan_in_effect
@@ -47,35 +48,36 @@ def clients_in_service(office_id: int, month: date):
     return Client.objects.filter(office_id=office_id).in_service_during(month_start(month), month_end(month))
 
 
-def _office_clients(office: Office | int, clients) -> list[Client]:
-    """`clients` in kana order with their primary staff; given the Office rather than its id, they share
-    it instead of reading a copy each."""
-    shared = not isinstance(office, int)
-    clients = list(
-        clients.select_related("primary_staff", *(() if shared else ("office",))).order_by(
-            "family_name_kana", "given_name_kana", "id"
-        )
+def _kana_ordered(clients, *, with_office: bool):
+    return clients.select_related("primary_staff", *(("office",) if with_office else ())).order_by(
+        "family_name_kana", "given_name_kana", "id"
     )
-    if shared:
+
+
+def _share_office(office: Office | int, clients: list[Client]) -> list[Client]:
+    if not isinstance(office, int):
         for client in clients:
             client.office = office
     return clients
 
 
-def month_rows(
-    office: Office | int, month: date, *, clients=None, online_counts: bool | None = None
-) -> list[ClientMonth]:
-    """Verdicts for every client in service in an office-month, from six queries whatever the size.
+def _office_clients(office: Office | int, clients) -> list[Client]:
+    """`clients` in kana order with their primary staff; given the Office rather than its id, they share
+    it instead of reading a copy each."""
+    return _share_office(office, list(_kana_ordered(clients, with_office=isinstance(office, int))))
 
-    `clients` narrows the rows (a queryset of the office's clients); by default every client whose window
-    overlaps the month. Whether the client works オープン and consented to the employer's copy comes
-    with the clients (two probes each), for this one month. Given the Office rather than its id, the
-    clients share it instead of reading a copy each.
-    """
-    office_id = office if isinstance(office, int) else office.pk
-    first, last = month_start(month), month_end(month)
-    if clients is None:
-        clients = clients_in_service(office_id, month)
+
+@statement
+def _client_lines_in_service(*, office_id: int, first: date, last: date):
+    """The office's clients in service during first–last, a line's columns each, in kana order."""
+    clients = Client.objects.filter(office_id=office_id).in_service_during(first, last)
+    return _kana_ordered(clients.only(*CLIENT_LINE_FIELDS), with_office=False)
+
+
+def month_clients(clients, first: date, last: date):
+    """`clients` (a queryset) as month_rows reads them for the month first–last: in kana order with their
+    primary staff (not their office), each with whether it works オープン and whether its consent to the
+    employer's copy stands (two probes each)."""
     open_job = Employment.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gte=first),
         client_id=OuterRef("pk"),
@@ -89,9 +91,34 @@ def month_rows(
         given_on__lte=last,
         withdrawn_at__isnull=True,
     )
-    clients = _office_clients(
-        office, clients.annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
-    )
+    clients = clients.annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
+    return _kana_ordered(clients, with_office=False)
+
+
+@statement
+def _month_clients_in_service(*, office_id: int, first: date, last: date):
+    return month_clients(Client.objects.filter(office_id=office_id).in_service_during(first, last), first, last)
+
+
+def month_rows(
+    office: Office | int, month: date, *, clients=None, online_counts: bool | None = None
+) -> list[ClientMonth]:
+    """Verdicts for every client in service in an office-month, from six queries whatever the size.
+
+    `clients` narrows the rows (a queryset of the office's clients, or the list a statement read through
+    `month_clients`); by default every client whose window overlaps the month. Whether the client works
+    オープン and consented to the employer's copy comes with the clients, for this one month. Given the
+    Office rather than its id, the clients share it instead of reading a copy each.
+    """
+    office_id = office if isinstance(office, int) else office.pk
+    first, last = month_start(month), month_end(month)
+    if isinstance(clients, list):
+        clients = _share_office(office, clients)
+    elif clients is None and not isinstance(office, int):
+        clients = _share_office(office, _month_clients_in_service(office_id=office_id, first=first, last=last))
+    else:
+        clients = clients_in_service(office_id, month) if clients is None else clients
+        clients = _office_clients(office, month_clients(clients, first, last))
     # The month's plan in effect and each row's place in a run of months without one (two queries).
     coverage, runs = month_coverage_and_runs(clients, first)
     grid = verdict_grid(
@@ -118,9 +145,14 @@ def month_status_rows(office: Office | int, month: date, *, clients=None) -> lis
     plans only of the clients without one in effect this month. Four queries whatever the size."""
     office_id = office if isinstance(office, int) else office.pk
     first = month_start(month)
-    if clients is None:
+    if clients is None and not isinstance(office, int):
+        rows = _share_office(
+            office, _client_lines_in_service(office_id=office_id, first=first, last=month_end(first))
+        )
         clients = clients_in_service(office_id, month)
-    rows = _office_clients(office, clients.only(*CLIENT_LINE_FIELDS))
+    else:
+        clients = clients_in_service(office_id, month) if clients is None else clients
+        rows = _office_clients(office, clients.only(*CLIENT_LINE_FIELDS))
     facts = {pk: month_facts for pk, _office, month_facts in month_facts_rows(clients, first)}
     # The run of months without a plan, counted back only for the clients without one this month.
     _coverage, runs = month_coverage_and_runs([c for c in rows if not facts[c.pk].plan_agreed], first)
@@ -191,6 +223,52 @@ def contact_row(c: ContactLog) -> tuple:
     return (c.client_id, c.on, c.kind, c.face_to_face, c.narrative != "", c.employer_met)
 
 
+# The rows verdict_grid reads for first–last, where its caller holds none.
+@statement
+def _contact_rows(*, client_ids: list[int], first: date, last: date):
+    return (
+        ContactLog.objects.filter(client_id__any=client_ids, on__range=(first, last), withdrawn_at__isnull=True)
+        .order_by("on", "id")
+        .annotate(written=~Q(narrative=""))
+        .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
+    )
+
+
+@statement
+def _decision_rows(*, client_ids: list[int], first: date, last: date):
+    return BenefitDecision.objects.filter(
+        client_id__any=client_ids, starts_on__lte=last, ends_on__gte=first, withdrawn_at__isnull=True
+    ).values_list("client_id", "starts_on", "ends_on")
+
+
+@statement
+def _disclosed_job_rows(*, client_ids: list[int]):
+    return Employment.objects.filter(client_id__any=client_ids, disclosed=True).values_list(
+        "client_id", "hired_on", "left_on", "disclosed"
+    )
+
+
+@statement
+def _employer_consent_rows(*, client_ids: list[int], last: date):
+    return Consent.objects.filter(
+        client_id__any=client_ids,
+        purpose=ConsentPurpose.REPORT_TO_EMPLOYER,
+        given_on__lte=last,
+        withdrawn_at__isnull=True,
+    ).values_list("client_id", "given_on", "withdrawn_on")
+
+
+@statement
+def _month_reports(*, client_ids: list[int], first: date, last: date):
+    """The standing reports of first–last: whether written and when shared (the report page reads the rest)."""
+    return (
+        SupportReport.objects.filter(client_id__any=client_ids, month__range=(first, last), withdrawn_at__isnull=True)
+        .order_by()
+        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
+        .annotate(has_text=written_expression())
+    )
+
+
 def verdict_grid(
     clients: list[Client],
     first_month: date,
@@ -224,12 +302,7 @@ def verdict_grid(
 
     contacts = defaultdict(list)
     if contact_rows is None:
-        contact_rows = (
-            ContactLog.objects.filter(client_id__in=ids, on__range=(first, last), withdrawn_at__isnull=True)
-            .order_by("on", "id")
-            .annotate(written=~Q(narrative=""))
-            .values_list("client_id", "on", "kind", "face_to_face", "written", "employer_met")
-        )
+        contact_rows = _contact_rows(client_ids=ids, first=first, last=last)
     for client_id, on, kind, face_to_face, written, employer_met in contact_rows:
         if first <= on <= last:
             contacts[(client_id, month_start(on))].append(
@@ -238,38 +311,23 @@ def verdict_grid(
 
     decisions = defaultdict(list)
     if decision_rows is None:
-        decision_rows = BenefitDecision.objects.filter(
-            client_id__in=ids, starts_on__lte=last, ends_on__gte=first, withdrawn_at__isnull=True
-        ).values_list("client_id", "starts_on", "ends_on")
+        decision_rows = _decision_rows(client_ids=ids, first=first, last=last)
     for client_id, starts_on, ends_on in decision_rows:
         if starts_on <= last and ends_on >= first:
             decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
 
-    reports = {
-        (r.client_id, r.month): r
-        # The grid needs whether a report was written and when it was shared (the report page reads it).
-        for r in SupportReport.objects.filter(
-            client_id__in=ids, month__range=(first, last), withdrawn_at__isnull=True
-        )
-        .order_by()
-        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
-        .annotate(has_text=written_expression())
-    }
+    reports = {(r.client_id, r.month): r for r in _month_reports(client_ids=ids, first=first, last=last)}
 
     disclosed = defaultdict(list)
     if employment_rows is None:
-        employment_rows = Employment.objects.filter(client_id__in=ids, disclosed=True).values_list(
-            "client_id", "hired_on", "left_on", "disclosed"
-        )
+        employment_rows = _disclosed_job_rows(client_ids=ids)
     for client_id, hired_on, left_on, is_disclosed in employment_rows:
         if is_disclosed:
             disclosed[client_id].append((hired_on, left_on))
 
     consents = defaultdict(list)
     if consent_rows is None:
-        consent_rows = Consent.objects.filter(
-            client_id__in=ids, purpose=ConsentPurpose.REPORT_TO_EMPLOYER, given_on__lte=last, withdrawn_at__isnull=True
-        ).values_list("client_id", "given_on", "withdrawn_on")
+        consent_rows = _employer_consent_rows(client_ids=ids, last=last)
     for client_id, given_on, withdrawn_on in consent_rows:
         consents[client_id].append((given_on, withdrawn_on))
 

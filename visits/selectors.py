@@ -10,6 +10,7 @@ from cases.access import clients_visible_to
 from cases.models import Client, Membership
 from core.dates import month_end, month_start
 from core.permissions import EDIT_CASES, can
+from core.statements import statement
 from plans.models import Consent, ConsentPurpose
 
 from .models import ContactLog, MonthLock
@@ -36,10 +37,13 @@ def clients_for_recording(membership: Membership):
     )
 
 
+@statement
+def _standing_locks(*, office_id: int, month: date):
+    return MonthLock.objects.filter(office_id=office_id, month=month, unlocked_at__isnull=True).values_list("pk")[:1]
+
+
 def month_is_locked(office_id: int, day: date) -> bool:
-    return MonthLock.objects.filter(
-        office_id=office_id, month=month_start(day), unlocked_at__isnull=True
-    ).exists()
+    return bool(_standing_locks(office_id=office_id, month=month_start(day)))
 
 
 def locked_months(office_id: int, first: date, last: date) -> list[date]:
@@ -68,14 +72,23 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
     ).exists()
 
 
-def client_contacts(client: Client) -> list[ContactLog]:
-    """Every contact of the client with its staff, newest first: one query for the client page's month
-    grid and its recent contacts (a client has a few hundred at most)."""
-    return list(
-        client.contacts.select_related("staff")
+@statement
+def _contacts_of(*, client_id: int):
+    return (
+        ContactLog.objects.filter(client_id=client_id)
+        .select_related("staff")
         .only(*CONTACT_PAGE_FIELDS, "staff__last_name", "staff__first_name", "staff__username")
         .order_by("-on", "-started_at", "-id")
     )
+
+
+def client_contacts(client: Client) -> list[ContactLog]:
+    """Every contact of the client with its staff, newest first: one query for the client page's month
+    grid and its recent contacts (a client has a few hundred at most)."""
+    contacts = _contacts_of(client_id=client.pk)
+    for contact in contacts:
+        contact.client = client
+    return contacts
 
 
 # What the month grid and the recent contacts show (visits/_client_panel.html), nothing more.

@@ -1,0 +1,168 @@
+"""A statement (core.statements) gives the rows its queryset gives, for any values, with the same queries;
+its SQL is compiled once, and a builder whose SQL the values would change is refused."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Client, Membership, Role
+from core.statements import StatementError, counted, statement
+from visits.models import ContactLog
+
+from ..factories import ContactLogFactory, client_in_service
+
+pytestmark = pytest.mark.django_db
+
+
+def clients_of(office_id, hired_after):
+    return (
+        Client.objects.filter(office_id=office_id, employments__hired_on__gte=hired_after)
+        .select_related("primary_staff")
+        .annotate(contacts_n=Count("contacts"), staff_name=F("primary_staff__last_name"))
+        .order_by("family_name_kana", "pk")
+    )
+
+
+@statement
+def clients_stmt(*, office_id: int, hired_after: date):
+    return clients_of(office_id, hired_after)
+
+
+@statement
+def names_stmt(*, office_id: int, kana: str):
+    return Client.objects.filter(office_id=office_id, family_name_kana=kana).values_list("pk", "given_name")
+
+
+@statement
+def contact_days(*, client_ids: list[int], since: date):
+    return (
+        ContactLog.objects.filter(client_id__any=client_ids, on__gte=since)
+        .order_by("on", "pk")
+        .values_list("client_id", "on", flat=False)
+    )
+
+
+@statement
+def office_count(*, office_id: int):
+    return counted(Client.objects.filter(office_id=office_id))
+
+
+@pytest.fixture
+def two_offices(office, other_office, staff):
+    ours = [
+        client_in_service(office=office, hired_on=date(2025, 1, 6), family_name_kana="アイ", primary_staff=staff),
+        client_in_service(office=office, hired_on=date(2025, 3, 3), family_name_kana="カキ"),
+    ]
+    theirs = [client_in_service(office=other_office, hired_on=date(2025, 2, 3), family_name_kana="アイ")]
+    for client, day in ((ours[0], date(2025, 8, 4)), (ours[0], date(2025, 9, 1)), (theirs[0], date(2025, 8, 5))):
+        ContactLogFactory(client=client, staff=staff, on=day)
+    return ours, theirs
+
+
+def test_model_rows_equal_the_querysets_for_every_value(two_offices, office, other_office):
+    for office_id, after in ((office.pk, date(2024, 1, 1)), (office.pk, date(2025, 2, 1)), (other_office.pk, date(2025, 1, 1))):
+        expected = list(clients_of(office_id, after))
+        rows = clients_stmt(office_id=office_id, hired_after=after)
+        assert [c.pk for c in rows] == [c.pk for c in expected]
+        assert [(c.contacts_n, c.staff_name) for c in rows] == [(c.contacts_n, c.staff_name) for c in expected]
+        with CaptureQueriesContext(connection) as queries:
+            assert [c.primary_staff and c.primary_staff.pk for c in rows] == [
+                c.primary_staff and c.primary_staff.pk for c in expected
+            ]
+        assert not queries.captured_queries  # select_related filled in
+
+
+def test_values_counts_and_strings(two_offices, office, other_office):
+    ours, theirs = two_offices
+    assert names_stmt(office_id=office.pk, kana="アイ") == [(ours[0].pk, ours[0].given_name)]
+    assert names_stmt(office_id=other_office.pk, kana="アイ") == [(theirs[0].pk, theirs[0].given_name)]
+    assert names_stmt(office_id=office.pk, kana="ン") == []
+    assert office_count(office_id=office.pk) == [(2,)]
+    assert office_count(office_id=other_office.pk) == [(1,)]
+
+
+def test_id_lists_and_dates(two_offices):
+    ours, theirs = two_offices
+    ids = [ours[0].pk, theirs[0].pk]
+    assert contact_days(client_ids=ids, since=date(2025, 8, 5)) == [
+        (theirs[0].pk, date(2025, 8, 5)),
+        (ours[0].pk, date(2025, 9, 1)),
+    ]
+    assert contact_days(client_ids=[ours[1].pk], since=date(2020, 1, 1)) == []
+    assert contact_days(client_ids=[], since=date(2020, 1, 1)) == []
+
+
+def test_the_same_queries_as_the_queryset(two_offices, office):
+    with CaptureQueriesContext(connection) as plain:
+        list(clients_of(office.pk, date(2024, 1, 1)))
+    with CaptureQueriesContext(connection) as kept:
+        clients_stmt(office_id=office.pk, hired_after=date(2024, 1, 1))
+    assert [q["sql"] for q in kept.captured_queries] == [q["sql"] for q in plain.captured_queries]
+
+
+@pytest.mark.postgres
+def test_compiled_once_on_postgresql_id_lists_included(two_offices, office, monkeypatch):
+    calls = []
+
+    @statement
+    def days(*, client_ids: list[int], since: date):
+        calls.append(1)
+        return ContactLog.objects.filter(client_id__any=client_ids, on__gte=since).values_list("on")
+
+    ours, _theirs = two_offices
+    for since in (date(2025, 1, 1), date(2025, 8, 5), date(2025, 9, 2)):
+        days(client_ids=[ours[0].pk], since=since)
+    assert len(calls) == 1
+    assert days(client_ids=[ours[0].pk], since=date(2025, 8, 5)) == [(date(2025, 9, 1),)]
+
+
+def test_memberships_and_flag_badge_are_statements(office, staff, manager):
+    from cases.access import memberships_of
+
+    assert [m.office.pk for m in memberships_of(staff)] == [office.pk]
+    assert Membership.objects.get(user=manager).role == Role.MANAGER
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({"office_id": None, "hired_after": date(2025, 1, 1)}, "office_id must be"),
+        ({"office_id": True, "hired_after": date(2025, 1, 1)}, "office_id must be"),
+        ({"office_id": 1, "hired_after": "2025-01-01"}, "hired_after must be"),
+        ({"office_id": 1}, "takes office_id, hired_after"),
+    ],
+)
+def test_a_value_of_another_type_is_refused(values, words):
+    with pytest.raises(StatementError, match=words):
+        clients_stmt(**values)
+
+
+def test_a_builder_must_take_typed_keywords_that_reach_the_sql():
+    with pytest.raises(StatementError, match="keyword-only"):
+        statement(lambda office_id: Client.objects.filter(office_id=office_id))
+    with pytest.raises(StatementError, match="not <class 'bool'>"):
+
+        @statement
+        def flagged(*, archived: bool):
+            return Client.objects.filter(archived=archived)
+
+    @statement
+    def unused(*, office_id: int, staff_id: int):
+        return Client.objects.filter(office_id=office_id)
+
+    with pytest.raises(StatementError, match="never reach the SQL: staff_id"):
+        unused(office_id=1, staff_id=2)
+
+
+def test_a_value_computed_from_a_parameter_is_refused():
+    from core.dates import month_end
+
+    @statement
+    def in_month(*, first: date):
+        return Client.objects.filter(window_starts_on__lte=month_end(first), window_ends_on__gte=first)
+
+    with pytest.raises(StatementError, match="computed from a parameter"):
+        in_month(first=date(2025, 9, 1))
