@@ -36,8 +36,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        full = f"{self.last_name} {self.first_name}".strip()
-        return full or self.username
+        return self.name_of(self.last_name, self.first_name, self.username)
+
+    @staticmethod
+    def name_of(last_name: str, first_name: str, username: str) -> str:
+        """How a user is named on the pages: the full name, else the username."""
+        return f"{last_name} {first_name}".strip() or username
 
     def __str__(self):
         return self.display_name

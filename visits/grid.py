@@ -178,7 +178,7 @@ def window_months(client: Client) -> list[date]:
     ]
 
 
-def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) -> list[ClientMonth]:
+def client_month_grid(client: Client, contacts: list | None = None) -> list[ClientMonth]:
     """One ClientMonth per month of the client's whole window.
 
     Reuses what the client page has fetched already: `contacts` (all the client's contacts, see
@@ -218,8 +218,9 @@ def client_month_grid(client: Client, contacts: list[ContactLog] | None = None) 
     )[client.pk]
 
 
-def contact_row(c: ContactLog) -> tuple:
-    """The values of a contact the month rule reads, as verdict_grid takes them."""
+def contact_row(c) -> tuple:
+    """The values of a contact (a ContactLog or a selectors.ContactLine) the month rule reads, as
+    verdict_grid takes them."""
     return (c.client_id, c.on, c.kind, c.face_to_face, c.narrative != "", c.employer_met)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Q, Value, When
 
 from cases.access import clients_visible_to
-from cases.models import Client, Membership
+from cases.models import Client, Membership, User
 from core.dates import month_end, month_start
 from core.permissions import EDIT_CASES, can
 from core.statements import statement
@@ -72,38 +73,42 @@ def employer_sharing_allowed(client: Client, on: date) -> bool:
     ).exists()
 
 
+@dataclass(frozen=True, slots=True)
+class ContactLine:
+    """A contact as the client page shows it (its recent contacts) and its month grid reads it."""
+
+    pk: int
+    client_id: int
+    staff_id: int | None
+    on: date
+    kind: str
+    face_to_face: bool
+    narrative: str
+    employer_met: bool
+    withdrawn: bool
+    withdrawal_reason: str
+    staff_name: str
+
+
 @statement
-def _contacts_of(*, client_id: int):
+def _contact_lines(*, client_id: int):
     return (
         ContactLog.objects.filter(client_id=client_id)
-        .select_related("staff")
-        .only(*CONTACT_PAGE_FIELDS, "staff__last_name", "staff__first_name", "staff__username")
         .order_by("-on", "-started_at", "-id")
-    )
+        .values_list(
+            "pk", "client_id", "staff_id", "on", "kind", "face_to_face", "narrative", "employer_met",
+            "withdrawn_at", "withdrawal_reason", "staff__last_name", "staff__first_name", "staff__username",
+        )
+    )  # fmt: skip
 
 
-def client_contacts(client: Client) -> list[ContactLog]:
-    """Every contact of the client with its staff, newest first: one query for the client page's month
-    grid and its recent contacts (a client has a few hundred at most)."""
-    contacts = _contacts_of(client_id=client.pk)
-    for contact in contacts:
-        contact.client = client
-    return contacts
-
-
-# What the month grid and the recent contacts show (visits/_client_panel.html), nothing more.
-CONTACT_PAGE_FIELDS = (
-    "client_id",
-    "staff_id",
-    "on",
-    "started_at",
-    "kind",
-    "face_to_face",
-    "narrative",
-    "employer_met",
-    "withdrawn_at",
-    "withdrawal_reason",
-)
+def client_contacts(client: Client) -> list[ContactLine]:
+    """Every contact of the client, newest first: one query for the client page's month grid and its
+    recent contacts (a client has a few hundred at most), read as rows rather than model instances."""
+    return [
+        ContactLine(*row[:8], row[8] is not None, row[9], User.name_of(*row[10:]) if row[2] else "")
+        for row in _contact_lines(client_id=client.pk)
+    ]
 
 
 def month_contacts(client: Client, month: date):
