@@ -9,7 +9,8 @@ database takes to answer. A page that reads the same shapes on every request can
 
     rows = open_flags(office_id=3, staff_id=7)  # a list, read from the database on every call
 
-The builder is called once per database with a marker value for each parameter, and compiled; every call
+The builder is called once per database with a marker value for each parameter, and compiled (so it reads
+nothing but its parameters: not the clock, not a setting); every call
 then binds its values in the markers' places, runs the SQL and builds the rows (model instances,
 values_list tuples, select_related, annotations, prefetch_related) through Django's own iterables. Only
 the SQL is kept, never a result. Parameters are keyword-only and typed `int`, `str`, `date` or
@@ -160,10 +161,10 @@ class Statement:
             raise StatementError(f"{self.__qualname__} takes {', '.join(self.kinds)}")
         for name, value in values.items():
             kind = self.kinds[name]
-            ok = (
-                all(type(v) is int for v in value) if kind == list[int] and isinstance(value, (list, tuple))
-                else kind is not list[int] and isinstance(value, kind) and not isinstance(value, bool)
-            )
+            if kind == list[int]:
+                ok = isinstance(value, (list, tuple)) and all(type(v) is int for v in value)
+            else:  # exactly: a datetime is not a date, nor an enum member its value
+                ok = type(value) is kind
             if not ok:
                 raise StatementError(f"{self.__qualname__}: {name} must be {kind}, not {value!r}")
 

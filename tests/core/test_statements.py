@@ -166,3 +166,12 @@ def test_a_value_computed_from_a_parameter_is_refused():
 
     with pytest.raises(StatementError, match="computed from a parameter"):
         in_month(first=date(2025, 9, 1))
+
+
+def test_a_datetime_is_not_a_date_nor_a_choice_its_value():
+    from datetime import datetime
+
+    with pytest.raises(StatementError, match="hired_after must be"):
+        clients_stmt(office_id=1, hired_after=datetime(2025, 1, 1))
+    with pytest.raises(StatementError, match="kana must be"):
+        names_stmt(office_id=1, kana=Role.STAFF)
