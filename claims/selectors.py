@@ -513,6 +513,27 @@ def _in_force(queryset, first: date, last: date, start: str, end: str):
 
 
 @statement
+def _office_settings(*, office_id: int, first: date):
+    """The office's claim setting in force on `first` (the latest begun), as a list of at most one."""
+    return OfficeClaimSetting.objects.filter(office_id=office_id, valid_from__lte=first).order_by("-valid_from")[:1]
+
+
+@statement
+def _office_registrations(*, office_id: int, first: date, last: date):
+    return _in_force(OfficeAddonRegistration.objects.filter(office_id=office_id), first, last, "starts_on", "ends_on")
+
+
+@statement
+def _office_reductions(*, office_id: int, first: date):
+    return _in_force(OfficeReduction.objects.filter(office_id=office_id), first, first, "starts_month", "ends_month")
+
+
+@statement
+def _cap_results(*, client_ids: list[int], month: date):
+    return CapManagementResult.objects.filter(client_id__any=client_ids, month=month)
+
+
+@statement
 def _claim_clients(*, office_id: int, first: date, last: date):
     """The office's clients in service during first–last with their claim details, as month_rows reads them."""
     clients = Client.objects.filter(office_id=office_id).in_service_during(first, last)
@@ -526,18 +547,14 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     reduction's step), then one query per table."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
-    setting = (
-        OfficeClaimSetting.objects.filter(office=office, valid_from__lte=first)
-        .order_by("-valid_from")
-        .first()
-    )
+    settings = _office_settings(office_id=office.pk, first=first)
     terms = office_terms(
         first,
         tables,
-        setting.region if setting else None,
+        settings[0].region if settings else None,
         meetings.confirmed_tier(office.pk, fiscal_year(first)),
-        _in_force(OfficeAddonRegistration.objects.filter(office=office), first, last, "starts_on", "ends_on"),
-        _in_force(OfficeReduction.objects.filter(office=office), first, first, "starts_month", "ends_month"),
+        _office_registrations(office_id=office.pk, first=first, last=last),
+        _office_reductions(office_id=office.pk, first=first),
     )
     stops, warnings = list(terms.stops), list(terms.warnings)
 
@@ -545,7 +562,7 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     months = visit_grid.month_rows(office, first, clients=_claim_clients(office_id=office.pk, first=first, last=last))
     clients = [m.client for m in months]
     ids = [c.pk for c in clients]
-    cap_results = {r.client_id: r for r in CapManagementResult.objects.filter(client_id__in=ids, month=first)}
+    cap_results = {r.client_id: r for r in _cap_results(client_ids=ids, month=first)} if ids else {}
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
 
     rows, missing, totals = [], [], Totals()
@@ -756,23 +773,17 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
 
 
 def batches_visible_to(membership):
-    return ClaimBatch.objects.filter(office_id=membership.office_id)
+    return _office_batches(membership.office_id)
 
 
-@dataclass
-class MonthBatches:
-    batches: list  # the month's batches, each with .item_list, .file_list and (unlocked) .errors
-    regular: object | None
-    late_choices: list[tuple[int, str]]  # client-months of the month in no live claim
-    correction_choices: list[tuple[int, str]]  # client-months claimed in a finalized batch
-    earlier: list  # the batches of earlier months
+def _office_batches(office_id: int):
+    return ClaimBatch.objects.filter(office_id=office_id)
 
 
-def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
-    """The claim page's batches: 6 queries (batches, items with clients, files with their download
-    counts, the downloads with who, excluded clients, earlier batches) whatever the number of clients."""
-    batches = list(
-        batches_visible_to(membership)
+@statement
+def _month_batches(*, office_id: int, month: date):
+    return (
+        _office_batches(office_id)
         .filter(service_month=month)
         .select_related("finalized_by", "created_by")
         .prefetch_related(
@@ -796,6 +807,31 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
         .prefetch_related("excluded_clients")
         .order_by("created_at", "pk")
     )
+
+
+@statement
+def _earlier_batches(*, office_id: int, month: date):
+    return (
+        _office_batches(office_id)
+        .filter(service_month__lt=month)
+        .annotate(item_count=Count("items"))
+        .order_by("-service_month", "-created_at")[:24]
+    )
+
+
+@dataclass
+class MonthBatches:
+    batches: list  # the month's batches, each with .item_list, .file_list and (unlocked) .errors
+    regular: object | None
+    late_choices: list[tuple[int, str]]  # client-months of the month in no live claim
+    correction_choices: list[tuple[int, str]]  # client-months claimed in a finalized batch
+    earlier: list  # the batches of earlier months
+
+
+def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
+    """The claim page's batches: 6 queries (batches, items with clients, files with their download
+    counts, the downloads with who, excluded clients, earlier batches) whatever the number of clients."""
+    batches = _month_batches(office_id=membership.office_id, month=month)
     live, claimed = {}, []
     for batch in batches:
         batch.item_list = list(batch.items.all())
@@ -819,12 +855,7 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
             for row in claim.billable
             if row.client.pk not in live
         ]
-    earlier = list(
-        batches_visible_to(membership)
-        .filter(service_month__lt=month)
-        .annotate(item_count=Count("items"))
-        .order_by("-service_month", "-created_at")[:24]
-    )
+    earlier = _earlier_batches(office_id=membership.office_id, month=month)
     return MonthBatches(batches, regular, late, claimed, earlier)
 
 

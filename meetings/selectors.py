@@ -18,6 +18,7 @@ from cases.access import load_for_page
 from cases.models import Client, ClientStatus, DisabilityCategory, Employment, Membership
 from cases.rules import Job
 from core.dates import fiscal_year, month_end, period_end, shift_month
+from core.statements import statement
 from plans.models import Consent, ConsentPurpose
 from visits.models import ContactLog
 
@@ -51,11 +52,9 @@ def follow_ups_visible_to(membership: Membership):
 
 def _facts_of(meetings: list[Meeting]) -> dict[int, list[rules.MeetingFacts]]:
     """Each client's meetings as rule facts; consents from one query."""
-    client_ids = {m.client_id for m in meetings}
+    client_ids = sorted({m.client_id for m in meetings})
     consents = defaultdict(list)
-    for client_id, given_on, withdrawn_on in Consent.objects.filter(
-        client_id__in=client_ids, purpose=ConsentPurpose.CASE_MEETING, withdrawn_at__isnull=True
-    ).values_list("client_id", "given_on", "withdrawn_on"):
+    for client_id, given_on, withdrawn_on in _meeting_consents(client_ids=client_ids) if client_ids else ():
         consents[client_id].append((given_on, withdrawn_on))
     by_client = defaultdict(list)
     for m in meetings:
@@ -78,6 +77,30 @@ def _with_outside_count(queryset):
     return queryset.annotate(outside_count=Count("attendees__organisation", distinct=True))
 
 
+@statement
+def _meeting_consents(*, client_ids: list[int]):
+    return Consent.objects.filter(
+        client_id__any=client_ids, purpose=ConsentPurpose.CASE_MEETING, withdrawn_at__isnull=True
+    ).values_list("client_id", "given_on", "withdrawn_on")
+
+
+def _meetings_since(client_ids, year_start: date, last_day: date, related: bool):
+    meetings = _with_outside_count(
+        Meeting.objects.filter(client_id__any=client_ids, held_on__gte=year_start, held_on__lte=last_day)
+    ).order_by("held_on", "pk")
+    return meetings.select_related("client", "presenter") if related else meetings
+
+
+@statement
+def _meetings_of(*, client_ids: list[int], year_start: date, last_day: date):
+    return _meetings_since(client_ids, year_start, last_day, False)
+
+
+@statement
+def _related_meetings_of(*, client_ids: list[int], year_start: date, last_day: date):
+    return _meetings_since(client_ids, year_start, last_day, True)
+
+
 def meeting_verdicts(meetings: list[Meeting]) -> dict[int, rules.AddonVerdict]:
     """Verdicts of `meetings` (annotated by `_with_outside_count`, all of their clients' meetings of the
     fiscal years concerned from the start of each year): one more query for consents."""
@@ -97,10 +120,11 @@ def meetings_with_verdicts(client_ids: Iterable[int], first_day: date, last_day:
         if not client_ids:
             return []
     year_start = date(fiscal_year(first_day), 4, 1)
-    meetings = _with_outside_count(
-        Meeting.objects.filter(client_id__in=client_ids, held_on__gte=year_start, held_on__lte=last_day)
-    ).order_by("held_on", "pk")
-    meetings = list(meetings.select_related("client", "presenter") if related else meetings)
+    if isinstance(client_ids, QuerySet):
+        meetings = list(_meetings_since(client_ids, year_start, last_day, related))
+    else:
+        read = _related_meetings_of if related else _meetings_of
+        meetings = read(client_ids=client_ids, year_start=year_start, last_day=last_day)
     verdicts = meeting_verdicts(meetings)
     return [(m, verdicts[m.pk]) for m in meetings if m.held_on >= first_day]
 
@@ -250,10 +274,15 @@ def confirmation_of(office_id: int, year: int) -> OfficeTierConfirmation | None:
     )
 
 
+@statement
+def _confirmed_tiers(*, office_id: int, fiscal_year: int):
+    return OfficeTierConfirmation.objects.filter(office_id=office_id, fiscal_year=fiscal_year).values_list("tier")[:1]
+
+
 def confirmed_tier(office_id: int, fiscal_year: int) -> str | None:
     """The 就労定着率 tier code the office confirmed for the fiscal year, or None."""
-    row = OfficeTierConfirmation.objects.filter(office_id=office_id, fiscal_year=fiscal_year).first()
-    return row.tier if row else None
+    rows = _confirmed_tiers(office_id=office_id, fiscal_year=fiscal_year)
+    return rows[0][0] if rows else None
 
 
 # --- follow-up after the service ---
