@@ -34,9 +34,12 @@ from functools import partial, update_wrapper
 from django.db import connections
 from django.db.models import Func, IntegerField
 
-INT_MARK = 2_000_000_000  # within a 32-bit integer column's range, so no lookup folds it away
-DATE_MARK = date(1001, 1, 1)
-STR_MARK = "\ue000statement-"  # a private-use character no stored value begins with
+# Two sets of markers: the builder is compiled with each, and a parameter of the SQL is a marker's place
+# where the two compilations differ by exactly the two markers; equal parameters are constants. The ints
+# fit a small-integer column, whose lookups fold an out-of-range value away.
+INT_MARKS = (30_001, 31_001)
+DATE_MARKS = (date(1001, 1, 1), date(1002, 1, 1))
+STR_MARK = "\ue000statement-{}-{}"  # a private-use character no stored value begins with
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Slot:
     name: str
     spell: str  # "value", "iso" (a date sent as text) or "constant"
     constant: object = None
+    cast: type | None = None  # the database adapter's wrapper of the value (psycopg's Int2 for a small int)
 
 
 @dataclass(frozen=True)
@@ -58,69 +62,66 @@ class StatementError(TypeError):
     pass
 
 
-def _markers(kinds: dict[str, type]) -> dict[str, object]:
+def _markers(kinds: dict[str, type], which: int) -> dict[str, object]:
     markers = {}
     for i, (name, kind) in enumerate(kinds.items()):
         if kind is int:
-            markers[name] = INT_MARK + i
+            markers[name] = INT_MARKS[which] + i
         elif kind is date:
-            markers[name] = DATE_MARK + timedelta(days=i)
+            markers[name] = DATE_MARKS[which] + timedelta(days=i)
         elif kind is str:
-            markers[name] = f"{STR_MARK}{i}"
+            markers[name] = STR_MARK.format(which, i)
         elif kind == list[int]:
-            markers[name] = [INT_MARK + i]
+            markers[name] = [INT_MARKS[which] + i]
         else:
             raise StatementError(f"{name}: a statement's parameter is int, str, date or list[int], not {kind}")
     return markers
 
 
-def _slots(params, markers: dict[str, object]) -> tuple[Slot, ...] | None:
+def _spellings(marker) -> list[tuple[object, str]]:
+    """How a marker may appear among the SQL's parameters: itself, a date as ISO text, a list's element
+    spelt alone (expanded: one placeholder per element)."""
+    if isinstance(marker, list):
+        return [(marker, "value"), (marker[0], "expanded")]
+    if isinstance(marker, date):
+        return [(marker, "value"), (marker.isoformat(), "iso")]
+    return [(marker, "value")]
+
+
+def _same_value(param, marker) -> bool:
+    """The parameter is the marker, or the database adapter's wrapper of it (a subclass: Int2 of int)."""
+    return isinstance(param, type(marker)) and not isinstance(param, bool) and param == marker
+
+
+def _slots(params_a, params_b, markers_a: dict, markers_b: dict) -> tuple[Slot, ...] | None:
     """Each parameter of the compiled SQL as a marker's place or a constant; None when a list marker was
     spelt into the SQL one element per placeholder (the statement cannot be reused on that database)."""
-    scalars = {}
-    for name, marker in markers.items():
-        if isinstance(marker, list):
-            scalars[marker[0]] = (name, "expanded")
-        elif isinstance(marker, date):
-            scalars[marker] = (name, "value")
-            scalars[marker.isoformat()] = (name, "iso")
-        else:
-            scalars[marker] = (name, "value")
-    lists = {marker[0]: name for name, marker in markers.items() if isinstance(marker, list)}
-    derived = [p for p in params if _near_a_marker(p) and not (isinstance(p, list) or p in scalars)]
-    if derived:
-        raise StatementError(f"values computed from a parameter would be kept as constants: {derived}")
+    if len(params_a) != len(params_b):
+        raise StatementError("the SQL's shape depends on the values")
     slots, seen = [], set()
-    for param in params:
-        if isinstance(param, list) and len(param) == 1 and param[0] in lists and type(param[0]) is int:
-            slots.append(Slot(lists[param[0]], "value"))
-            seen.add(lists[param[0]])
+    for a, b in zip(params_a, params_b, strict=True):
+        if type(a) is type(b) and a == b:
+            slots.append(Slot("", "constant", a))
             continue
-        found = scalars.get(param) if isinstance(param, (int, str, date)) and not isinstance(param, bool) else None
-        if found is None:
-            slots.append(Slot("", "constant", param))
-            continue
-        name, spell = found
+        found = [
+            (name, spell, marker_a)
+            for name in markers_a
+            for (marker_a, spell), (marker_b, _same) in zip(
+                _spellings(markers_a[name]), _spellings(markers_b[name]), strict=True
+            )
+            if _same_value(a, marker_a) and _same_value(b, marker_b)
+        ]
+        if not found:
+            raise StatementError(f"a value computed from a parameter would be kept as a constant: {a!r}")
+        name, spell, marker = found[0]
         if spell == "expanded":
             return None
-        slots.append(Slot(name, spell))
+        slots.append(Slot(name, spell, cast=type(a) if type(a) is not type(marker) else None))
         seen.add(name)
-    missing = set(markers) - seen
+    missing = set(markers_a) - seen
     if missing:
         raise StatementError(f"parameters that never reach the SQL: {', '.join(sorted(missing))}")
     return tuple(slots)
-
-
-def _near_a_marker(param) -> bool:
-    if isinstance(param, bool):
-        return False
-    if isinstance(param, int):
-        return abs(param - INT_MARK) < 100_000
-    if isinstance(param, date):
-        return param.year in (DATE_MARK.year - 1, DATE_MARK.year, DATE_MARK.year + 1)
-    if isinstance(param, str):
-        return param.startswith(STR_MARK) or param[:4] in {str(DATE_MARK.year + d) for d in (-1, 0, 1)}
-    return False
 
 
 class Statement:
@@ -132,7 +133,7 @@ class Statement:
         if any(p.kind is not inspect.Parameter.KEYWORD_ONLY for p in names):
             raise StatementError(f"{build.__qualname__}: a statement's parameters are keyword-only")
         self.kinds = {p.name: hints.get(p.name) for p in names}
-        self.markers = _markers(self.kinds)
+        self.markers = (_markers(self.kinds, 0), _markers(self.kinds, 1))
         self._compiled: dict[str, Compiled | None] = {}
 
     def __call__(self, **values) -> list:
@@ -142,16 +143,7 @@ class Statement:
             compiled = self._compiled["default"] = self._compile()
         if compiled is None:
             return list(self.build(**values))
-        params = [
-            slot.constant
-            if slot.spell == "constant"
-            else values[slot.name].isoformat()
-            if slot.spell == "iso"
-            else list(values[slot.name])
-            if self.kinds[slot.name] == list[int]
-            else values[slot.name]
-            for slot in compiled.slots
-        ]
+        params = [_bind(slot, values, self.kinds) for slot in compiled.slots]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = partial(_bound_compiler, compiled, tuple(params), queryset.db)
         return list(queryset)
@@ -169,13 +161,29 @@ class Statement:
                 raise StatementError(f"{self.__qualname__}: {name} must be {kind}, not {value!r}")
 
     def _compile(self) -> Compiled | None:
-        queryset = self.build(**self.markers)
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
-        slots = _slots(params, self.markers)
+        compiled = []
+        for markers in self.markers:
+            queryset = self.build(**markers)
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            compiled.append((queryset, compiler, *compiler.as_sql()))
+        (queryset, compiler, sql, params_a), (_q, _c, sql_b, params_b) = compiled
+        if sql != sql_b:
+            raise StatementError(f"{self.__qualname__}: the SQL's shape depends on the values")
+        slots = _slots(params_a, params_b, *self.markers)
         if slots is None:
             return None
         return Compiled(queryset, compiler, sql, slots)
+
+
+def _bind(slot: Slot, values: dict, kinds: dict):
+    if slot.spell == "constant":
+        return slot.constant
+    value = values[slot.name]
+    if slot.spell == "iso":
+        return value.isoformat()
+    if kinds[slot.name] == list[int]:
+        return list(value)
+    return slot.cast(value) if slot.cast else value
 
 
 def _bound_compiler(compiled: Compiled, params: tuple, db: str, *args, **kwargs):
