@@ -1,9 +1,10 @@
 """Template tags the cases pages use to show contacts and billable months without changing their views."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,7 +51,8 @@ def client_visits_panel(context, client):
     return render_rows(
         "visits/client_panel.html",
         client=client,
-        cells=month_cells(client, rows, this_month),
+        cells=month_cells(rows, this_month),
+        report_url=path_format("visits:report_detail", "id", "year", "month"),
         current=current,
         this_month=this_month,
         contacts=contacts,
@@ -58,65 +60,44 @@ def client_visits_panel(context, client):
     )
 
 
-def month_cells(client, rows, this_month) -> str:
-    """The client page's month grid as HTML, one link per month: built here rather than by a template
-    loop, with the words translated and the report URL reversed once for the whole grid."""
-    report_url = path_format("visits:report_detail", "id", "year", "month")
-    billable_word, not_billable_word = _("算定可"), _("算定不可")
-    met_word, employer_word = _("対面"), _("企業")
+@dataclass(frozen=True, slots=True)
+class MonthCell:
+    """One month of the client page's grid, its words ready (visits/client_panel.html draws it)."""
+
+    month: date
+    state: str  # "future", "ok" or "ng"
+    title: str
+    short: str  # the reasons in short words, for a month gone by that is not billable
+    met_days: str
+    no_plan: str
+    employer_days: str
+
+
+def month_cells(rows, this_month) -> list[MonthCell]:
+    """The grid's cells, with the words of each distinct set of reasons translated once."""
+    billable_word = _("算定可")
+    titles, shorts = {}, {}
     cells = []
     for row in rows:
         future = row.month > this_month
         billable = row.verdict.billable
-        state = "future" if future else "ok" if billable else "ng"
-        title = billable_word if billable else " / ".join(labels.reason_words(row.verdict.reasons))
-        mark = (
-            ""
-            if future
-            else format_html('<span aria-label="{}">✓</span>', billable_word)
-            if billable
-            else format_html('<span aria-label="{}">✗</span>', not_billable_word)
-        )
-        lines = [
-            format_html('<div class="fw-semibold">{}/{} {}</div>', row.month.year, row.month.month, mark)
-        ]
-        if not future and not billable:
-            lines.append(
-                format_html(
-                    '<div class="text-danger">{}</div>',
-                    "・".join(labels.reason_short_words(row.verdict.reasons)),
-                )
-            )
-        if row.face_to_face_dates:
-            lines.append(
-                format_html(
-                    "<div>{} {}</div>", met_word, ",".join(str(d.day) for d in row.face_to_face_dates)
-                )
-            )
-        if not future and row.plan_missing_count:
-            n = row.plan_missing_count
-            lines.append(
-                format_html(
-                    '<div class="text-warning-emphasis" data-testid="plan-missing-cell">{}</div>',
-                    ngettext("計画なし%(n)sか月目", "計画なし%(n)sか月目", n) % {"n": n},
-                )
-            )
-        if row.employer_visit_dates:
-            lines.append(
-                format_html(
-                    "<div>{} {}</div>", employer_word, ",".join(str(d.day) for d in row.employer_visit_dates)
-                )
-            )
+        reasons = row.verdict.reasons
+        if not billable and reasons not in titles:
+            titles[reasons] = " / ".join(labels.reason_words(reasons))
+            shorts[reasons] = "・".join(labels.reason_short_words(reasons))
+        n = row.plan_missing_count
         cells.append(
-            format_html(
-                '<a class="month-cell text-decoration-none text-body {}" href="{}" title="{}">{}</a>',
-                state,
-                report_url.format(client.pk, row.month.year, row.month.month),
-                title,
-                mark_safe("".join(lines)),  # each line escaped by format_html above
+            MonthCell(
+                month=row.month,
+                state="future" if future else "ok" if billable else "ng",
+                title=billable_word if billable else titles[reasons],
+                short="" if future or billable else shorts[reasons],
+                met_days=",".join(str(d.day) for d in row.face_to_face_dates),
+                no_plan=ngettext("計画なし%(n)sか月目", "計画なし%(n)sか月目", n) % {"n": n} if n and not future else "",
+                employer_days=",".join(str(d.day) for d in row.employer_visit_dates),
             )
         )
-    return mark_safe("\n".join(cells))
+    return cells
 
 
 @register.filter
