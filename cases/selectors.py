@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from core.kana import normalise_digits, normalise_kana
-from core.statements import statement
+from core.statements import prefetched, statement
 
 from . import rules
 from .access import clients_visible_to, show
@@ -93,30 +93,49 @@ def client_file(membership: Membership):
     return _client_file(clients_visible_to(membership))
 
 
+CLIENT_FILE_RELATED = ("primary_staff", "office", "handover")
+
+
+def _employments_in_order():
+    return Employment.objects.select_related("employer").order_by("hired_on")
+
+
+def _decisions_in_order():
+    return BenefitDecision.objects.order_by("starts_on")
+
+
 def _client_file(clients):
-    return (
-        clients.select_related("primary_staff", "office", "handover")
-        .prefetch_related(
-            Prefetch(
-                "employments", queryset=Employment.objects.select_related("employer").order_by("hired_on")
-            ),
-            Prefetch("decisions", queryset=BenefitDecision.objects.order_by("starts_on")),
-        )
+    return clients.select_related(*CLIENT_FILE_RELATED).prefetch_related(
+        Prefetch("employments", queryset=_employments_in_order()),
+        Prefetch("decisions", queryset=_decisions_in_order()),
     )
 
 
 @statement
-def _office_client_file(*, office_id: int, pk: int):
-    return _client_file(Client.objects.filter(office_id=office_id, pk=pk))
+def _office_client(*, office_id: int, pk: int):
+    return Client.objects.filter(office_id=office_id, pk=pk).select_related(*CLIENT_FILE_RELATED)
+
+
+@statement
+def _client_employments(*, client_id: int):
+    return _employments_in_order().filter(client_id=client_id)
+
+
+@statement
+def _client_decisions(*, client_id: int):
+    return _decisions_in_order().filter(client_id=client_id)
 
 
 def client_for_page(request, pk: int) -> Client:
-    """The client of a page of their file (client_file), else 404; the page's access-log row follows
-    (load_for_page)."""
-    found = _office_client_file(office_id=request.membership.office_id, pk=pk)
+    """The client of a page of their file, with what client_file reads, else 404; the page's access-log
+    row follows (load_for_page). Three statements."""
+    found = _office_client(office_id=request.membership.office_id, pk=pk)
     if not found:
         raise Http404
-    return show(request, found[0])
+    client = found[0]
+    prefetched(client, "employments", _client_employments(client_id=pk), back="client")
+    prefetched(client, "decisions", _client_decisions(client_id=pk), back="client")
+    return show(request, client)
 
 
 def support_staff_of_office(office_id: int):

@@ -199,6 +199,16 @@ def statement(build) -> Statement:
     return Statement(build)
 
 
+def prefetched(instance, name: str, rows: list, *, back: str) -> None:
+    """`rows` (read by a statement) as `instance.<name>.all()`, as prefetch_related leaves a reverse
+    foreign key: the related manager answers from them, and each row's `back` is the instance."""
+    for row in rows:
+        setattr(row, back, instance)
+    queryset = getattr(instance, name).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 class RowCount(Func):
     template = "COUNT(*)"
     output_field = IntegerField()

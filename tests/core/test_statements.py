@@ -188,3 +188,17 @@ def test_small_integer_columns_and_constants_equal_to_a_marker(office):
         return OfficeTierConfirmation.objects.filter(office_id=office_id, fiscal_year=year, pk__gte=30_001).values_list("tier")
 
     assert tiers(office_id=office.pk, year=2026) == []
+
+
+def test_rows_read_by_a_statement_stand_as_prefetched(two_offices):
+    from cases.models import Employment
+    from core.statements import prefetched
+
+    ours, _theirs = two_offices
+    client = Client.objects.get(pk=ours[0].pk)
+    jobs = list(Employment.objects.filter(client_id=client.pk))
+    prefetched(client, "employments", jobs, back="client")
+    with CaptureQueriesContext(connection) as queries:
+        assert list(client.employments.all()) == jobs
+        assert all(job.client is client for job in client.employments.all())
+    assert not queries.captured_queries
