@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from cases.access import clients_visible_to, load_for_page
 from cases.models import BenefitDecision, Client, ClientStatus, Employment, Membership
+from cases.rules import Window
 from core.links import path_format
 from core.statements import statement
 
@@ -255,32 +256,31 @@ def deadline_candidates(office_id: int, today: date):
     ).exclude(status__in=FINISHED_STATUSES)
 
 
-# What the deadlines and their rows read of a client (the dashboard, the flag job).
-DEADLINE_CLIENT_FIELDS = (
-    "office_id",
-    "family_name",
-    "given_name",
-    "family_name_kana",
-    "given_name_kana",
-    "primary_staff_id",
-    "status",
-    "window_starts_on",
-    "window_ends_on",
-    "window_end_reason",
-)
+@dataclass(frozen=True, slots=True)
+class DeadlineClient:
+    """What the deadlines' rows name of a client (the dashboard, the flag job)."""
+
+    pk: int
+    office_id: int
+    full_name: str
+    primary_staff_id: int | None
 
 
 def _with_deadline_columns(clients):
-    """The columns the deadlines read of `clients`, with the first hire and the handover's sharing day."""
+    """(id, office, family name, given name, staff, status, window start, end and end reason, first hire,
+    the handover's sharing day) of `clients`, in kana order."""
     first_hire = Employment.objects.filter(client_id=OuterRef("pk")).order_by("hired_on").values("hired_on")
     shared = Handover.objects.filter(
         client_id=OuterRef("pk"), info_shared_on__isnull=False, withdrawn_at__isnull=True
     ).values("info_shared_on")
     return (
-        clients.only(*DEADLINE_CLIENT_FIELDS)
-        .annotate(first_hired_on=Subquery(first_hire[:1]), info_shared_on=Subquery(shared[:1]))
+        clients.annotate(first_hired_on=Subquery(first_hire[:1]), info_shared_on=Subquery(shared[:1]))
         .order_by("family_name_kana", "given_name_kana", "pk")
-    )
+        .values_list(
+            "pk", "office_id", "family_name", "given_name", "primary_staff_id", "status",
+            "window_starts_on", "window_ends_on", "window_end_reason", "first_hired_on", "info_shared_on",
+        )
+    )  # fmt: skip
 
 
 @statement
@@ -324,7 +324,7 @@ def _review_rows(*, client_ids: list[int], today: date):
 
 def deadline_facts(
     office_id: int, today: date, *, clients=None, staff_id: int | None = None
-) -> list[tuple[Client, deadlines.DeadlineFacts]]:
+) -> list[tuple[DeadlineClient, deadlines.DeadlineFacts]]:
     """Each candidate client with the facts of its deadlines, from four queries whatever the number of
     clients (the first hire and the handover's sharing day read with the clients). `clients` narrows the
     set (a queryset of the office's clients), e.g. to one client; `staff_id` to a staff member's caseload."""
@@ -336,7 +336,7 @@ def deadline_facts(
         rows = _candidates(office_id=office_id, today=today)
     if not rows:
         return []
-    ids = [c.pk for c in rows]
+    ids = [row[0] for row in rows]
     decisions = defaultdict(list)
     for pk, client_id, starts_on, ends_on in _decision_rows(client_ids=ids):
         decisions[client_id].append(deadlines.Decision(starts_on, ends_on, pk))
@@ -348,25 +348,26 @@ def deadline_facts(
         reviews[client_id].append(reviewed_on)
     return [
         (
-            c,
+            DeadlineClient(pk, office, f"{family_name} {given_name}", staff_id),
             deadlines.DeadlineFacts(
-                client_id=c.pk,
-                window=c.window,
-                hired_on=c.first_hired_on,
-                decisions=tuple(decisions[c.pk]),
-                plans=tuple(plans[c.pk]),
-                review_days=tuple(sorted(reviews[c.pk])),
-                info_shared_on=c.info_shared_on,
-                handed_over=c.status == ClientStatus.HANDED_OVER,
+                client_id=pk,
+                window=Window(starts_on, ends_on, end_reason or None) if starts_on else None,
+                hired_on=hired_on,
+                decisions=tuple(decisions[pk]),
+                plans=tuple(plans[pk]),
+                review_days=tuple(sorted(reviews[pk])),
+                info_shared_on=shared_on,
+                handed_over=status == ClientStatus.HANDED_OVER,
             ),
         )
-        for c in rows
+        for pk, office, family_name, given_name, staff_id, status, starts_on, ends_on, end_reason, hired_on, shared_on
+        in rows
     ]
 
 
 def office_deadlines(
     office_id: int, today: date, *, clients=None, staff_id: int | None = None
-) -> list[tuple[Client, deadlines.Due]]:
+) -> list[tuple[DeadlineClient, deadlines.Due]]:
     """Every deadline of the office's candidate clients on `today`: what the dashboard lists and the
     flag job writes."""
     return [
