@@ -145,6 +145,12 @@ def support_staff_of_office(office_id: int):
     ).order_by("last_name", "first_name", "id")
 
 
+@statement
+def support_staff_members(*, office_id: int) -> list[User]:
+    """support_staff_of_office as a list, for a page that lists them."""
+    return support_staff_of_office(office_id)
+
+
 @dataclass(frozen=True)
 class WindowSummary:
     window: rules.Window | None

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cases import selectors as case_selectors
 from cases.access import clients_visible_to, load_for_page
-from cases.selectors import support_staff_of_office
+from cases.selectors import support_staff_members
 from core.access import has_role, office_required
 from core.forms import WithdrawForm
 from core.locking import conflict_rows, status_of
@@ -452,7 +452,7 @@ def consent_correct(request, pk):
 def dashboard(request):
     office = request.membership.office
     today = timezone.localdate()
-    staff_members = list(support_staff_of_office(office.pk))
+    staff_members = support_staff_members(office_id=office.pk)
     try:
         staff_id = int(request.GET.get("staff") or 0) or None
     except ValueError:
