@@ -68,7 +68,8 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
 
     One query whatever the number of clients: per client, one index range scan of its contacts in the
     month (one aggregate for the contact facts) and an index probe each for decisions, the report,
-    disclosure, consent and the plan in effect (its review judged against `plans.rules.review_kept_from`,
+    disclosure, consent and the plan in effect (disclosure and consent as scalar subqueries: PostgreSQL
+    would hash an EXISTS over every employment first, a millisecond before the first row of a page) (its review judged against `plans.rules.review_kept_from`,
     so that no date arithmetic runs in SQL). Hand-written: the ORM spelling of the same query took longer to build than PostgreSQL
     took to run it (bench/README.md). The flag jobs use it; pages compute the same facts from the rows
     they show (`rules.month_facts`), and tests hold the two to the same answers.
@@ -141,16 +142,16 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
               FROM {q(SupportReport._meta.db_table)} r
               WHERE r.client_id = c.id AND r.month = %s AND r.withdrawn_at IS NULL
             ), 0)
-          + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(Employment._meta.db_table)} e
+          + COALESCE((
+              SELECT {DISCLOSED_BIT} FROM {q(Employment._meta.db_table)} e
               WHERE e.client_id = c.id AND e.disclosed AND e.hired_on <= %s
-                AND (e.left_on IS NULL OR e.left_on >= %s)
-            ) THEN {DISCLOSED_BIT} ELSE 0 END
-          + CASE WHEN EXISTS (
-              SELECT 1 FROM {q(Consent._meta.db_table)} k
+                AND (e.left_on IS NULL OR e.left_on >= %s) LIMIT 1
+            ), 0)
+          + COALESCE((
+              SELECT {EMPLOYER_CONSENT_BIT} FROM {q(Consent._meta.db_table)} k
               WHERE k.client_id = c.id AND k.purpose = %s AND k.given_on <= %s AND k.withdrawn_at IS NULL
-                AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s)
-            ) THEN {EMPLOYER_CONSENT_BIT} ELSE 0 END
+                AND (k.withdrawn_on IS NULL OR k.withdrawn_on > %s) LIMIT 1
+            ), 0)
           + CASE WHEN EXISTS (
               SELECT 1 FROM {plans} p
               WHERE p.client_id = c.id AND {candidate("p")}
