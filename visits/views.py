@@ -55,16 +55,27 @@ def _plan_missing_items(rows) -> str:
 
 
 def _missing_items(rows) -> str:
-    """The list items of the clients still missing a meeting or a shared report, with the URLs reversed
-    and the words translated once."""
+    """The list items of the clients still missing a meeting or a shared report: each row's names,
+    words and links ready (the URLs reversed and the words translated once)."""
     reasons = labels.joined_reason_words(row.verdict.reasons for row in rows)
+    plan_missing = _plan_missing_words(rows)
+    client_url = path_format("cases:client_detail", "id")
+    report_url = path_format("visits:report_detail", "id", "year", "month")
+    record_url = reverse("visits:contact_create") + "?client={}"
     return render_rows(
         "visits/missing_items.html",
-        items=[(row, reasons[row.verdict.reasons]) for row in rows],
-        plan_missing=_plan_missing_words(rows),
-        client_url=path_format("cases:client_detail", "id"),
-        report_url=path_format("visits:report_detail", "id", "year", "month"),
-        record_url=reverse("visits:contact_create") + "?client={}",
+        items=[
+            (
+                row.client.full_name_kana,
+                row.client.full_name,
+                reasons[row.verdict.reasons],
+                plan_missing.get(row.plan_missing_count, ""),
+                client_url.format(row.client.pk),
+                report_url.format(row.client.pk, row.month.year, row.month.month),
+                record_url.format(row.client.pk),
+            )
+            for row in rows
+        ],
     )
 
 
