@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -786,26 +795,23 @@ def _month_batches(*, office_id: int, month: date):
         _office_batches(office_id)
         .filter(service_month=month)
         .select_related("finalized_by", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=ClaimItem.objects.select_related("client").order_by(
-                    "client__family_name_kana", "client_id"
-                ),
-            ),
-            Prefetch(
-                "files",
-                queryset=ClaimBatchFile.objects.defer("content")
-                .annotate(download_count=Count("downloads"))
-                .order_by("name"),
-            ),
-            Prefetch(
-                "files__downloads",
-                queryset=ClaimFileDownload.objects.select_related("user").order_by("-at"),
-            ),
-        )
-        .prefetch_related("excluded_clients")
         .order_by("created_at", "pk")
+    )
+
+
+def _batch_contents():
+    """What the claim page shows of each batch, prefetched (new Prefetch objects for each read)."""
+    return (
+        Prefetch(
+            "items",
+            queryset=ClaimItem.objects.select_related("client").order_by("client__family_name_kana", "client_id"),
+        ),
+        Prefetch(
+            "files",
+            queryset=ClaimBatchFile.objects.defer("content").annotate(download_count=Count("downloads")).order_by("name"),
+        ),
+        Prefetch("files__downloads", queryset=ClaimFileDownload.objects.select_related("user").order_by("-at")),
+        "excluded_clients",
     )
 
 
@@ -832,6 +838,7 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
     """The claim page's batches: 6 queries (batches, items with clients, files with their download
     counts, the downloads with who, excluded clients, earlier batches) whatever the number of clients."""
     batches = _month_batches(office_id=membership.office_id, month=month)
+    prefetch_related_objects(batches, *_batch_contents())
     live, claimed = {}, []
     for batch in batches:
         batch.item_list = list(batch.items.all())

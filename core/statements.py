@@ -37,8 +37,10 @@ from django.db.models import Func, IntegerField
 # Two sets of markers: the builder is compiled with each, and a parameter of the SQL is a marker's place
 # where the two compilations differ by exactly the two markers; equal parameters are constants. The ints
 # fit a small-integer column, whose lookups fold an out-of-range value away.
-INT_MARKS = (30_001, 31_001)
-DATE_MARKS = (date(1001, 1, 1), date(1002, 1, 1))
+INT_MARKS = (30_011, 31_013)
+DATE_MARKS = (date(1001, 3, 17), date(1002, 5, 11))
+MARK_STEP = 37  # between the markers of one set: a value computed from one (a day before, a month's first)
+# is no other's
 STR_MARK = "\ue000statement-{}-{}"  # a private-use character no stored value begins with
 
 
@@ -66,13 +68,13 @@ def _markers(kinds: dict[str, type], which: int) -> dict[str, object]:
     markers = {}
     for i, (name, kind) in enumerate(kinds.items()):
         if kind is int:
-            markers[name] = INT_MARKS[which] + i
+            markers[name] = INT_MARKS[which] + MARK_STEP * i
         elif kind is date:
-            markers[name] = DATE_MARKS[which] + timedelta(days=i)
+            markers[name] = DATE_MARKS[which] + timedelta(days=MARK_STEP * i)
         elif kind is str:
             markers[name] = STR_MARK.format(which, i)
         elif kind == list[int]:
-            markers[name] = [INT_MARKS[which] + i]
+            markers[name] = [INT_MARKS[which] + MARK_STEP * i]
         else:
             raise StatementError(f"{name}: a statement's parameter is int, str, date or list[int], not {kind}")
     return markers
@@ -164,6 +166,10 @@ class Statement:
         compiled = []
         for markers in self.markers:
             queryset = self.build(**markers)
+            if queryset._prefetch_related_lookups:  # its Prefetch objects would be shared by every call
+                raise StatementError(
+                    f"{self.__qualname__}: prefetch the rows with prefetch_related_objects after the call"
+                )
             compiler = queryset.query.get_compiler(using=queryset.db)
             compiled.append((queryset, compiler, *compiler.as_sql()))
         (queryset, compiler, sql, params_a), (_q, _c, sql_b, params_b) = compiled

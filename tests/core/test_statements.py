@@ -202,3 +202,30 @@ def test_rows_read_by_a_statement_stand_as_prefetched(two_offices):
         assert list(client.employments.all()) == jobs
         assert all(job.client is client for job in client.employments.all())
     assert not queries.captured_queries
+
+
+def test_a_prefetching_builder_is_refused(office):
+    @statement
+    def with_jobs(*, office_id: int):
+        return Client.objects.filter(office_id=office_id).prefetch_related("employments")
+
+    with pytest.raises(StatementError, match="prefetch_related_objects"):
+        with_jobs(office_id=office.pk)
+
+
+def test_a_month_start_or_a_day_before_computed_in_the_builder_is_refused():
+    from datetime import timedelta
+
+    from core.dates import month_start
+
+    @statement
+    def from_first(*, day: date):
+        return Client.objects.filter(window_starts_on__lte=month_start(day))
+
+    @statement
+    def day_before(*, first: date, last: date):
+        return Client.objects.filter(window_starts_on__gte=first, window_ends_on__lte=last - timedelta(days=1))
+
+    for stmt, values in ((from_first, {"day": date(2025, 9, 9)}), (day_before, {"first": date(2025, 9, 1), "last": date(2025, 9, 30)})):
+        with pytest.raises(StatementError, match="computed from a parameter"):
+            stmt(**values)
