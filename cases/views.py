@@ -125,15 +125,24 @@ def caseload(request):
 def client_detail(request, pk):
     client = selectors.client_for_page(request, pk)
     today = timezone.localdate()
+    summary = selectors.window_summary(client, today)
+    parts = {"client": client, "can_edit": can(request.membership, EDIT_CASES)}
     return render(
         request,
         "cases/client_detail.html",
         {
             "client": client,
-            "summary": selectors.window_summary(client, today),
-            "phase_labels": PHASE_LABELS,
-            "can_edit": can(request.membership, EDIT_CASES),
-            "today": today,
+            # The file's own parts rendered by Jinja2 (core.rows); the panels of visits and plans are the
+            # Django template's tags.
+            "head": render_rows(
+                "cases/client_head.html",
+                request=request,
+                badge=render_to_string("cases/_phase_badge.html", {"phase": summary.phase}),
+                may_record=can(request.membership, RECORD),
+                **parts,
+            ),
+            "about": render_rows("cases/client_about.html", summary=summary, client=client),
+            "records": render_rows("cases/client_records.html", today=today, **parts),
         },
     )
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 def environment(**options) -> jinja2.Environment:
     """A missing name is an error, not an empty string; block tags leave no blank lines; `_` and
     `ngettext` are Django's, in the request's language; `url(name, *args)` reverses, and the filters
-    `date` and `truncatechars` are Django's (`{{ day|date("Y/m/d") }}`)."""
+    `date`, `truncatechars` and `linebreaksbr` are Django's (`{{ day|date("Y/m/d") }}`)."""
     env = jinja2.Environment(
         **{
             **options,
@@ -30,6 +30,7 @@ def environment(**options) -> jinja2.Environment:
     env.globals["url"] = url
     env.filters["date"] = defaultfilters.date
     env.filters["truncatechars"] = defaultfilters.truncatechars
+    env.filters["linebreaksbr"] = defaultfilters.linebreaksbr  # escapes, then marks safe (__html__)
     return env
 
 
