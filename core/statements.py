@@ -9,17 +9,20 @@ database takes to answer. A page that reads the same shapes on every request can
 
     rows = open_flags(office_id=3, staff_id=7)  # a list, read from the database on every call
 
-The builder is called once per database with a marker value for each parameter, and compiled (so it reads
-nothing but its parameters: not the clock, not a setting); every call
-then binds its values in the markers' places, runs the SQL and builds the rows (model instances,
-values_list tuples, select_related, annotations, prefetch_related) through Django's own iterables. Only
-the SQL is kept, never a result. Parameters are keyword-only and typed `int`, `str`, `date` or
-`list[int]` (an array on PostgreSQL, `core.lookups` `__any`); a builder must give the same SQL whatever
-the values, so a value that changes the SQL's shape (None, a boolean) makes two statements instead, and
-it hands its parameters to the ORM as they come: a value computed from one (`month_end(day)`) is refused,
-since it would be kept as a constant; such a value is a parameter of its own. Where
-the database spells a parameter into the SQL's shape (`__any` on SQLite: one placeholder per id), the
-statement builds and compiles its queryset on every call, as Django does.
+The builder is called when the statement is first used, twice, with two sets of marker values, and
+compiled: where the two SQLs' parameters differ by the markers are the parameters' places. Every call then
+binds its values there, runs the SQL and builds the rows (model instances, values_list tuples,
+select_related, annotations) through Django's own iterables. Only the SQL is kept, never a result.
+
+A builder reads nothing but its parameters (not the clock, not a setting) and gives the same SQL whatever
+their values: keyword-only, typed `int`, `str`, `date` or `list[int]` (an array on PostgreSQL, with
+`core.lookups`' `__any`), handed to the ORM as they come. A value that would change the SQL's shape (None,
+a boolean) makes two statements; a value computed from a parameter (`month_end(day)`) is refused, since it
+would be kept as a constant, so it is a parameter of its own; prefetch_related is refused (its Prefetch
+objects would be shared by every call): prefetch after the call (`prefetch_related_objects`, or
+`prefetched` for rows read by statements). Where the database spells a parameter into the SQL's shape
+(`__any` on SQLite: one placeholder per id), the statement builds and compiles its queryset on every call,
+as Django does.
 """
 
 from __future__ import annotations
