@@ -9,8 +9,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
-from cases.models import BenefitDecision, Client, Employment, Membership, Office
-from cases.selectors import CLIENT_LINE_FIELDS
+from cases.models import BenefitDecision, Client, Employment, Membership, Office, User
 from core.dates import month_end, month_start, months_between, shift_month
 from core.statements import statement
 from plans.coverage import month_coverage_and_runs, plan_coverage
@@ -28,7 +27,7 @@ from .selectors import month_is_locked
 class ClientMonth:
     """One client's calendar month: the facts and the verdict computed from them."""
 
-    client: Client
+    client: Client | ClientLine  # a ClientLine in month_status_rows
     month: date
     verdict: rules.Verdict
     face_to_face_dates: list[date] = field(default_factory=list)
@@ -67,11 +66,55 @@ def _office_clients(office: Office | int, clients) -> list[Client]:
     return _share_office(office, list(_kana_ordered(clients, with_office=isinstance(office, int))))
 
 
+@dataclass(frozen=True, slots=True)
+class StaffName:
+    pk: int
+    last_name: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLine:
+    """A client as the month's status lists show it (month_status_rows): read as values, not a model."""
+
+    pk: int
+    full_name: str
+    full_name_kana: str
+    window_starts_on: date | None
+    window_ends_on: date | None
+    primary_staff: StaffName | None
+
+
+def _line_values(clients):
+    return clients.order_by("family_name_kana", "given_name_kana", "id").values_list(
+        "pk", "family_name", "given_name", "family_name_kana", "given_name_kana", "window_starts_on",
+        "window_ends_on", "primary_staff_id", "primary_staff__last_name", "primary_staff__first_name",
+        "primary_staff__username",
+    )  # fmt: skip
+
+
 @statement
 def _client_lines_in_service(*, office_id: int, first: date, last: date):
-    """The office's clients in service during first–last, a line's columns each, in kana order."""
-    clients = Client.objects.filter(office_id=office_id).in_service_during(first, last)
-    return _kana_ordered(clients.only(*CLIENT_LINE_FIELDS), with_office=False)
+    """The office's clients in service during first–last, a status line's columns each, in kana order."""
+    return _line_values(Client.objects.filter(office_id=office_id).in_service_during(first, last))
+
+
+@statement
+def _staff_client_lines_in_service(*, office_id: int, first: date, last: date, staff_id: int):
+    clients = Client.objects.filter(office_id=office_id, primary_staff_id=staff_id)
+    return _line_values(clients.in_service_during(first, last))
+
+
+def _client_lines(rows) -> list[ClientLine]:
+    staff = {}
+    lines = []
+    for pk, family, given, family_kana, given_kana, starts_on, ends_on, staff_id, last, first, username in rows:
+        if staff_id is not None and staff_id not in staff:
+            staff[staff_id] = StaffName(staff_id, last, User.name_of(last, first, username))
+        lines.append(
+            ClientLine(pk, f"{family} {given}", f"{family_kana} {given_kana}", starts_on, ends_on, staff.get(staff_id))
+        )
+    return lines
 
 
 def month_clients(clients, first: date, last: date):
@@ -137,22 +180,27 @@ def month_rows(
     return rows
 
 
-def month_status_rows(office: Office | int, month: date, *, clients=None) -> list[ClientMonth]:
+def month_status_rows(
+    office: Office | int, month: date, *, clients=None, staff_id: int | None = None
+) -> list[ClientMonth]:
     """The month's verdict and place in a run of months without a plan for every client in service in an
-    office-month, as month_rows gives them but without the month's dates and report: for the pages that
-    list who is billable and why not. The verdicts come from the database's facts (visits.facts, one
+    office-month (`staff_id`: a staff member's clients; `clients`: a queryset of them), as month_rows
+    gives them but without the month's dates and report: for the pages that list who is billable and why
+    not. Each row's client is a ClientLine. The verdicts come from the database's facts (visits.facts, one
     query, held to the Python rule by its tests), so no contact, decision or report row is read; the
     plans only of the clients without one in effect this month. Four queries whatever the size."""
     office_id = office if isinstance(office, int) else office.pk
-    first = month_start(month)
-    if clients is None and not isinstance(office, int):
-        rows = _share_office(
-            office, _client_lines_in_service(office_id=office_id, first=first, last=month_end(first))
+    first, last = month_start(month), month_end(month)
+    if clients is not None:
+        rows = _client_lines(_line_values(clients))
+    elif staff_id:
+        rows = _client_lines(
+            _staff_client_lines_in_service(office_id=office_id, first=first, last=last, staff_id=staff_id)
         )
-        clients = clients_in_service(office_id, month)
+        clients = clients_in_service(office_id, month).filter(primary_staff_id=staff_id)
     else:
-        clients = clients_in_service(office_id, month) if clients is None else clients
-        rows = _office_clients(office, clients.only(*CLIENT_LINE_FIELDS))
+        rows = _client_lines(_client_lines_in_service(office_id=office_id, first=first, last=last))
+        clients = clients_in_service(office_id, month)
     facts = {pk: month_facts for pk, _office, month_facts in month_facts_rows(clients, first)}
     # The run of months without a plan, counted back only for the clients without one this month.
     _coverage, runs = month_coverage_and_runs([c for c in rows if not facts[c.pk].plan_agreed], first)
@@ -443,5 +491,4 @@ def office_month(office: Office | int, month: date, *, with_dates: bool = False)
 
 def my_month(membership: Membership, month: date) -> list[ClientMonth]:
     """The member's own clients in service this month still to meet or to report to."""
-    clients = clients_in_service(membership.office_id, month).filter(primary_staff_id=membership.user_id)
-    return [r for r in month_status_rows(membership.office, month, clients=clients) if _missing(r)]
+    return [r for r in month_status_rows(membership.office, month, staff_id=membership.user_id) if _missing(r)]

@@ -77,8 +77,8 @@ def test_office_month_counts_and_groups_the_missing_by_staff(as_manager, office,
 
     summary = office_month(office.pk, SEPT)
     assert (len(summary.rows), summary.billable, summary.not_billable) == (3, 1, 2)
-    groups = {g.staff: [r.client for r in g.rows] for g in summary.missing_by_staff}
-    assert groups == {staff: [not_met], other_staff: [no_report]}
+    groups = {g.staff.pk: [r.client.pk for r in g.rows] for g in summary.missing_by_staff}
+    assert groups == {staff.pk: [not_met.pk], other_staff.pk: [no_report.pk]}
 
     html = as_manager.get(reverse("visits:office_month"), {"month": "2025-09"}).content.decode()
     assert 'data-testid="count-billable">1<' in html
@@ -110,7 +110,7 @@ def test_this_month_lists_only_my_clients_still_to_meet_or_report(as_staff, offi
     client_in_service(office=office, primary_staff=manager, given_name="他人")
 
     membership = staff.memberships.get()
-    assert [r.client for r in my_month(membership, SEPT)] == [mine_todo]
+    assert [r.client.pk for r in my_month(membership, SEPT)] == [mine_todo.pk]
     html = as_staff.get(reverse("visits:my_month")).content.decode()
     assert "まだ" in html and "他人" not in html
 
@@ -138,7 +138,7 @@ def test_office_month_page_shows_each_clients_month_without_a_plan(as_manager, o
     unplanned = client_in_service(office=office, primary_staff=staff, given_name="計画なし")
     billable_month(unplanned, staff)
     summary = office_month(office.pk, SEPT)
-    assert [(r.client, r.plan_missing_count) for r in summary.plan_missing] == [(unplanned, 3)]
+    assert [(r.client.pk, r.plan_missing_count) for r in summary.plan_missing] == [(unplanned.pk, 3)]
     html = as_manager.get(reverse("visits:office_month"), {"month": "2025-09"}).content.decode()
     assert 'data-testid="plan-missing"' in html
     assert "計画未作成 3か月目（減算）" in html
