@@ -50,7 +50,7 @@ STR_MARK = "\ue000statement-{}-{}"  # a private-use character no stored value be
 @dataclass(frozen=True)
 class Slot:
     name: str
-    spell: str  # "value", "iso" (a date sent as text) or "constant"
+    spell: str  # "value", "list", "iso" (a date sent as text) or "constant"
     constant: object = None
     cast: type | None = None  # the database adapter's wrapper of the value (psycopg's Int2 for a small int)
 
@@ -87,7 +87,7 @@ def _spellings(marker) -> list[tuple[object, str]]:
     """How a marker may appear among the SQL's parameters: itself, a date as ISO text, a list's element
     spelt alone (expanded: one placeholder per element)."""
     if isinstance(marker, list):
-        return [(marker, "value"), (marker[0], "expanded")]
+        return [(marker, "list"), (marker[0], "expanded")]
     if isinstance(marker, date):
         return [(marker, "value"), (marker.isoformat(), "iso")]
     return [(marker, "value")]
@@ -138,6 +138,7 @@ class Statement:
         if any(p.kind is not inspect.Parameter.KEYWORD_ONLY for p in names):
             raise StatementError(f"{build.__qualname__}: a statement's parameters are keyword-only")
         self.kinds = {p.name: hints.get(p.name) for p in names}
+        self.lists = {name for name, kind in self.kinds.items() if kind == list[int]}
         self.markers = (_markers(self.kinds, 0), _markers(self.kinds, 1))
         self._compiled: dict[str, Compiled | None] = {}
 
@@ -148,7 +149,7 @@ class Statement:
             compiled = self._compiled["default"] = self._compile()
         if compiled is None:
             return list(self.build(**values))
-        params = [_bind(slot, values, self.kinds) for slot in compiled.slots]
+        params = [_bind(slot, values) for slot in compiled.slots]
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = partial(_bound_compiler, compiled, tuple(params), queryset.db)
         return list(queryset)
@@ -157,13 +158,12 @@ class Statement:
         if values.keys() != self.kinds.keys():
             raise StatementError(f"{self.__qualname__} takes {', '.join(self.kinds)}")
         for name, value in values.items():
-            kind = self.kinds[name]
-            if kind == list[int]:
+            if name in self.lists:
                 ok = isinstance(value, (list, tuple)) and all(type(v) is int for v in value)
             else:  # exactly: a datetime is not a date, nor an enum member its value
-                ok = type(value) is kind
+                ok = type(value) is self.kinds[name]
             if not ok:
-                raise StatementError(f"{self.__qualname__}: {name} must be {kind}, not {value!r}")
+                raise StatementError(f"{self.__qualname__}: {name} must be {self.kinds[name]}, not {value!r}")
 
     def _compile(self) -> Compiled | None:
         compiled = []
@@ -184,13 +184,13 @@ class Statement:
         return Compiled(queryset, compiler, sql, slots)
 
 
-def _bind(slot: Slot, values: dict, kinds: dict):
+def _bind(slot: Slot, values: dict):
     if slot.spell == "constant":
         return slot.constant
     value = values[slot.name]
     if slot.spell == "iso":
         return value.isoformat()
-    if kinds[slot.name] == list[int]:
+    if slot.spell == "list":
         return list(value)
     return slot.cast(value) if slot.cast else value
 
