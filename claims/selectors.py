@@ -545,8 +545,8 @@ def _cap_results(*, client_ids: list[int], month: date):
 @statement
 def _claim_clients(*, office_id: int, first: date, last: date):
     """The office's clients in service during first–last with their claim details, as month_rows reads them."""
-    clients = Client.objects.filter(office_id=office_id).in_service_during(first, last)
-    return visit_grid.month_clients(clients.select_related("claim_profile"), first, last)
+    clients = visit_grid.clients_in_service_between(office_id, first, last).select_related("claim_profile")
+    return visit_grid.month_clients(clients, first, last)
 
 
 def office_claim(office: Office, month: date) -> OfficeClaim:

@@ -44,26 +44,20 @@ class ClientMonth:
 
 def clients_in_service(office_id: int, month: date):
     """Clients of the office whose eligibility window overlaps the month."""
-    return Client.objects.filter(office_id=office_id).in_service_during(month_start(month), month_end(month))
+    return clients_in_service_between(office_id, month_start(month), month_end(month))
 
 
-def _kana_ordered(clients, *, with_office: bool):
-    return clients.select_related("primary_staff", *(("office",) if with_office else ())).order_by(
-        "family_name_kana", "given_name_kana", "id"
-    )
+def clients_in_service_between(office_id: int, first: date, last: date):
+    """Clients of the office whose eligibility window overlaps first–last."""
+    return Client.objects.filter(office_id=office_id).in_service_during(first, last)
 
 
 def _share_office(office: Office | int, clients: list[Client]) -> list[Client]:
+    """Given the Office rather than its id, the clients share it instead of reading a copy each."""
     if not isinstance(office, int):
         for client in clients:
             client.office = office
     return clients
-
-
-def _office_clients(office: Office | int, clients) -> list[Client]:
-    """`clients` in kana order with their primary staff; given the Office rather than its id, they share
-    it instead of reading a copy each."""
-    return _share_office(office, list(_kana_ordered(clients, with_office=isinstance(office, int))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +90,12 @@ def _line_values(clients):
 @statement
 def _client_lines_in_service(*, office_id: int, first: date, last: date):
     """The office's clients in service during first–last, a status line's columns each, in kana order."""
-    return _line_values(Client.objects.filter(office_id=office_id).in_service_during(first, last))
+    return _line_values(clients_in_service_between(office_id, first, last))
 
 
 @statement
 def _staff_client_lines_in_service(*, office_id: int, first: date, last: date, staff_id: int):
-    clients = Client.objects.filter(office_id=office_id, primary_staff_id=staff_id)
-    return _line_values(clients.in_service_during(first, last))
+    return _line_values(clients_in_service_between(office_id, first, last).filter(primary_staff_id=staff_id))
 
 
 def _client_lines(rows) -> list[ClientLine]:
@@ -134,13 +127,16 @@ def month_clients(clients, first: date, last: date):
         given_on__lte=last,
         withdrawn_at__isnull=True,
     )
-    clients = clients.annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
-    return _kana_ordered(clients, with_office=False)
+    return (
+        clients.annotate(works_open=Exists(open_job), employer_consent=Exists(consent))
+        .select_related("primary_staff")
+        .order_by("family_name_kana", "given_name_kana", "id")
+    )
 
 
 @statement
 def _month_clients_in_service(*, office_id: int, first: date, last: date):
-    return month_clients(Client.objects.filter(office_id=office_id).in_service_during(first, last), first, last)
+    return month_clients(clients_in_service_between(office_id, first, last), first, last)
 
 
 def month_rows(
@@ -155,13 +151,12 @@ def month_rows(
     """
     office_id = office if isinstance(office, int) else office.pk
     first, last = month_start(month), month_end(month)
-    if isinstance(clients, list):
-        clients = _share_office(office, clients)
-    elif clients is None and not isinstance(office, int):
-        clients = _share_office(office, _month_clients_in_service(office_id=office_id, first=first, last=last))
-    else:
-        clients = clients_in_service(office_id, month) if clients is None else clients
-        clients = _office_clients(office, month_clients(clients, first, last))
+    if clients is None and not isinstance(office, int):
+        clients = _month_clients_in_service(office_id=office_id, first=first, last=last)
+    elif not isinstance(clients, list):
+        clients = month_clients(clients_in_service(office_id, month) if clients is None else clients, first, last)
+        clients = list(clients.select_related("office") if isinstance(office, int) else clients)
+    clients = _share_office(office, clients)
     # The month's plan in effect and each row's place in a run of months without one (two queries).
     coverage, runs = month_coverage_and_runs(clients, first)
     grid = verdict_grid(
