@@ -39,7 +39,12 @@ def resolve_membership(memberships: list[Membership], office_id=None) -> Members
 
 
 def clients_visible_to(membership: Membership):
-    return Client.objects.filter(office_id=membership.office_id)
+    return clients_of_office(membership.office_id)
+
+
+def clients_of_office(office_id: int):
+    """The office scope of clients by the office's id (statements take ids, not memberships)."""
+    return Client.objects.filter(office_id=office_id)
 
 
 def employers_visible_to(membership: Membership):

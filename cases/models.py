@@ -262,11 +262,16 @@ class Client(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name} {self.given_name}"
+        return self.name_of(self.family_name, self.given_name)
 
     @property
     def full_name_kana(self) -> str:
-        return f"{self.family_name_kana} {self.given_name_kana}"
+        return self.name_of(self.family_name_kana, self.given_name_kana)
+
+    @staticmethod
+    def name_of(family_name: str, given_name: str) -> str:
+        """How a client's name (or its kana) is written on the pages, from its two columns."""
+        return f"{family_name} {given_name}"
 
     @property
     def window(self) -> rules.Window | None:

@@ -12,7 +12,7 @@ from core.kana import normalise_digits, normalise_kana
 from core.statements import prefetched, statement
 
 from . import rules
-from .access import clients_visible_to, show
+from .access import clients_of_office, clients_visible_to, show
 from .models import BenefitDecision, Client, ClientStatus, Employment, Membership, Role, User
 
 # The caseload's groups, in order: in service, preparing, then ended or handed over.
@@ -113,7 +113,7 @@ def _client_file(clients):
 
 @statement
 def _office_client(*, office_id: int, pk: int):
-    return Client.objects.filter(office_id=office_id, pk=pk).select_related(*CLIENT_FILE_RELATED)
+    return clients_of_office(office_id).filter(pk=pk).select_related(*CLIENT_FILE_RELATED)
 
 
 @statement

@@ -24,9 +24,13 @@ def flags_visible_to(membership: Membership):
     Both the flag's office and its client's (a join, not a subquery of the office's clients): a client
     moved to another office by an admin leaves its older flags behind with the office they were written
     for, and those stay out of sight of both offices' lists."""
-    queryset = Flag.objects.filter(office_id=membership.office_id, client__office_id=membership.office_id)
-    if membership.role == Role.STAFF:
-        queryset = queryset.filter(client__primary_staff_id=membership.user_id)
+    return _visible_flags(membership.office_id, membership.user_id if membership.role == Role.STAFF else None)
+
+
+def _visible_flags(office_id: int, staff_id: int | None):
+    queryset = Flag.objects.filter(office_id=office_id, client__office_id=office_id)
+    if staff_id is not None:
+        queryset = queryset.filter(client__primary_staff_id=staff_id)
     return queryset
 
 
@@ -37,15 +41,12 @@ def my_flags(membership: Membership):
 
 @statement
 def _office_open_count(*, office_id: int):
-    return counted(Flag.objects.filter(office_id=office_id, client__office_id=office_id).open())
+    return counted(_visible_flags(office_id, None).open())
 
 
 @statement
 def _staff_open_count(*, office_id: int, staff_id: int):
-    return counted(
-        Flag.objects.filter(office_id=office_id, client__office_id=office_id, client__primary_staff_id=staff_id)
-        .open()
-    )
+    return counted(_visible_flags(office_id, staff_id).open())
 
 
 def open_flag_count(membership: Membership) -> int:

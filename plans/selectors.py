@@ -348,7 +348,7 @@ def deadline_facts(
         reviews[client_id].append(reviewed_on)
     return [
         (
-            DeadlineClient(pk, office, f"{family_name} {given_name}", staff_id),
+            DeadlineClient(pk, office, Client.name_of(family_name, given_name), staff_id),
             deadlines.DeadlineFacts(
                 client_id=pk,
                 window=Window(starts_on, ends_on, end_reason or None) if starts_on else None,

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
 
+from cases.access import clients_of_office
 from cases.models import BenefitDecision, Client, Employment, Membership, Office, User
 from core.dates import month_end, month_start, months_between, shift_month
 from core.statements import statement
@@ -49,7 +50,7 @@ def clients_in_service(office_id: int, month: date):
 
 def clients_in_service_between(office_id: int, first: date, last: date):
     """Clients of the office whose eligibility window overlaps first–last."""
-    return Client.objects.filter(office_id=office_id).in_service_during(first, last)
+    return clients_of_office(office_id).in_service_during(first, last)
 
 
 def _share_office(office: Office | int, clients: list[Client]) -> list[Client]:
@@ -105,7 +106,14 @@ def _client_lines(rows) -> list[ClientLine]:
         if staff_id is not None and staff_id not in staff:
             staff[staff_id] = StaffName(staff_id, last, User.name_of(last, first, username))
         lines.append(
-            ClientLine(pk, f"{family} {given}", f"{family_kana} {given_kana}", starts_on, ends_on, staff.get(staff_id))
+            ClientLine(
+                pk,
+                Client.name_of(family, given),
+                Client.name_of(family_kana, given_kana),
+                starts_on,
+                ends_on,
+                staff.get(staff_id),
+            )
         )
     return lines
 
