@@ -167,6 +167,8 @@ def office_month_input(
     """The interface's OfficeMonth of the claim (only `client_ids` when given), and what stops it: the
     claim's own stop list (office-wide items and those of the clients claimed), a client claimed whose
     month cannot be billed, and what the files need beyond the claim."""
+    if not claim.with_days:
+        raise ValueError("the claim files need the support days: office_claim(..., with_days=True)")
     wanted = None if client_ids is None else set(client_ids)
     rows = [row for row in claim.rows if wanted is None or row.client.pk in wanted]
     stops = [s for s in claim.stops if s.client is None or wanted is None or s.client.pk in wanted]

@@ -83,6 +83,8 @@ def sheet(row: ClientClaim) -> Sheet:
 
 
 def sheets_html(claim: OfficeClaim, rows: list[ClientClaim]) -> str:
+    if not claim.with_days:
+        raise ValueError("the record sheets need the support days: office_claim(..., with_days=True)")
     return render_to_string(
         "claims/record_sheet.html",
         {"claim": claim, "sheets": [sheet(r) for r in rows], "title": reiwa(claim.month)},

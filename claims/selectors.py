@@ -20,9 +20,11 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import BURDEN_CAP_YEN, Client, Office
 from core.dates import fiscal_year, month_end, month_start, months_between
+from core.links import path_format
 from core.statements import statement
 from meetings import selectors as meetings
 from meetings.models import OfficeTierConfirmation, RetentionTier
@@ -62,7 +64,7 @@ class StopItem:
     client: Client | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class LineRow:
     key: str
     name: str
@@ -123,6 +125,7 @@ class OfficeClaim:
     stops: list[StopItem]
     warnings: list[str]
     totals: Totals
+    with_days: bool = True  # the rows hold the month's support days and report (office_claim)
 
     @property
     def billable(self) -> list[ClientClaim]:
@@ -390,10 +393,12 @@ def claim_lines_for(
     return lines, reductions, unconfirmed
 
 
-def _client_facts(terms: OfficeTerms, profile, met: bool) -> dict:
+def _client_facts(terms: OfficeTerms, profile) -> dict:
+    """The add-ons a billable month of the client earns (billable: a face-to-face contact in the month,
+    so the special-area add-on applies wherever the client's details say the area is special)."""
     started = profile.service_started_on if profile else None
     return {
-        "special_area": bool(profile and profile.special_area and met),
+        "special_area": bool(profile and profile.special_area),
         "initial": bool(
             started and not profile.initial_addon_excluded and terms.month == (started.year, started.month)
         ),
@@ -431,6 +436,12 @@ def _code_mismatches(lines, tables: Tables) -> tuple[list[str], list[StopItem]]:
     return missing, stops
 
 
+GAP_WORDS = {
+    "municipality": gettext_noop("%(name)s: 市町村番号が未登録です。"),
+    "cap_result": gettext_noop("%(name)s: 上限額管理結果が未入力です。"),
+}
+
+
 def _profile_missing(profile, cap_result) -> list[str]:
     """What the client's claim details lack for a billable month: 'municipality', 'cap_result'."""
     missing = []
@@ -441,40 +452,43 @@ def _profile_missing(profile, cap_result) -> list[str]:
     return missing
 
 
-def client_result(
-    *,
-    client: Client,
-    profile: ClientClaimProfile | None,
+@dataclass(frozen=True)
+class WorkedOut:
+    """What a billable client-month's few facts give under the office's terms: the same for every
+    client with the same facts, so an office's claim works each set out once."""
+
+    lines: tuple[LineRow, ...]
+    amounts: rules.Amounts | None
+    reductions: tuple[rules.Reduction, ...]
+    warnings: tuple[str, ...]
+    stops: tuple[StopItem, ...]  # the サービスコード whose units differ from the computed ones
+    missing_keys: tuple[str, ...]  # the line keys without a サービスコード
+
+
+def worked_out(
     terms: OfficeTerms,
     tables: Tables,
+    *,
     months_without_plan: int,
-    met: bool,
-    cap_result: CapManagementResult | None,
-    meeting_kinds: list[str],
-) -> ClientResult:
-    """The lines and amounts of one billable client-month, from what was read for it, with its stops."""
+    meeting_kinds: tuple[str, ...],
+    cap: int,
+    cap_result: tuple | None,
+    special_area: bool,
+    initial: bool,
+    manages_cap: bool,
+) -> WorkedOut:
+    """The lines and amounts of a billable client-month from the office's terms and the client's facts
+    (cap_result: (管理結果, amount) or None)."""
     lines, reductions, unconfirmed = claim_lines_for(
         terms,
         tables,
         months_without_plan=months_without_plan,
-        meeting_kinds=tuple(meeting_kinds),
-        **_client_facts(terms, profile, met),
+        meeting_kinds=meeting_kinds,
+        special_area=special_area,
+        initial=initial,
+        manages_cap=manages_cap,
     )
-    warnings = [
-        _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
-        for code in unconfirmed
-    ]
-    stops = []
-    gaps = _profile_missing(profile, cap_result)
-    if gaps:
-        url = reverse("claims:client_profile", args=[client.pk])
-        words = {
-            "municipality": _("%(name)s: 市町村番号が未登録です。"),
-            "cap_result": _("%(name)s: 上限額管理結果が未入力です。"),
-        }
-        stops += [StopItem(words[gap] % {"name": client.full_name}, url, client) for gap in gaps]
     missing, mismatches = _code_mismatches(lines, tables)
-    stops += mismatches
     rows = []
     for line in lines:
         service_code = tables.codes.get(line.key)
@@ -487,10 +501,54 @@ def client_result(
                 count=line.count,
             )
         )
-    amounts = _amounts(
-        lines, terms, _cap(client, profile), (cap_result.result, cap_result.amount) if cap_result else None
+    return WorkedOut(
+        lines=tuple(rows),
+        amounts=_amounts(lines, terms, cap, cap_result),
+        reductions=tuple(reductions),
+        warnings=tuple(
+            _("%(name)s: 単位数が未確認のため算定していません。") % {"name": AddonCode(code).label}
+            for code in unconfirmed
+        ),
+        stops=tuple(mismatches),
+        missing_keys=tuple(missing),
     )
-    return ClientResult(rows, amounts, reductions, warnings, stops, missing)
+
+
+def client_result(
+    *,
+    client: Client,
+    profile: ClientClaimProfile | None,
+    terms: OfficeTerms,
+    tables: Tables,
+    months_without_plan: int,
+    cap_result: CapManagementResult | None,
+    meeting_kinds: list[str],
+    known: dict | None = None,
+) -> ClientResult:
+    """The lines and amounts of one billable client-month, from what was read for it, with its stops.
+    `known` ({facts: WorkedOut}) keeps what was worked out for the office's other clients."""
+    facts = {
+        "months_without_plan": months_without_plan,
+        "meeting_kinds": tuple(meeting_kinds),
+        "cap": _cap(client, profile),
+        "cap_result": (cap_result.result, cap_result.amount) if cap_result else None,
+        **_client_facts(terms, profile),
+    }
+    key = tuple(facts.values())
+    done = known.get(key) if known is not None else None
+    if done is None:
+        done = worked_out(terms, tables, **facts)
+        if known is not None:
+            known[key] = done
+    stops = []
+    gaps = _profile_missing(profile, cap_result)
+    if gaps:
+        url = path_format("claims:client_profile", "id").format(client.pk)
+        stops += [StopItem(_(GAP_WORDS[gap]) % {"name": client.full_name}, url, client) for gap in gaps]
+    stops += done.stops
+    return ClientResult(
+        list(done.lines), done.amounts, list(done.reductions), list(done.warnings), stops, list(done.missing_keys)
+    )
 
 
 def _add(totals: Totals, amounts: rules.Amounts | None):
@@ -549,11 +607,68 @@ def _claim_clients(*, office_id: int, first: date, last: date):
     return visit_grid.month_clients(clients, first, last)
 
 
-def office_claim(office: Office, month: date) -> OfficeClaim:
+@dataclass(frozen=True, slots=True)
+class ClaimClient:
+    """A client as the claim page shows it (office_claim without days): read as values, not a model."""
+
+    pk: int
+    full_name: str
+    recipient_number: str
+    burden_cap_yen: int
+    window_starts_on: date | None
+    window_ends_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetails:
+    """What the claim reads of a client's claim details (office_claim without days)."""
+
+    municipality_number: str
+    cap_amount: int | None
+    cap_management: str
+    special_area: bool
+    service_started_on: date | None
+    initial_addon_excluded: bool
+
+
+CLAIM_DETAILS = [f"claim_profile__{name}" for name in ClaimDetails.__slots__]
+
+
+@statement
+def _claim_client_rows(*, office_id: int, first: date, last: date):
+    """The office's clients in service during first–last with their claim details, in kana order."""
+    return (
+        visit_grid.clients_in_service_between(office_id, first, last)
+        .order_by("family_name_kana", "given_name_kana", "id")
+        .values_list(
+            "pk", "family_name", "given_name", "recipient_number", "burden_category", "window_starts_on",
+            "window_ends_on", "claim_profile__pk", *CLAIM_DETAILS,
+        )
+    )  # fmt: skip
+
+
+def _claim_clients_read(office_id: int, first: date, last: date) -> list[tuple[ClaimClient, ClaimDetails | None]]:
+    return [
+        (
+            ClaimClient(pk, Client.name_of(family, given), number, BURDEN_CAP_YEN[burden], starts_on, ends_on),
+            ClaimDetails(*details) if profile_pk is not None else None,
+        )
+        for pk, family, given, number, burden, starts_on, ends_on, profile_pk, *details in _claim_client_rows(
+            office_id=office_id, first=first, last=last
+        )
+    ]
+
+
+def office_claim(office: Office, month: date, *, with_days: bool = True) -> OfficeClaim:
     """Lines, units and yen of every client in service in the office-month, the office totals, and what
     stops the claim. A constant number of queries whatever the number of clients: the month's verdicts
     through visits.grid.month_rows (which also counts the months without a plan behind the no-plan
-    reduction's step), then one query per table."""
+    reduction's step), then one query per table.
+
+    `with_days=False` (the claim page, which shows no day): each row's month holds its verdict and its
+    place in the run of months without a plan but not the month's support days or report, read from
+    the database's month facts (visits.grid.month_status_rows) instead of every contact; the files and
+    the record sheets refuse such a claim."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     settings = _office_settings(office_id=office.pk, first=first)
@@ -567,17 +682,25 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
     )
     stops, warnings = list(terms.stops), list(terms.warnings)
 
-    # The month's verdicts, with each row's place in its run of months without a plan (month_rows).
-    months = visit_grid.month_rows(office, first, clients=_claim_clients(office_id=office.pk, first=first, last=last))
+    # The month's verdicts, with each row's place in its run of months without a plan.
+    if with_days:
+        months = visit_grid.month_rows(
+            office, first, clients=_claim_clients(office_id=office.pk, first=first, last=last)
+        )
+        profiles = {m.client.pk: getattr(m.client, "claim_profile", None) for m in months}
+    else:
+        read = _claim_clients_read(office.pk, first, last)
+        months = visit_grid.month_status_rows(office, first, lines=[client for client, _details in read])
+        profiles = {client.pk: details for client, details in read}
     clients = [m.client for m in months]
     ids = [c.pk for c in clients]
     cap_results = {r.client_id: r for r in _cap_results(client_ids=ids, month=first)} if ids else {}
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
 
-    rows, missing, totals = [], [], Totals()
+    rows, missing, totals, known = [], [], Totals(), {}
     for current in months:
         client = current.client
-        row = ClientClaim(client=client, month=current, profile=getattr(client, "claim_profile", None))
+        row = ClientClaim(client=client, month=current, profile=profiles[client.pk])
         row.meetings = sorted(month_meetings.get(client.pk, []), key=lambda m: m.held_on)
         rows.append(row)
         if not current.verdict.billable:
@@ -590,9 +713,9 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
             terms=terms,
             tables=tables,
             months_without_plan=without_plan,
-            met=bool(current.face_to_face_dates),
             cap_result=cap_results.get(client.pk),
             meeting_kinds=[m.kind for m in row.meetings],
+            known=known,
         )
         row.lines, row.amounts, row.reductions = result.lines, result.amounts, result.reductions
         row.warnings = result.warnings
@@ -610,6 +733,7 @@ def office_claim(office: Office, month: date) -> OfficeClaim:
         stops=stops,
         warnings=warnings,
         totals=totals,
+        with_days=with_days,
     )
 
 
@@ -743,27 +867,27 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             )
         ] += 1
     missing = defaultdict(set)
-    worked_out = {}  # (terms, client facts) → (amounts, missing service codes, stops)
+    known = {}  # (terms, client facts) → WorkedOut
     for key, n in counts.items():
         office_id, facts = key[0], key[1:]
         (months_without_plan, kinds, cap, cap_result, cap_management, has_number, special, initial) = facts
         these_terms = terms[office_id]
-        done = worked_out.get((id(these_terms), facts))
+        done = known.get((id(these_terms), facts))
         if done is None:
-            lines, _reductions, _unconfirmed = claim_lines_for(
+            done = worked_out(
                 these_terms,
                 tables,
                 months_without_plan=months_without_plan,
                 meeting_kinds=kinds,
+                cap=cap,
+                cap_result=cap_result,
                 special_area=special,
                 initial=initial,
                 manages_cap=cap_management == CapManagement.THIS_OFFICE,
             )
-            keys, mismatches = _code_mismatches(lines, tables)
-            gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
-            done = (_amounts(lines, these_terms, cap, cap_result), keys, len(mismatches) + gaps)
-            worked_out[(id(these_terms), facts)] = done
-        amounts, keys, stops = done
+            known[(id(these_terms), facts)] = done
+        gaps = (not has_number) + (cap_management == CapManagement.OTHER_OFFICE and cap_result is None)
+        amounts = done.amounts
         totals = out[office_id].totals
         if amounts is not None:
             totals.count += n
@@ -771,8 +895,8 @@ def all_office_totals(month: date, offices=None) -> dict[int, OfficeTotals]:
             totals.total_cost += n * amounts.total_cost
             totals.benefit += n * amounts.benefit
             totals.burden += n * amounts.burden
-        out[office_id].stops += n * stops
-        missing[office_id].update(keys)
+        out[office_id].stops += n * (len(done.stops) + gaps)
+        missing[office_id].update(done.missing_keys)
     for office_id, keys in missing.items():
         out[office_id].stops += len(keys)
     return out
@@ -829,17 +953,33 @@ def _earlier_batches(*, office_id: int, month: date):
 class MonthBatches:
     batches: list  # the month's batches, each with .item_list, .file_list and (unlocked) .errors
     regular: object | None
-    late_choices: list[tuple[int, str]]  # client-months of the month in no live claim
+    live: set[int]  # the clients of the month in a live claim item
     correction_choices: list[tuple[int, str]]  # client-months claimed in a finalized batch
     earlier: list  # the batches of earlier months
+    late_choices: list[tuple[int, str]] = field(default_factory=list)  # see with_late_choices
+
+    @property
+    def drafts(self) -> list:
+        return [b for b in self.batches if not b.locked]
+
+    def with_late_choices(self, claim: OfficeClaim) -> MonthBatches:
+        """The client-months of the month in no live claim once the regular claim is locked, from the
+        month's claim."""
+        if self.regular is not None and self.regular.locked:
+            self.late_choices = [
+                (row.client.pk, f"{row.client.full_name}（{row.client.recipient_number}）")
+                for row in claim.billable
+                if row.client.pk not in self.live
+            ]
+        return self
 
 
-def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
+def month_batches(membership, month: date) -> MonthBatches:
     """The claim page's batches: 6 queries (batches, items with clients, files with their download
     counts, the downloads with who, excluded clients, earlier batches) whatever the number of clients."""
     batches = _month_batches(office_id=membership.office_id, month=month)
     prefetch_related_objects(batches, *_batch_contents())
-    live, claimed = {}, []
+    live, claimed = set(), []
     for batch in batches:
         batch.item_list = list(batch.items.all())
         batch.file_list = list(batch.files.all())
@@ -849,21 +989,14 @@ def month_batches(membership, month: date, claim: OfficeClaim) -> MonthBatches:
         batch.excluded_list = list(batch.excluded_clients.all())
         for item in batch.item_list:
             if item.live:
-                live[item.client_id] = item
+                live.add(item.client_id)
                 if batch.locked:
                     claimed.append(
                         (item.client_id, f"{item.client.full_name}（{item.client.recipient_number}）")
                     )
     regular = next((b for b in batches if b.kind == "regular"), None)
-    late = []
-    if regular is not None and regular.locked:
-        late = [
-            (row.client.pk, f"{row.client.full_name}（{row.client.recipient_number}）")
-            for row in claim.billable
-            if row.client.pk not in live
-        ]
     earlier = _earlier_batches(office_id=membership.office_id, month=month)
-    return MonthBatches(batches, regular, late, claimed, earlier)
+    return MonthBatches(batches, regular, live, claimed, earlier)
 
 
 def first_claim_month(office_id: int) -> date | None:

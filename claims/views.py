@@ -82,13 +82,14 @@ def _nav(month: date) -> dict:
 def office_month(request):
     """The month's claim: the preview, then the batches sent to the 国保連 (admins act, managers read)."""
     month = _month(request)
-    claim = selectors.office_claim(request.membership.office, month)
-    batches = selectors.month_batches(request.membership, month, claim)
-    for batch in batches.batches:
-        if not batch.locked:
-            _files, batch.errors = services.claim_batch_errors(
-                batch, claim=claim, client_ids=[i.client_id for i in batch.item_list]
-            )
+    batches = selectors.month_batches(request.membership, month)
+    # The days of the month are read only to check a draft's files; the page itself shows none.
+    claim = selectors.office_claim(request.membership.office, month, with_days=bool(batches.drafts))
+    batches.with_late_choices(claim)
+    for batch in batches.drafts:
+        _files, batch.errors = services.claim_batch_errors(
+            batch, claim=claim, client_ids=[i.client_id for i in batch.item_list]
+        )
     create_form = None
     if batches.late_choices or batches.correction_choices:
         create_form = ClaimBatchCreateForm(choices=batches.late_choices + batches.correction_choices)
@@ -143,8 +144,8 @@ def claim_batch_create(request):
 @require_POST
 def claim_batch_create_late(request):
     month = _month(request)
-    claim = selectors.office_claim(request.membership.office, month)
-    batches = selectors.month_batches(request.membership, month, claim)
+    claim = selectors.office_claim(request.membership.office, month, with_days=False)
+    batches = selectors.month_batches(request.membership, month).with_late_choices(claim)
     form = ClaimBatchCreateForm(request.POST, choices=batches.late_choices + batches.correction_choices)
     if not form.is_valid():
         messages.error(request, _("種類と対象の利用者を選んでください。"))

@@ -75,3 +75,46 @@ def test_queries_do_not_grow_with_offices():
     large = count(build(5, 3))
     # the months before (the no-plan reduction's steps) are read by the same query as the month
     assert large == small, (small, large)
+
+
+def test_the_pages_claim_without_days_agrees_with_the_full_claim():
+    """office_claim(with_days=False) (the claim page: verdicts from the month facts, claim details as
+    values) gives each client the same verdict, lines, amounts and stops as the full claim."""
+    offices = build(4, 3)
+    for office in offices:
+        full, page = office_claim(office, SEPT), office_claim(office, SEPT, with_days=False)
+        assert [r.client.pk for r in page.rows] == [r.client.pk for r in full.rows]
+        for mine, theirs in zip(page.rows, full.rows, strict=True):
+            assert mine.client.full_name == theirs.client.full_name
+            assert mine.client.recipient_number == theirs.client.recipient_number
+            assert mine.month.verdict.billable == theirs.month.verdict.billable
+            assert mine.month.verdict.reasons == theirs.month.verdict.reasons
+            assert (mine.lines, mine.amounts, mine.reductions, mine.warnings) == (
+                theirs.lines,
+                theirs.amounts,
+                theirs.reductions,
+                theirs.warnings,
+            )
+            assert mine.special_area == theirs.special_area
+        assert [(s.message, s.url, s.client and s.client.pk) for s in page.stops] == [
+            (s.message, s.url, s.client and s.client.pk) for s in full.stops
+        ]
+        assert (page.totals, page.region, page.unit_price, page.tier) == (
+            full.totals,
+            full.region,
+            full.unit_price,
+            full.tier,
+        )
+    assert any(r.billable for r in page.rows) and any(not r.billable for r in page.rows)
+
+
+def test_the_files_and_sheets_refuse_a_claim_without_days():
+    from claims.claim_files import office_month_input
+    from claims.record_sheet import sheets_html
+
+    [office] = build(1, 1)
+    claim = office_claim(office, SEPT, with_days=False)
+    with pytest.raises(ValueError, match="support days"):
+        office_month_input(claim, processing_month=date(2025, 10, 1))
+    with pytest.raises(ValueError, match="support days"):
+        sheets_html(claim, claim.billable)
