@@ -514,6 +514,16 @@ def worked_out(
     )
 
 
+@dataclass
+class Known:
+    """What an office-month's claim works out once for all its clients: each set of a client's facts
+    ({facts: WorkedOut}), the words of the missing details and the details page's URL."""
+
+    results: dict = field(default_factory=dict)
+    gap_words: dict = field(default_factory=lambda: {gap: _(words) for gap, words in GAP_WORDS.items()})
+    profile_url: str = field(default_factory=lambda: path_format("claims:client_profile", "id"))
+
+
 def client_result(
     *,
     client: Client,
@@ -523,10 +533,11 @@ def client_result(
     months_without_plan: int,
     cap_result: CapManagementResult | None,
     meeting_kinds: list[str],
-    known: dict | None = None,
+    known: Known | None = None,
 ) -> ClientResult:
     """The lines and amounts of one billable client-month, from what was read for it, with its stops.
-    `known` ({facts: WorkedOut}) keeps what was worked out for the office's other clients."""
+    `known` keeps what was worked out for the office's other clients."""
+    known = known or Known()
     facts = {
         "months_without_plan": months_without_plan,
         "meeting_kinds": tuple(meeting_kinds),
@@ -535,16 +546,14 @@ def client_result(
         **_client_facts(terms, profile),
     }
     key = tuple(facts.values())
-    done = known.get(key) if known is not None else None
+    done = known.results.get(key)
     if done is None:
-        done = worked_out(terms, tables, **facts)
-        if known is not None:
-            known[key] = done
+        done = known.results[key] = worked_out(terms, tables, **facts)
     stops = []
     gaps = _profile_missing(profile, cap_result)
     if gaps:
-        url = path_format("claims:client_profile", "id").format(client.pk)
-        stops += [StopItem(_(GAP_WORDS[gap]) % {"name": client.full_name}, url, client) for gap in gaps]
+        url = known.profile_url.format(client.pk)
+        stops += [StopItem(known.gap_words[gap] % {"name": client.full_name}, url, client) for gap in gaps]
     stops += done.stops
     return ClientResult(
         list(done.lines), done.amounts, list(done.reductions), list(done.warnings), stops, list(done.missing_keys)
@@ -697,7 +706,7 @@ def office_claim(office: Office, month: date, *, with_days: bool = True) -> Offi
     cap_results = {r.client_id: r for r in _cap_results(client_ids=ids, month=first)} if ids else {}
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
 
-    rows, missing, totals, known = [], [], Totals(), {}
+    rows, missing, totals, known = [], [], Totals(), Known()
     for current in months:
         client = current.client
         row = ClientClaim(client=client, month=current, profile=profiles[client.pk])

@@ -6,6 +6,9 @@ fraction of the Django template language's time. Words are written `_("…")` (a
 `{% set %}` whose text is the literal): makemessages finds them there as it does in Django templates.
 """
 
+import datetime
+from functools import lru_cache
+
 import jinja2
 from django.template import defaultfilters, engines
 from django.urls import reverse
@@ -28,10 +31,38 @@ def environment(**options) -> jinja2.Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["url"] = url
-    env.filters["date"] = defaultfilters.date
+    env.filters["date"] = date
     env.filters["truncatechars"] = defaultfilters.truncatechars
     env.filters["linebreaksbr"] = defaultfilters.linebreaksbr  # escapes, then marks safe (__html__)
     return env
+
+
+# Django's date format letters that give numbers, as str.format fields of a date.
+NUMERIC_FORMATS = {"Y": "{0.year:04d}", "m": "{0.month:02d}", "n": "{0.month}", "d": "{0.day:02d}", "j": "{0.day}"}
+
+
+@lru_cache(maxsize=64)
+def _numeric_format(format_string: str) -> str | None:
+    """`format_string` as a str.format pattern when it has only numeric letters, else None."""
+    parts = []
+    for char in format_string:
+        if char in NUMERIC_FORMATS:
+            parts.append(NUMERIC_FORMATS[char])
+        elif (char.isascii() and char.isalpha()) or char == "\\":
+            return None
+        else:
+            parts.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
+
+
+def date(value, format_string=None):
+    """Django's `date` filter; a date (not a datetime) in numbers only ("Y/m/d", "Y年n月j日") is formatted
+    directly, as Django would, without its formatter's per-call setup."""
+    if format_string and type(value) is datetime.date:
+        pattern = _numeric_format(format_string)
+        if pattern is not None:
+            return pattern.format(value)
+    return defaultfilters.date(value, format_string)
 
 
 def url(name: str, *args) -> str:

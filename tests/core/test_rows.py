@@ -53,3 +53,23 @@ def test_every_word_of_a_rows_template_is_found_by_makemessages_and_translated(p
     assert words <= found, words - found
     catalog = {e["msgid"] for e in parse_po(PO)}
     assert words <= catalog, words - catalog
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(
+    "format_string", ["Y/m/d", "Y年n月j日", "Y年n月", "n/j", "Y-m-d", "{Y}", "N j, Y", "D", r"\Y Y"]
+)
+def test_the_date_filter_formats_as_djangos(language, format_string):
+    """The rows engine's `date` formats a date in numbers directly and gives what Django's filter gives,
+    whatever the format; a datetime, None and "" go to Django's."""
+    import datetime
+
+    from django.template import defaultfilters
+
+    from core.rows import date
+
+    values = [datetime.date(y, m, d) for y, m, d in ((2026, 1, 5), (2025, 12, 31), (999, 7, 9), (2024, 2, 29))]
+    values += [datetime.datetime(2026, 3, 4, 9, 5, tzinfo=datetime.UTC), None, ""]
+    with translation.override(language):
+        for value in values:
+            assert date(value, format_string) == defaultfilters.date(value, format_string), (value, format_string)

@@ -57,6 +57,7 @@ def client_visits_panel(context, client):
         this_month=this_month,
         contacts=contacts,
         kinds={kind: str(label) for kind, label in ContactKind.choices},  # translated once, not per row
+        edit_url=path_format("visits:contact_update", "id"),
     )
 
 
