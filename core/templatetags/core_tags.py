@@ -27,6 +27,8 @@ def navbar(context):
         nav=context.get("nav") or nav(request)["nav"],
         open_flag_count=context.get("open_flag_count", int),
         language=get_language(),
+        # the page's one token (the csrf context processor's), as Django's {% csrf_token %} writes it
+        csrf_token_of_page=context.get("csrf_token", ""),
         v=match.view_name if match else "",
         ns=match.namespace if match else "",
     )
