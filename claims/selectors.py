@@ -8,15 +8,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    CharField,
     Count,
+    DecimalField,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,56 +186,87 @@ def _admin(name: str, *args) -> str:
 # --- the tables and the office's terms -------------------------------------------------------------
 
 
-@statement
-def _steps_on(*, day: date):
-    return ReductionStep.objects.valid_on(day)
+@dataclass(frozen=True, slots=True)
+class FeeRow:
+    """A row of one of the fee tables in force, as the claim reads it: `key` is the table's own key
+    (a reduction's code, a tier, an add-on's code, a line key, a 級地); `number` its units (a
+    reduction's first month); `amount` a unit price or a reduction's rate."""
+
+    kind: str
+    key: str
+    number: int | None
+    amount: Decimal | None
+    name: str
+    code: str
+    confirmed: bool
+    source: str
+    valid_from: date
+    pk: int
+
+    @property
+    def units(self) -> int | None:
+        return self.number
+
+    @property
+    def price(self) -> Decimal | None:
+        return self.amount
+
+
+def _fee_rows(queryset, kind: str, key: str, number=None, amount=None, name=None, code=None):
+    """The table's rows in FeeRow's columns, so that the five tables read as one union."""
+    return queryset.annotate(
+        t_kind=Value(kind, CharField()),
+        t_key=F(key),
+        t_number=F(number) if number else Cast(Value(None), IntegerField()),
+        t_amount=F(amount) if amount else Cast(Value(None), DecimalField(max_digits=6, decimal_places=3)),
+        t_name=F(name) if name else Value("", CharField()),
+        t_code=F(code) if code else Value("", CharField()),
+    ).values_list("t_kind", "t_key", "t_number", "t_amount", "t_name", "t_code", "confirmed", "source",
+                  "valid_from", "pk")  # fmt: skip
 
 
 @statement
-def _basic_fees_on(*, day: date):
-    return BasicFee.objects.valid_on(day)
-
-
-@statement
-def _addons_on(*, day: date):
-    return Addon.objects.valid_on(day)
-
-
-@statement
-def _codes_on(*, day: date):
-    return ServiceCode.objects.valid_on(day)
-
-
-@statement
-def _prices_on(*, day: date):
-    return UnitPrice.objects.valid_on(day).filter(service_type="47")
+def _fee_tables_on(*, day: date):
+    """Every fee table's rows in force on `day`, one query."""
+    return _fee_rows(
+        UnitPrice.objects.valid_on(day).filter(service_type="47"), "price", "region", amount="price"
+    ).union(
+        _fee_rows(ReductionStep.objects.valid_on(day), "step", "code", number="from_month", amount="rate"),
+        _fee_rows(BasicFee.objects.valid_on(day), "basic", "tier", number="units"),
+        _fee_rows(Addon.objects.valid_on(day), "addon", "code", number="units"),
+        _fee_rows(ServiceCode.objects.valid_on(day), "code", "key", number="units", name="name", code="code"),
+        all=True,
+    )
 
 
 @dataclass
 class Tables:
-    """The fee tables in force on one day (the month's first), one query each."""
+    """The fee tables in force on one day (the month's first), read in one query."""
 
     basic_fees: dict
     addons: dict
     steps: dict
     unconfirmed_steps: set
     codes: dict
-    prices: dict  # region → UnitPrice
+    prices: dict  # region → FeeRow
 
     @classmethod
     def on(cls, day: date) -> Tables:
+        rows = defaultdict(list)
+        for values in _fee_tables_on(day=day):
+            rows[values[0]].append(FeeRow(*values))
         steps, unconfirmed = defaultdict(list), set()
-        for step in _latest(_steps_on(day=day), lambda r: (r.code, r.from_month)).values():
-            steps[step.code].append((step.from_month, step.rate))
+        for step in _latest(rows["step"], lambda r: (r.key, r.number)).values():
+            steps[step.key].append((step.number, step.amount))
             if not step.confirmed:
-                unconfirmed.add(step.code)
+                unconfirmed.add(step.key)
         return cls(
-            basic_fees=_latest(_basic_fees_on(day=day), lambda r: r.tier),
-            addons=_latest(_addons_on(day=day), lambda r: r.code),
+            basic_fees=_latest(rows["basic"], lambda r: r.key),
+            addons=_latest(rows["addon"], lambda r: r.key),
             steps=steps,
             unconfirmed_steps=unconfirmed,
-            codes=_latest(_codes_on(day=day), lambda r: r.key),
-            prices=_latest(_prices_on(day=day), lambda r: r.region),
+            codes=_latest(rows["code"], lambda r: r.key),
+            prices=_latest(rows["price"], lambda r: r.key),
         )
 
     def addon_units(self, code: str) -> int | None:
@@ -531,18 +567,19 @@ def client_result(
     terms: OfficeTerms,
     tables: Tables,
     months_without_plan: int,
-    cap_result: CapManagementResult | None,
+    cap_result: tuple | None,
     meeting_kinds: list[str],
     known: Known | None = None,
 ) -> ClientResult:
-    """The lines and amounts of one billable client-month, from what was read for it, with its stops.
-    `known` keeps what was worked out for the office's other clients."""
+    """The lines and amounts of one billable client-month, from what was read for it (cap_result: the
+    month's (管理結果, amount) or None), with its stops. `known` keeps what was worked out for the
+    office's other clients."""
     known = known or Known()
     facts = {
         "months_without_plan": months_without_plan,
         "meeting_kinds": tuple(meeting_kinds),
         "cap": _cap(client, profile),
-        "cap_result": (cap_result.result, cap_result.amount) if cap_result else None,
+        "cap_result": cap_result,
         **_client_facts(terms, profile),
     }
     key = tuple(facts.values())
@@ -624,8 +661,6 @@ class ClaimClient:
     full_name: str
     recipient_number: str
     burden_cap_yen: int
-    window_starts_on: date | None
-    window_ends_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -640,32 +675,43 @@ class ClaimDetails:
     initial_addon_excluded: bool
 
 
-CLAIM_DETAILS = [f"claim_profile__{name}" for name in ClaimDetails.__slots__]
+CLAIM_COLUMNS = {
+    **{name: F(name) for name in ("family_name", "given_name", "family_name_kana", "given_name_kana")},
+    **{name: F(name) for name in ("recipient_number", "burden_category")},
+    "profile_pk": F("claim_profile__pk"),
+    **{f"profile_{name}": F(f"claim_profile__{name}") for name in ClaimDetails.__slots__},
+    "cap_result": F("month_cap__result"),
+    "cap_result_amount": F("month_cap__amount"),
+}
 
 
 @statement
-def _claim_client_rows(*, office_id: int, first: date, last: date):
-    """The office's clients in service during first–last with their claim details, in kana order."""
-    return (
-        visit_grid.clients_in_service_between(office_id, first, last)
-        .order_by("family_name_kana", "given_name_kana", "id")
-        .values_list(
-            "pk", "family_name", "given_name", "recipient_number", "burden_category", "window_starts_on",
-            "window_ends_on", "claim_profile__pk", *CLAIM_DETAILS,
-        )
-    )  # fmt: skip
+def _claim_month_clients(*, office_id: int, first: date, last: date):
+    clients = visit_grid.clients_in_service_between(office_id, first, last).annotate(
+        month_cap=FilteredRelation("cap_results", condition=Q(cap_results__month=first))
+    )
+    return visit_facts.client_values(clients, CLAIM_COLUMNS)
 
 
-def _claim_clients_read(office_id: int, first: date, last: date) -> list[tuple[ClaimClient, ClaimDetails | None]]:
-    return [
-        (
-            ClaimClient(pk, Client.name_of(family, given), number, BURDEN_CAP_YEN[burden], starts_on, ends_on),
-            ClaimDetails(*details) if profile_pk is not None else None,
-        )
-        for pk, family, given, number, burden, starts_on, ends_on, profile_pk, *details in _claim_client_rows(
-            office_id=office_id, first=first, last=last
-        )
-    ]
+def _month_without_days(office_id: int, first: date, last: date, lookback: int):
+    """The office's clients in service in the month as the claim page reads them, in kana order: their
+    month (verdict and run of months without a plan, up to `lookback`), claim details and 上限額管理結果
+    by client, from one query (visits.facts.verdict_run_rows)."""
+    rows = visit_facts.verdict_run_rows(
+        _claim_month_clients.sql_with_params(office_id=office_id, first=first, last=last),
+        first,
+        lookback=lookback,
+        columns=CLAIM_COLUMNS,
+        order=("family_name_kana", "given_name_kana"),
+    )
+    months, profiles, cap_results = [], {}, {}
+    for pk, _office, verdict, run, family, given, _kana, _given_kana, number, burden, profile_pk, *rest in rows:
+        *details, result, amount = rest
+        client = ClaimClient(pk, Client.name_of(family, given), number, BURDEN_CAP_YEN[burden])
+        months.append(visit_grid.ClientMonth(client=client, month=first, verdict=verdict, plan_missing_count=run))
+        profiles[pk] = ClaimDetails(*details) if profile_pk is not None else None
+        cap_results[pk] = (result, amount) if result is not None else None
+    return months, profiles, cap_results
 
 
 def office_claim(office: Office, month: date, *, with_days: bool = True) -> OfficeClaim:
@@ -697,13 +743,13 @@ def office_claim(office: Office, month: date, *, with_days: bool = True) -> Offi
             office, first, clients=_claim_clients(office_id=office.pk, first=first, last=last)
         )
         profiles = {m.client.pk: getattr(m.client, "claim_profile", None) for m in months}
+        ids = [m.client.pk for m in months]
+        cap_results = {
+            r.client_id: (r.result, r.amount) for r in (_cap_results(client_ids=ids, month=first) if ids else [])
+        }
     else:
-        read = _claim_clients_read(office.pk, first, last)
-        months = visit_grid.month_status_rows(office, first, lines=[client for client, _details in read])
-        profiles = {client.pk: details for client, details in read}
-    clients = [m.client for m in months]
-    ids = [c.pk for c in clients]
-    cap_results = {r.client_id: r for r in _cap_results(client_ids=ids, month=first)} if ids else {}
+        months, profiles, cap_results = _month_without_days(office.pk, first, last, tables.no_plan_lookback)
+        ids = [m.client.pk for m in months]
     month_meetings = meetings.addon_meetings(ids, first, last) if ids else {}
 
     rows, missing, totals, known = [], [], Totals(), Known()

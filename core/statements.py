@@ -154,6 +154,17 @@ class Statement:
         queryset.query.get_compiler = partial(_bound_compiler, compiled, tuple(params), queryset.db)
         return list(queryset)
 
+    def sql_with_params(self, **values) -> tuple[str, tuple]:
+        """The statement's SQL and its parameters for `values`, for a hand-written query that reads the
+        rows as a derived table (the queryset's own sql_with_params, without compiling it again)."""
+        self._check(values)
+        compiled = self._compiled.get("default", False)
+        if compiled is False:
+            compiled = self._compiled["default"] = self._compile()
+        if compiled is None:
+            return self.build(**values).query.sql_with_params()
+        return compiled.sql, tuple(_bind(slot, values) for slot in compiled.slots)
+
     def _check(self, values: dict):
         if values.keys() != self.kinds.keys():
             raise StatementError(f"{self.__qualname__} takes {', '.join(self.kinds)}")

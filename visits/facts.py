@@ -62,9 +62,67 @@ def decode_facts(code: int) -> rules.MonthFacts:
     )
 
 
-def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
+def client_values(clients, columns: dict | None = None):
+    """`clients` (a Client queryset) as month_fact_codes reads them: their id, office and window, then
+    `columns` ({alias: expression})."""
+    return (
+        clients.order_by()
+        .values("id", "office_id", "window_starts_on", "window_ends_on")
+        .annotate(**(columns or {}))
+    )
+
+
+def _candidate(alias: str, start: date, end: date) -> tuple[str, list]:
+    """A version that may be the plan in effect of the month start–end (plans.rules.plan_in_effect)."""
+    return (
+        f"{alias}.status = %s AND {alias}.withdrawn_at IS NULL AND {alias}.agreed_on <= %s"
+        f" AND {alias}.delivered_on <= %s AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s",
+        [PlanStatus.DELIVERED.value, end, end, end, start],
+    )
+
+
+def _not_covered(earlier: date) -> tuple[str, list]:
+    """In service during the month of `earlier` and no plan in effect then, probed for the row's client
+    `c` (as month_fact_codes judges it)."""
+    q = connection.ops.quote_name
+    plans, reviews = q(SupportPlan._meta.db_table), q(PlanReview._meta.db_table)
+    start, end = month_start(earlier), month_end(earlier)
+    kept = review_kept_from(start)
+    p1, p1_params = _candidate("p", start, end)
+    p2, p2_params = _candidate("p2", start, end)
+    sql = f"""COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s AND NOT EXISTS (
+      SELECT 1 FROM {plans} p
+      WHERE p.client_id = c.id AND {p1} AND NOT EXISTS (
+          SELECT 1 FROM {plans} p2 WHERE p2.client_id = c.id AND {p2} AND p2.version > p.version)
+        AND (p.starts_on >= %s OR EXISTS (
+          SELECT 1 FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id
+          WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
+            AND r.reviewed_on >= %s AND r.reviewed_on <= %s))), FALSE)"""
+    return sql, [end, start, *p1_params, *p2_params, kept, kept - timedelta(days=1), end]
+
+
+def _run_steps(first: date, lookback: int) -> tuple[str, list]:
+    """`WHEN … THEN n` for n = 1 … lookback-1: the month's place in its run of months without a plan
+    when the month `n` back is covered or out of service (the month itself and `ELSE` are the caller's)."""
+    steps, params = [], []
+    for back in range(1, lookback):
+        sql, step_params = _not_covered(shift_month(first, -back))
+        steps.append(f"WHEN NOT {sql} THEN {back}")
+        params += step_params
+    return " ".join(steps), params
+
+
+def month_fact_codes(
+    clients, month: date, *, lookback: int = 0, columns: dict | None = None, order: tuple[str, ...] = ()
+) -> list[tuple]:
     """(client id, office id, facts code) of each client of `clients` (a Client queryset) for `month`;
-    `decode_facts(code)` gives the MonthFacts.
+    `decode_facts(code)` gives the MonthFacts. With `lookback` (≥ 1), then the month's place in its
+    client's run of months in service without a plan in effect (plans.rules.months_without_plan, 0 when
+    covered or not in service), counted back at most `lookback` months (as claim_month_rows counts it);
+    then `columns` ({alias: expression on Client}): values of the client's row, read by the same query;
+    `order`: the aliases of columns to order the rows by, then the client id. `clients` may also be the
+    (sql, params) of `client_values(clients, columns)` compiled once (a statement's sql_with_params), its
+    columns named by `columns`' keys.
 
     One query whatever the number of clients: per client, one index range scan of its contacts in the
     month (one aggregate for the contact facts) and an index probe each for decisions, the report,
@@ -78,10 +136,10 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
     q = connection.ops.quote_name
     on = q("on")
     # The clients as a derived table with the columns used below (the database folds it into one scan).
+    columns = columns or {}
+    extra = "".join(f", c.{q(alias)}" for alias in columns)
     clients_sql, clients_params = (
-        clients.order_by()
-        .values("id", "office_id", "window_starts_on", "window_ends_on")
-        .query.sql_with_params()
+        clients if isinstance(clients, tuple) else client_values(clients, columns).query.sql_with_params()
     )
     online, visits = sorted(rules.ONLINE_KINDS), sorted(rules.EMPLOYER_VISIT_KINDS)
 
@@ -163,9 +221,25 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
                   WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
                     AND r.reviewed_on >= %s AND r.reviewed_on <= %s))
             ) THEN {AGREED_BIT} ELSE 0 END
-          + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END
+          + CASE WHEN {in_window} THEN {IN_WINDOW_BIT} ELSE 0 END AS code
+          {", c.window_starts_on, c.window_ends_on" if lookback else ""}{extra}
         FROM ({clients_sql}) c JOIN {q(Office._meta.db_table)} o ON o.id = c.office_id
     """
+    run_params = []
+    if lookback:
+        # The run: 0 from the month's own facts (a plan in effect, or not in service), else probes of the
+        # months before, for the clients without a plan this month only.
+        earlier_steps, run_params = _run_steps(first, lookback)
+        # MATERIALIZED: the database would otherwise copy the facts expression into each use of it.
+        sql = f"""
+        WITH f AS MATERIALIZED ({sql})
+        SELECT c.id, c.office_id, c.code,
+          CASE WHEN c.code & {AGREED_BIT} <> 0 OR c.code & {IN_WINDOW_BIT} = 0 THEN 0 {earlier_steps}
+            ELSE {lookback} END{extra}
+        FROM f c
+        """
+    if order:
+        sql += f" ORDER BY {', '.join(f'c.{q(alias)}' for alias in order)}, c.id"
     window_params = [last, first]
     first_params = [*window_params, first, first]
     last_params = [*window_params, last, last]
@@ -196,7 +270,7 @@ def month_fact_codes(clients, month: date) -> list[tuple[int, int, int]]:
         *clients_params,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *run_params])
         return cursor.fetchall()
 
 
@@ -212,6 +286,19 @@ def month_verdict_rows(clients, month: date) -> list[tuple[int, int, rules.Verdi
     return [
         (pk, office_id, rules.verdict_from_facts(decode_facts(code)))
         for pk, office_id, code in month_fact_codes(clients, month)
+    ]
+
+
+def verdict_run_rows(
+    clients, month: date, *, lookback: int, columns: dict | None = None, order: tuple[str, ...] = ()
+) -> list[tuple]:
+    """(client id, office id, Verdict, months without plan, *columns) of each client of `clients` for
+    `month`, one query (month_fact_codes with `lookback` ≥ 1): the claim page's month."""
+    return [
+        (pk, office_id, rules.verdict_from_facts(decode_facts(code)), run, *values)
+        for pk, office_id, code, run, *values in month_fact_codes(
+            clients, month, lookback=max(lookback, 1), columns=columns, order=order
+        )
     ]
 
 
@@ -242,54 +329,22 @@ def claim_month_rows(clients, month: date, *, lookback: int = 1, columns: dict |
     q = connection.ops.quote_name
     on = q("on")
     columns = columns or {}
-    clients_sql, clients_params = (
-        clients.order_by()
-        .values("id", "office_id", "window_starts_on", "window_ends_on")
-        .annotate(**columns)
-        .query.sql_with_params()
-    )
+    clients_sql, clients_params = client_values(clients, columns).query.sql_with_params()
     online = sorted(rules.ONLINE_KINDS)
     plans, reviews = q(SupportPlan._meta.db_table), q(PlanReview._meta.db_table)
     written = " OR ".join(f"r.{name} <> ''" for name in REPORT_TEXT_FIELDS)
     kept_from = review_kept_from(first)
 
-    def candidate(alias: str, start: date, end: date) -> tuple[str, list]:
-        """A version that may be the plan in effect of the month start–end (plans.rules.plan_in_effect)."""
-        return (
-            f"{alias}.status = %s AND {alias}.withdrawn_at IS NULL AND {alias}.agreed_on <= %s"
-            f" AND {alias}.delivered_on <= %s AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s",
-            [PlanStatus.DELIVERED.value, end, end, end, start],
-        )
-
-    def not_covered(earlier: date) -> tuple[str, list]:
-        """In service during the month of `earlier` and no plan in effect then, probed for the row's
-        client (as month_fact_codes judges it)."""
-        start, end = month_start(earlier), month_end(earlier)
-        kept = review_kept_from(start)
-        p1, p1_params = candidate("p", start, end)
-        p2, p2_params = candidate("p2", start, end)
-        sql = f"""COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s AND NOT EXISTS (
-          SELECT 1 FROM {plans} p
-          WHERE p.client_id = c.id AND {p1} AND NOT EXISTS (
-              SELECT 1 FROM {plans} p2 WHERE p2.client_id = c.id AND {p2} AND p2.version > p.version)
-            AND (p.starts_on >= %s OR EXISTS (
-              SELECT 1 FROM {reviews} r JOIN {plans} rp ON rp.id = r.plan_id
-              WHERE rp.client_id = c.id AND r.withdrawn_at IS NULL AND r.reviewed_on >= p.starts_on
-                AND r.reviewed_on >= %s AND r.reviewed_on <= %s))), FALSE)"""
-        return sql, [end, start, *p1_params, *p2_params, kept, kept - timedelta(days=1), end]
-
     # The run of months without a plan, newest first, up to the first month covered or out of service;
     # the month itself from the joins p (the newest candidate version) and rv (the last review).
+    earlier_steps, earlier_params = _run_steps(first, lookback)
     steps = [
         "WHEN NOT COALESCE(c.window_starts_on <= %s AND c.window_ends_on >= %s, FALSE)"
-        " OR p.starts_on >= %s OR rv.reviewed_on >= p.starts_on THEN 0"
+        " OR p.starts_on >= %s OR rv.reviewed_on >= p.starts_on THEN 0",
+        earlier_steps,
     ]
-    step_params = [last, first, kept_from]
-    for back in range(1, lookback):
-        sql, params = not_covered(shift_month(first, -back))
-        steps.append(f"WHEN NOT {sql} THEN {back}")
-        step_params += params
-    plan_sql, plan_params = candidate("p", first, last)
+    step_params = [last, first, kept_from, *earlier_params]
+    plan_sql, plan_params = _candidate("p", first, last)
     sql = f"""
         WITH c AS NOT MATERIALIZED ({clients_sql})
         SELECT c.id, c.office_id,

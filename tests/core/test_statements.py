@@ -229,3 +229,22 @@ def test_a_month_start_or_a_day_before_computed_in_the_builder_is_refused():
     for stmt, values in ((from_first, {"day": date(2025, 9, 9)}), (day_before, {"first": date(2025, 9, 1), "last": date(2025, 9, 30)})):
         with pytest.raises(StatementError, match="computed from a parameter"):
             stmt(**values)
+
+
+@pytest.mark.parametrize("statement_of", [clients_stmt, names_stmt, contact_days])
+def test_sql_with_params_is_the_querysets(two_offices, office, statement_of):
+    """A statement's sql_with_params is what its queryset's query gives for the same values (on SQLite,
+    an id list's statement compiles its queryset each time, as the query does)."""
+    values = {
+        clients_stmt: {"office_id": office.pk, "hired_after": date(2024, 1, 1)},
+        names_stmt: {"office_id": office.pk, "kana": "アイ"},
+        contact_days: {"client_ids": [c.pk for c in two_offices[0]], "since": date(2025, 8, 1)},
+    }[statement_of]
+    statement_of(**values)  # compiled
+    sql, params = statement_of.sql_with_params(**values)
+    expected_sql, expected_params = statement_of.build(**values).query.sql_with_params()
+    assert sql == expected_sql
+    assert list(params) == [list(p) if isinstance(p, list) else p for p in expected_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert len(cursor.fetchall()) == len(statement_of(**values))

@@ -146,3 +146,29 @@ def test_the_run_of_months_without_a_plan_at_the_review_boundaries():
             Client.objects.filter(pk=client.pk), month, lookback=3
         )
         assert without_plan == expected, (client.pk, list(client.plans.values_list("version", "starts_on")))
+
+
+def test_the_month_facts_with_the_run_agree_with_the_python_rule_on_random_client_months():
+    """month_fact_codes(lookback=3) and verdict_run_rows (the claim page's month): the verdict with its
+    reasons and the months without a plan counted back up to three are the Python rule's, and the
+    columns are the client's."""
+    from visits.facts import verdict_run_rows
+
+    rng = random.Random(13)
+    runs = set()
+    for _ in range(60):
+        client, args, extra, facts_of_plans, all_reviews = random_client_month(rng, earliest_start=-150)
+        month, window = args[0], args[2]
+        facts = month_facts(*args, **extra)
+        covered = {
+            m
+            for m in (shift_month(month, -back) for back in range(3))
+            if plan_in_effect(m, facts_of_plans, all_reviews)
+        }
+        run = min(months_without_plan(month, month_start(window.starts_on), covered), 3) if facts.in_window else 0
+        runs.add(run)
+        [row] = verdict_run_rows(
+            Client.objects.filter(pk=client.pk), month, lookback=3, columns={"kana": F("family_name_kana")}
+        )
+        assert row == (client.pk, client.office_id, verdict_from_facts(facts), run, client.family_name_kana)
+    assert runs == {0, 1, 2, 3}
