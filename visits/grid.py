@@ -33,7 +33,7 @@ class ClientMonth:
     verdict: rules.Verdict
     face_to_face_dates: list[date] = field(default_factory=list)
     employer_visit_dates: list[date] = field(default_factory=list)
-    report: SupportReport | None = None
+    report: MonthReport | None = None
     # The month's place in a run of months in service without a plan in effect (1, 2, 3 …; 0 when
     # covered); None where the rows do not reach back to the start of service.
     plan_missing_count: int | None = None
@@ -314,14 +314,25 @@ def _employer_consent_rows(*, client_ids: list[int], last: date):
     ).values_list("client_id", "given_on", "withdrawn_on")
 
 
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    """What the month rule reads of a month's standing report (the report page reads the rest)."""
+
+    client_id: int
+    month: date
+    shared_with_client_on: date | None
+    shared_with_employer_on: date | None
+    has_text: bool  # any section written (visits.facts.report_written)
+
+
 @statement
 def _month_reports(*, client_ids: list[int], first: date, last: date):
-    """The standing reports of first–last: whether written and when shared (the report page reads the rest)."""
+    """The standing reports of first–last: whether written and when shared."""
     return (
         SupportReport.objects.filter(client_id__any=client_ids, month__range=(first, last), withdrawn_at__isnull=True)
         .order_by()
-        .only("id", "client_id", "month", "shared_with_client_on", "shared_with_employer_on", "share_method")
         .annotate(has_text=written_expression())
+        .values_list("client_id", "month", "shared_with_client_on", "shared_with_employer_on", "has_text")
     )
 
 
@@ -372,7 +383,9 @@ def verdict_grid(
         if starts_on <= last and ends_on >= first:
             decisions[client_id].append(rules.DecisionPeriod(starts_on, ends_on))
 
-    reports = {(r.client_id, r.month): r for r in _month_reports(client_ids=ids, first=first, last=last)}
+    reports = {
+        (row[0], row[1]): MonthReport(*row) for row in _month_reports(client_ids=ids, first=first, last=last)
+    }
 
     disclosed = defaultdict(list)
     if employment_rows is None:
