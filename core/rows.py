@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from core.links import ids_path
+
 
 def environment(**options) -> jinja2.Environment:
     """A missing name is an error, not an empty string; block tags leave no blank lines; `_` and
@@ -66,6 +68,9 @@ def date(value, format_string=None):
 
 
 def url(name: str, *args) -> str:
+    """reverse(name, args=args); ids formatted into the pattern's path, reversed once (core.links)."""
+    if args and all(type(arg) is int for arg in args):
+        return ids_path(name, *args)
     return reverse(name, args=args)
 
 

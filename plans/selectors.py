@@ -108,7 +108,7 @@ class ClientPlansPanel:
 
 @statement
 def _plans_of(*, client_id: int):
-    return SupportPlan.objects.filter(client_id=client_id).select_related("drafted_by", "approved_by").order_by("-version")
+    return SupportPlan.objects.filter(client_id=client_id).order_by("-version")
 
 
 @statement

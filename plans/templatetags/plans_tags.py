@@ -1,6 +1,7 @@
 from django import template
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from core.permissions import REVIEW, WRITE_PLANS, can
 from core.rows import render_rows
@@ -8,6 +9,21 @@ from core.rows import render_rows
 from .. import selectors
 
 register = template.Library()
+
+STATUS_BADGE = {"draft": "text-bg-secondary", "approved": "text-bg-info", "agreed": "text-bg-primary"}
+
+
+@register.simple_tag
+def plan_status_badge(plan):
+    """A plan version's status as a badge, and 取消済み when withdrawn."""
+    badge = format_html(
+        '<span class="badge {}">{}</span>', STATUS_BADGE.get(plan.status, "text-bg-success"), plan.get_status_display()
+    )
+    if plan.withdrawn:
+        badge += format_html(
+            ' <span class="badge text-bg-dark" title="{}">{}</span>', plan.withdrawal_reason, _("取消済み")
+        )
+    return badge
 
 
 @register.simple_tag(takes_context=True)
@@ -20,7 +36,7 @@ def client_plans_panel(context, client):
         request=context.get("request"),
         client=client,
         panel=panel,
-        badges={plan.pk: render_to_string("plans/_status_badge.html", {"plan": plan}) for plan in panel.plans},
+        badges={plan.pk: plan_status_badge(plan) for plan in panel.plans},
         can_write=can(membership, WRITE_PLANS),
         is_manager=can(membership, REVIEW),
     )

@@ -51,8 +51,7 @@ def client_visits_panel(context, client):
     return render_rows(
         "visits/client_panel.html",
         client=client,
-        cells=month_cells(rows, this_month),
-        report_url=path_format("visits:report_detail", "id", "year", "month"),
+        cells=month_cells(rows, this_month, client.pk),
         current=current,
         this_month=this_month,
         contacts=contacts,
@@ -66,6 +65,8 @@ class MonthCell:
     """One month of the client page's grid, its words ready (visits/client_panel.html draws it)."""
 
     month: date
+    label: str  # 2026/3
+    url: str  # the month's report
     state: str  # "future", "ok" or "ng"
     title: str
     short: str  # the reasons in short words, for a month gone by that is not billable
@@ -74,9 +75,11 @@ class MonthCell:
     employer_days: str
 
 
-def month_cells(rows, this_month) -> list[MonthCell]:
-    """The grid's cells, with the words of each distinct set of reasons translated once."""
+def month_cells(rows, this_month, client_pk: int) -> list[MonthCell]:
+    """The grid's cells, with the words of each distinct set of reasons translated once and each month's
+    report link."""
     billable_word = _("算定可")
+    report_url = path_format("visits:report_detail", "id", "year", "month")
     titles, shorts = {}, {}
     cells = []
     for row in rows:
@@ -90,6 +93,8 @@ def month_cells(rows, this_month) -> list[MonthCell]:
         cells.append(
             MonthCell(
                 month=row.month,
+                label=f"{row.month.year}/{row.month.month}",
+                url=report_url.format(client_pk, row.month.year, row.month.month),
                 state="future" if future else "ok" if billable else "ng",
                 title=billable_word if billable else titles[reasons],
                 short="" if future or billable else shorts[reasons],
