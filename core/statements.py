@@ -36,6 +36,7 @@ from functools import partial, update_wrapper
 
 from django.db import connections
 from django.db.models import Func, IntegerField
+from django.db.models.query import ValuesListIterable
 
 # Two sets of markers: the builder is compiled with each, and a parameter of the SQL is a marker's place
 # where the two compilations differ by exactly the two markers; equal parameters are constants. The ints
@@ -61,6 +62,7 @@ class Compiled:
     compiler: object  # compiled once: select, klass_info and annotations filled in
     sql: str
     slots: tuple[Slot, ...]
+    plain_rows: bool = False  # values_list rows the database gives as they are: fetched without Django
 
 
 class StatementError(TypeError):
@@ -150,6 +152,10 @@ class Statement:
         if compiled is None:
             return list(self.build(**values))
         params = [_bind(slot, values) for slot in compiled.slots]
+        if compiled.plain_rows:
+            with connections[compiled.queryset.db].cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                return cursor.fetchall()
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = partial(_bound_compiler, compiled, tuple(params), queryset.db)
         return list(queryset)
@@ -192,7 +198,19 @@ class Statement:
         slots = _slots(params_a, params_b, *self.markers)
         if slots is None:
             return None
-        return Compiled(queryset, compiler, sql, slots)
+        return Compiled(queryset, compiler, sql, slots, _plain_rows(queryset, compiler))
+
+
+def _plain_rows(queryset, compiler) -> bool:
+    """values_list tuples that Django would only pass through: no converter, no extra column, no
+    composite field."""
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    return (
+        queryset._iterable_class is ValuesListIterable
+        and not compiler.has_extra_select
+        and not compiler.get_converters(fields)
+        and not compiler.has_composite_fields(fields)
+    )
 
 
 def _bind(slot: Slot, values: dict):

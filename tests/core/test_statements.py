@@ -248,3 +248,20 @@ def test_sql_with_params_is_the_querysets(two_offices, office, statement_of):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         assert len(cursor.fetchall()) == len(statement_of(**values))
+
+
+@pytest.mark.postgres
+def test_plain_values_rows_are_fetched_as_the_database_gives_them(two_offices, office):
+    """On PostgreSQL a values_list of plain columns needs no converter: its rows are the cursor's, equal
+    to the queryset's; model rows and converted values still go through Django's iterables."""
+    ours, _theirs = two_offices
+    assert names_stmt(office_id=office.pk, kana="アイ") == list(
+        Client.objects.filter(office_id=office.pk, family_name_kana="アイ").values_list("pk", "given_name")
+    )
+    assert names_stmt._compiled["default"].plain_rows
+    assert contact_days(client_ids=[ours[0].pk], since=date(2025, 8, 1)) == [
+        (ours[0].pk, date(2025, 8, 4)),
+        (ours[0].pk, date(2025, 9, 1)),
+    ]
+    clients_stmt(office_id=office.pk, hired_after=date(2024, 1, 1))
+    assert not clients_stmt._compiled["default"].plain_rows
