@@ -106,19 +106,34 @@ class ClientPlansPanel:
     handover: Handover | None
 
 
+# What the client page reads of the versions, their reviews and the consents (its plans panel and month
+# grid): not the plans' and reviews' texts nor who recorded them.
+PLAN_FIELDS = (
+    "client_id", "version", "status", "starts_on", "ends_on", "agreed_on", "delivered_on", "withdrawn_at",
+    "withdrawal_reason",
+)  # fmt: skip
+REVIEW_FIELDS = ("plan_id", "reviewed_on", "decision", "withdrawn_at", "reviewer__last_name",
+                 "reviewer__first_name", "reviewer__username")  # fmt: skip
+
+
 @statement
 def _plans_of(*, client_id: int):
-    return SupportPlan.objects.filter(client_id=client_id).order_by("-version")
+    return SupportPlan.objects.filter(client_id=client_id).only(*PLAN_FIELDS).order_by("-version")
 
 
 @statement
 def _reviews_of(*, plan_ids: list[int]):
-    return PlanReview.objects.filter(plan_id__any=plan_ids).select_related("reviewer").order_by("-reviewed_on")
+    return (
+        PlanReview.objects.filter(plan_id__any=plan_ids)
+        .select_related("reviewer")
+        .only(*REVIEW_FIELDS)
+        .order_by("-reviewed_on")
+    )
 
 
 @statement
 def _consents_of(*, client_id: int):
-    return Consent.objects.filter(client_id=client_id).select_related("recorded_by")
+    return Consent.objects.filter(client_id=client_id)
 
 
 def _of_client(client: Client, rows: list) -> list:
