@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     DecimalField,
     F,
     FilteredRelation,
@@ -300,6 +301,10 @@ class OfficeTerms:
     month: tuple[int, int]  # (year, month)
 
 
+def _reduction_name(code: str) -> str:
+    return str(dict(ReductionCode.choices).get(code, code))
+
+
 def office_terms(
     first: date, tables: Tables, region: str | None, tier: str | None, registrations, office_reductions
 ) -> OfficeTerms:
@@ -351,7 +356,7 @@ def office_terms(
         if rate is None:
             stops.append(
                 StopItem(
-                    _("減算の割合が表にありません: %(name)s") % {"name": r.get_code_display()},
+                    _("減算の割合が表にありません: %(name)s") % {"name": _reduction_name(r.code)},
                     _admin("reductionstep_changelist"),
                 )
             )
@@ -360,7 +365,7 @@ def office_terms(
         if r.code in tables.unconfirmed_steps:
             warnings.append(
                 _("%(name)s の段階（月数）は未確認です。留意事項通知で確かめてください。")
-                % {"name": r.get_code_display()}
+                % {"name": _reduction_name(r.code)}
             )
     return OfficeTerms(
         region=region,
@@ -625,20 +630,58 @@ def _in_force(queryset, first: date, last: date, start: str, end: str):
 # --- the office-month claim -----------------------------------------------------------------------
 
 
-@statement
-def _office_settings(*, office_id: int, first: date):
-    """The office's claim setting in force on `first` (the latest begun), as a list of at most one."""
-    return OfficeClaimSetting.objects.filter(office_id=office_id, valid_from__lte=first).order_by("-valid_from")[:1]
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """An add-on registration or a reduction in force in the month (what office_terms reads of it)."""
+
+    code: str
+    starts_month: date
+
+
+def _term_rows(queryset, kind: str, code: str, day: str | None):
+    return queryset.annotate(
+        t_kind=Value(kind, CharField()),
+        t_code=F(code),
+        t_day=F(day) if day else Cast(Value(None), DateField()),
+    ).values_list("t_kind", "t_code", "t_day", "pk")
 
 
 @statement
-def _office_registrations(*, office_id: int, first: date, last: date):
-    return _in_force(OfficeAddonRegistration.objects.filter(office_id=office_id), first, last, "starts_on", "ends_on")
+def _office_terms_on(*, office_id: int, first: date, last: date, year: int):
+    """The office's 級地 settings begun by `first`, its tier for the fiscal year `year`, and its add-on
+    registrations and reductions in force in first–last, one query: (kind, code, day, pk) rows."""
+    return _term_rows(
+        OfficeClaimSetting.objects.filter(office_id=office_id, valid_from__lte=first), "region", "region", "valid_from"
+    ).union(
+        _term_rows(OfficeTierConfirmation.objects.filter(office_id=office_id, fiscal_year=year), "tier", "tier", None),
+        _term_rows(
+            _in_force(OfficeAddonRegistration.objects.filter(office_id=office_id), first, last, "starts_on", "ends_on"),
+            "addon",
+            "code",
+            "starts_on",
+        ),
+        _term_rows(
+            _in_force(OfficeReduction.objects.filter(office_id=office_id), first, first, "starts_month", "ends_month"),
+            "reduction",
+            "code",
+            "starts_month",
+        ),
+        all=True,
+    )
 
 
-@statement
-def _office_reductions(*, office_id: int, first: date):
-    return _in_force(OfficeReduction.objects.filter(office_id=office_id), first, first, "starts_month", "ends_month")
+def _office_month_terms(office_id: int, first: date, last: date, tables: Tables) -> OfficeTerms:
+    """office_terms of the office for the month starting `first`, from what _office_terms_on read: the
+    級地 of the setting in force (the latest begun), the confirmed tier, the registrations and reductions
+    in the order they were recorded."""
+    found = defaultdict(list)
+    for kind, code, day, _pk in sorted(
+        _office_terms_on(office_id=office_id, first=first, last=last, year=fiscal_year(first)), key=lambda r: r[3]
+    ):
+        found[kind].append(InForce(code, day))
+    region = max(found["region"], key=lambda r: r.starts_month).code if found["region"] else None
+    tier = found["tier"][0].code if found["tier"] else None
+    return office_terms(first, tables, region, tier, found["addon"], found["reduction"])
 
 
 @statement
@@ -726,15 +769,7 @@ def office_claim(office: Office, month: date, *, with_days: bool = True) -> Offi
     the record sheets refuse such a claim."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
-    settings = _office_settings(office_id=office.pk, first=first)
-    terms = office_terms(
-        first,
-        tables,
-        settings[0].region if settings else None,
-        meetings.confirmed_tier(office.pk, fiscal_year(first)),
-        _office_registrations(office_id=office.pk, first=first, last=last),
-        _office_reductions(office_id=office.pk, first=first),
-    )
+    terms = _office_month_terms(office.pk, first, last, tables)
     stops, warnings = list(terms.stops), list(terms.warnings)
 
     # The month's verdicts, with each row's place in its run of months without a plan.
