@@ -278,7 +278,8 @@ def bench_claims(report: Report, args):
         f"counts per office {'agree' if agree else 'DIFFER'}",
     ))
 
-    # one office at a time (the page and claim_preview): queries at the smallest and largest office
+    # one office at a time, with the days (claim_preview, the files, a draft batch's check on the page):
+    # queries at the smallest and largest office
     sizes = {o.pk: 0 for o in offices}
     for office_id in Client.objects.in_service_during(first, last).values_list("office_id", flat=True):
         sizes[office_id] += 1
@@ -293,7 +294,7 @@ def bench_claims(report: Report, args):
         office_claim(office, month)
     loop = time.perf_counter() - started
     report.add(Figure(
-        "queries: office claim (page, claim_preview)", per_office[large], per_office[small], "queries",
+        "queries: office claim with its days (claim_preview, files)", per_office[large], per_office[small], "queries",
         "equal at both sizes", per_office[large] == per_office[small],
         f"{sizes[small]} clients → {per_office[small]}, {sizes[large]} clients → {per_office[large]}; "
         f"every office one by one {loop:.2f} s",
