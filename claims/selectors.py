@@ -85,7 +85,7 @@ class LineRow:
 
 @dataclass
 class ClientClaim:
-    client: Client
+    client: Client | ClaimClient  # a ClaimClient in a claim without days
     month: visit_grid.ClientMonth
     profile: ClientClaimProfile | None
     lines: list[LineRow] = field(default_factory=list)
@@ -764,9 +764,9 @@ def office_claim(office: Office, month: date, *, with_days: bool = True) -> Offi
     reduction's step), then one query per table.
 
     `with_days=False` (the claim page, which shows no day): each row's month holds its verdict and its
-    place in the run of months without a plan but not the month's support days or report, read from
-    the database's month facts (visits.grid.month_status_rows) instead of every contact; the files and
-    the record sheets refuse such a claim."""
+    place in the run of months without a plan but not the month's support days or report, and its
+    client is a ClaimClient: all read by one query of the month facts (_month_without_days) instead of
+    every contact, report and plan of the month; the files and the record sheets refuse such a claim."""
     first, last = month_start(month), month_end(month)
     tables = Tables.on(first)
     terms = _office_month_terms(office.pk, first, last, tables)

@@ -184,21 +184,17 @@ def month_rows(
 
 
 def month_status_rows(
-    office: Office | int, month: date, *, clients=None, staff_id: int | None = None, lines: list | None = None
+    office: Office | int, month: date, *, clients=None, staff_id: int | None = None
 ) -> list[ClientMonth]:
     """The month's verdict and place in a run of months without a plan for every client in service in an
     office-month (`staff_id`: a staff member's clients; `clients`: a queryset of them), as month_rows
     gives them but without the month's dates and report: for the pages that list who is billable and why
-    not. Each row's client is a ClientLine, or one of `lines`: the office's clients in service in the
-    month as the caller read them (anything with a pk, in the order wanted). The verdicts come from the
-    database's facts (visits.facts, one query, held to the Python rule by its tests), so no contact,
-    decision or report row is read; the plans only of the clients without one in effect this month.
-    Four queries whatever the size."""
+    not. Each row's client is a ClientLine. The verdicts come from the database's facts (visits.facts, one
+    query, held to the Python rule by its tests), so no contact, decision or report row is read; the
+    plans only of the clients without one in effect this month. Four queries whatever the size."""
     office_id = office if isinstance(office, int) else office.pk
     first, last = month_start(month), month_end(month)
-    if lines is not None:
-        rows, clients = lines, clients_in_service(office_id, month)
-    elif clients is not None:
+    if clients is not None:
         rows = _client_lines(_line_values(clients))
     elif staff_id:
         rows = _client_lines(
