@@ -59,10 +59,16 @@ def claim_lists(claim, month: date) -> dict:
     """The claim page's long lists, rendered by Jinja2 (core.rows): the per-client table's body, what
     stops the claim and the clients who cannot be claimed, with the URLs reversed once."""
     words = visit_labels.joined_reason_words(r.month.verdict.reasons for r in claim.not_billable)
+    cells, rows = {}, []  # a row's lines and amounts, rendered once for the clients whose months work out alike
+    for row in claim.billable:
+        key = (tuple(row.lines), tuple(row.warnings), row.amounts)
+        if key not in cells:
+            cells[key] = render_rows("claims/claim_row_cells.html", row=row)
+        rows.append((row, cells[key]))
     return {
         "claim_rows": render_rows(
             "claims/claim_rows.html",
-            rows=claim.billable,
+            rows=rows,
             profile_url=path_format("claims:client_profile", "id"),
             sheet_url=path_format("claims:client_month_pdf", "id") + f"?month={month:%Y-%m}",
         ),

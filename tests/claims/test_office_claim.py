@@ -184,3 +184,26 @@ def test_a_recorded_meeting_adds_its_line_without_a_stub(office, staff, manager,
     AttendeeFactory(meeting=MeetingFactory(client=client, held_on=date(2025, 9, 12), presenter_role="manager"))
     (row,) = office_claim(office, SEPT).billable
     assert [(line.code, line.units) for line in row.lines] == [("470001", 2768), ("470002", 579)]
+
+
+def test_each_row_of_the_page_has_its_clients_lines_and_amounts(client, office, staff, manager, admin_user):
+    """Rows whose months work out alike share their rendered lines and amounts; every row keeps its own
+    client and sheet link, and a row that works out otherwise has its own lines."""
+    import re
+
+    ready_office(office, admin_user)
+    alike = [billable_client(office, staff, manager) for _ in range(2)]
+    other = billable_client(office, staff, manager, special_area=True)
+    client.force_login(manager)
+    html = client.get(reverse("claims:office_month") + "?month=2025-09").content.decode()
+    rows = re.findall(r"<tr><td>(\d+)</td>.*?</tr>", html, flags=re.S)
+    assert sorted(rows) == sorted(c.recipient_number for c in [*alike, other])
+    body = {number: row for number, row in re.findall(r"<tr><td>(\d+)</td>(.*?)</tr>", html, flags=re.S)}
+    first, second = (re.sub(r"/\d+/|clients/\d+", "", body[c.recipient_number]) for c in alike)
+    assert first.replace(alike[0].full_name, "") == second.replace(alike[1].full_name, "")
+    assert "31,001" in body[alike[0].recipient_number]
+    lines = {number: re.search(r'<td class="small">(.*?)</td>', row, flags=re.S)[1] for number, row in body.items()}
+    assert lines[alike[0].recipient_number] == lines[alike[1].recipient_number]
+    assert lines[other.recipient_number] != lines[alike[0].recipient_number]
+    for c in [*alike, other]:
+        assert reverse("claims:client_month_pdf", args=[c.pk]) in body[c.recipient_number]
