@@ -574,12 +574,11 @@ def client_result(
     months_without_plan: int,
     cap_result: tuple | None,
     meeting_kinds: list[str],
-    known: Known | None = None,
+    known: Known,
 ) -> ClientResult:
     """The lines and amounts of one billable client-month, from what was read for it (cap_result: the
     month's (管理結果, amount) or None), with its stops. `known` keeps what was worked out for the
     office's other clients."""
-    known = known or Known()
     facts = {
         "months_without_plan": months_without_plan,
         "meeting_kinds": tuple(meeting_kinds),
@@ -748,12 +747,17 @@ def _month_without_days(office_id: int, first: date, last: date, lookback: int):
         order=("family_name_kana", "given_name_kana"),
     )
     months, profiles, cap_results = [], {}, {}
-    for pk, _office, verdict, run, family, given, _kana, _given_kana, number, burden, profile_pk, *rest in rows:
-        *details, result, amount = rest
-        client = ClaimClient(pk, Client.name_of(family, given), number, BURDEN_CAP_YEN[burden])
+    for pk, _office, verdict, run, *values in rows:
+        row = dict(zip(CLAIM_COLUMNS, values, strict=True))
+        full_name = Client.name_of(row["family_name"], row["given_name"])
+        client = ClaimClient(pk, full_name, row["recipient_number"], BURDEN_CAP_YEN[row["burden_category"]])
         months.append(visit_grid.ClientMonth(client=client, month=first, verdict=verdict, plan_missing_count=run))
-        profiles[pk] = ClaimDetails(*details) if profile_pk is not None else None
-        cap_results[pk] = (result, amount) if result is not None else None
+        profiles[pk] = (
+            ClaimDetails(*(row[f"profile_{field_name}"] for field_name in ClaimDetails.__slots__))
+            if row["profile_pk"] is not None
+            else None
+        )
+        cap_results[pk] = (row["cap_result"], row["cap_result_amount"]) if row["cap_result"] is not None else None
     return months, profiles, cap_results
 
 
@@ -1039,6 +1043,11 @@ def _earlier_batches(*, office_id: int, month: date):
     )
 
 
+def _choice(client) -> tuple[int, str]:
+    """A client-month to pick for a late or correction batch: (id, name（受給者証番号）)."""
+    return client.pk, f"{client.full_name}（{client.recipient_number}）"
+
+
 @dataclass
 class MonthBatches:
     batches: list  # the month's batches, each with .item_list, .file_list and (unlocked) .errors
@@ -1057,7 +1066,7 @@ class MonthBatches:
         month's claim."""
         if self.regular is not None and self.regular.locked:
             self.late_choices = [
-                (row.client.pk, f"{row.client.full_name}（{row.client.recipient_number}）")
+                _choice(row.client)
                 for row in claim.billable
                 if row.client.pk not in self.live
             ]
@@ -1081,9 +1090,7 @@ def month_batches(membership, month: date) -> MonthBatches:
             if item.live:
                 live.add(item.client_id)
                 if batch.locked:
-                    claimed.append(
-                        (item.client_id, f"{item.client.full_name}（{item.client.recipient_number}）")
-                    )
+                    claimed.append(_choice(item.client))
     regular = next((b for b in batches if b.kind == "regular"), None)
     earlier = _earlier_batches(office_id=membership.office_id, month=month)
     return MonthBatches(batches, regular, live, claimed, earlier)

@@ -404,24 +404,24 @@ def verdict_grid(
         pk, window = client.pk, client.window
         covered = coverage.get(pk, set())
         counting = window is not None and month_start(window.starts_on) >= first
-        client_jobs, client_consents, client_decisions = disclosed[pk], consents[pk], decisions[pk]
+        disclosed_jobs, consent_periods, decision_periods = disclosed[pk], consents[pk], decisions[pk]
         rows = []
         for month in months:
             facts = contacts[(pk, month)]
             report = reports.get((pk, month))
             month_last = month_end(month)
             open_ = any(
-                hired_on <= month_last and (left_on is None or left_on >= month) for hired_on, left_on in client_jobs
+                hired_on <= month_last and (left_on is None or left_on >= month) for hired_on, left_on in disclosed_jobs
             )
             consent = any(
                 given_on <= month_last and (withdrawn_on is None or withdrawn_on > month_last)
-                for given_on, withdrawn_on in client_consents
+                for given_on, withdrawn_on in consent_periods
             )
             verdict = rules.month_verdict(
                 month,
                 facts,
                 window,
-                client_decisions,
+                decision_periods,
                 None,
                 report_shared=bool(report and report.shared_with_client_on),
                 online_counts=online_counts,

@@ -7,10 +7,15 @@ from core.permissions import REVIEW, WRITE_PLANS, can
 from core.rows import render_rows
 
 from .. import selectors
+from ..models import PlanStatus
 
 register = template.Library()
 
-STATUS_BADGE = {"draft": "text-bg-secondary", "approved": "text-bg-info", "agreed": "text-bg-primary"}
+STATUS_BADGE = {
+    PlanStatus.DRAFT: "text-bg-secondary",
+    PlanStatus.APPROVED: "text-bg-info",
+    PlanStatus.AGREED: "text-bg-primary",
+}
 
 
 @register.simple_tag

@@ -63,8 +63,8 @@ def test_one_query_for_any_number_of_clients_with_their_columns(django_assert_nu
 
 def random_client_months(rng, n):
     """Client-months drawn as in test_month_facts_sql's random test, the plans spread over the two months
-    before as well; with the Python rule's answers: whether the month is billable, and the months without
-    a plan in effect counted back up to three."""
+    before as well; with the Python rule's answers: the month's verdict, and the months without a plan in
+    effect counted back up to three."""
     cases = []
     for _ in range(n):
         client, args, extra, facts_of_plans, all_reviews = random_client_month(rng, earliest_start=-150)
@@ -78,17 +78,17 @@ def random_client_months(rng, n):
         without_plan = (
             min(months_without_plan(month, month_start(window.starts_on), covered), 3) if facts.in_window else 0
         )
-        cases.append((client, month, verdict_from_facts(facts).billable, without_plan))
+        cases.append((client, month, verdict_from_facts(facts), without_plan))
     return cases
 
 
 def test_sql_claim_facts_and_the_python_rule_agree_on_random_client_months():
     cases = random_client_months(random.Random(11), 80)
-    assert {billable for _c, _m, billable, _w in cases} == {True, False}  # both are drawn
-    assert {without for _c, _m, _b, without in cases} == {0, 1, 2, 3}
-    for client, month, billable, without_plan in cases:
+    assert {verdict.billable for _c, _m, verdict, _w in cases} == {True, False}  # both are drawn
+    assert {without for _c, _m, _v, without in cases} == {0, 1, 2, 3}
+    for client, month, verdict, without_plan in cases:
         [row] = claim_month_rows(Client.objects.filter(pk=client.pk), month, lookback=3)
-        assert row == (client.pk, client.office_id, billable, without_plan), client.pk
+        assert row == (client.pk, client.office_id, verdict.billable, without_plan), client.pk
 
 
 def test_many_clients_at_once_agree_with_one_by_one():
@@ -154,21 +154,10 @@ def test_the_month_facts_with_the_run_agree_with_the_python_rule_on_random_clien
     columns are the client's."""
     from visits.facts import verdict_run_rows
 
-    rng = random.Random(13)
-    runs = set()
-    for _ in range(60):
-        client, args, extra, facts_of_plans, all_reviews = random_client_month(rng, earliest_start=-150)
-        month, window = args[0], args[2]
-        facts = month_facts(*args, **extra)
-        covered = {
-            m
-            for m in (shift_month(month, -back) for back in range(3))
-            if plan_in_effect(m, facts_of_plans, all_reviews)
-        }
-        run = min(months_without_plan(month, month_start(window.starts_on), covered), 3) if facts.in_window else 0
-        runs.add(run)
+    cases = random_client_months(random.Random(13), 60)
+    assert {without for _c, _m, _v, without in cases} == {0, 1, 2, 3}
+    for client, month, verdict, run in cases:
         [row] = verdict_run_rows(
             Client.objects.filter(pk=client.pk), month, lookback=3, columns={"kana": F("family_name_kana")}
         )
-        assert row == (client.pk, client.office_id, verdict_from_facts(facts), run, client.family_name_kana)
-    assert runs == {0, 1, 2, 3}
+        assert row == (client.pk, client.office_id, verdict, run, client.family_name_kana)
